@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Keys;
+
+namespace MedCrypt.Crypto.Schemes.Chaos;
+
+/// <summary>
+/// A chaotic permutation–diffusion cipher driven by the Logistic–Sine System. Each round permutes the
+/// pixels, then runs a chained, S-box diffusion forward and backward over the bytes, so one changed pixel
+/// changes every byte after two rounds. The orbits are seeded by HKDF-SHA256 from the key and a random
+/// 128-bit per-image nonce: no two images share a keystream, permutation or S-box.
+/// </summary>
+public sealed class LogisticSineScheme : ImageProtectionScheme
+{
+    public const string SchemeId = "logistic-sine";
+    public const int DefaultRounds = 2;
+    public const int MinRounds = 2;
+    public const int MaxRounds = 16;
+    public const int NonceSizeBytes = 16;
+
+    /// <summary>
+    /// Diffusion chains byte i to byte i ± <see cref="Lanes"/>: eight interleaved chains keep the CPU busy while
+    /// each waits on its S-box lookup; the next round's permutation spreads a change across all of them.
+    /// </summary>
+    internal const int Lanes = 8;
+
+    static LogisticSineScheme()
+    {
+        // The keystream is read as bytes in memory order; ciphertexts are defined on little-endian machines.
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The logistic-sine scheme is defined for little-endian machines.");
+        }
+    }
+
+    public LogisticSineScheme(int rounds = DefaultRounds)
+    {
+        if (rounds is < MinRounds or > MaxRounds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rounds), rounds, $"Rounds must be between {MinRounds} and {MaxRounds}.");
+        }
+
+        Rounds = rounds;
+    }
+
+    public int Rounds { get; }
+
+    public override string Id => SchemeId;
+
+    public override string DisplayName => $"Logistic–Sine chaotic cipher ({Rounds} rounds)";
+
+    public override bool IsInvertible => true;
+
+    public override bool IsModelReadable => false;
+
+    public override int NonceSize => NonceSizeBytes;
+
+    protected override void EncryptCore(PixelImage plain, SecretKey key, ReadOnlySpan<byte> nonce, PixelImage destination)
+    {
+        using var keystream = new Keystream(key, nonce, plain, Rounds);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(plain.ByteCount);
+        try
+        {
+            // Round r permutes into one buffer and diffuses it in place; the buffers alternate so the last round ends in destination.
+            Span<byte> other = scratch.AsSpan(0, plain.ByteCount);
+            Span<byte> target = Rounds % 2 == 1 ? destination.Pixels : other;
+            ReadOnlySpan<byte> source = plain.Pixels;
+            for (int round = 0; round < Rounds; round++)
+            {
+                Permute(source, target, keystream.Permutation, plain.Channels);
+                DiffuseForward(target, keystream.Forward(round), keystream.ForwardIv(round), keystream.SBox);
+                DiffuseBackward(target, keystream.Backward(round), keystream.BackwardIv(round), keystream.SBox);
+                source = target;
+                target = target == destination.Pixels ? other : destination.Pixels;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
+        }
+    }
+
+    protected override void DecryptCore(PixelImage protectedImage, SecretKey key, ReadOnlySpan<byte> nonce, PixelImage destination)
+    {
+        using var keystream = new Keystream(key, nonce, protectedImage, Rounds);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(protectedImage.ByteCount);
+        try
+        {
+            Span<byte> other = scratch.AsSpan(0, protectedImage.ByteCount);
+            Span<byte> current = Rounds % 2 == 0 ? destination.Pixels : other;
+            protectedImage.Pixels.CopyTo(current);
+            for (int round = Rounds - 1; round >= 0; round--)
+            {
+                UndoBackward(current, keystream.Backward(round), keystream.BackwardIv(round), keystream.InverseSBox);
+                UndoForward(current, keystream.Forward(round), keystream.ForwardIv(round), keystream.InverseSBox);
+                Span<byte> target = current == destination.Pixels ? other : destination.Pixels;
+                Unpermute(current, target, keystream.Permutation, protectedImage.Channels);
+                current = target;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
+        }
+    }
+
+    /// <summary>Pixel i of <paramref name="target"/> is pixel permutation[i] of <paramref name="source"/>.</summary>
+    private static void Permute(ReadOnlySpan<byte> source, Span<byte> target, ReadOnlySpan<int> permutation, int channels)
+    {
+        if (channels == 1)
+        {
+            for (int i = 0; i < permutation.Length; i++)
+            {
+                target[i] = source[permutation[i]];
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < permutation.Length; i++)
+        {
+            source.Slice(permutation[i] * channels, channels).CopyTo(target.Slice(i * channels, channels));
+        }
+    }
+
+    private static void Unpermute(ReadOnlySpan<byte> source, Span<byte> target, ReadOnlySpan<int> permutation, int channels)
+    {
+        if (channels == 1)
+        {
+            for (int i = 0; i < permutation.Length; i++)
+            {
+                target[permutation[i]] = source[i];
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < permutation.Length; i++)
+        {
+            source.Slice(i * channels, channels).CopyTo(target.Slice(permutation[i] * channels, channels));
+        }
+    }
+
+    // c[i] = S[p[i] + c[i−L]] ⊕ k[i], the first L chained to the IV.
+    private static void DiffuseForward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> sBox)
+    {
+        int head = Math.Min(Lanes, data.Length);
+        for (int i = 0; i < head; i++)
+        {
+            data[i] = (byte)(sBox[(byte)(data[i] + iv[i])] ^ key[i]);
+        }
+
+        for (int i = Lanes; i < data.Length; i++)
+        {
+            data[i] = (byte)(sBox[(byte)(data[i] + data[i - Lanes])] ^ key[i]);
+        }
+    }
+
+    private static void UndoForward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> inverseSBox)
+    {
+        for (int i = data.Length - 1; i >= Lanes; i--)
+        {
+            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - data[i - Lanes]);
+        }
+
+        for (int i = Math.Min(Lanes, data.Length) - 1; i >= 0; i--)
+        {
+            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - iv[i]);
+        }
+    }
+
+    // The mirror image: c[i] = S[p[i] + c[i+L]] ⊕ k[i], from the end, the last L chained to the IV.
+    private static void DiffuseBackward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> sBox)
+    {
+        int n = data.Length;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            byte chained = i + Lanes < n ? data[i + Lanes] : iv[n - 1 - i];
+            data[i] = (byte)(sBox[(byte)(data[i] + chained)] ^ key[i]);
+        }
+    }
+
+    private static void UndoBackward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> inverseSBox)
+    {
+        int n = data.Length;
+        for (int i = 0; i < n; i++)
+        {
+            byte chained = i + Lanes < n ? data[i + Lanes] : iv[n - 1 - i];
+            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - chained);
+        }
+    }
+
+    /// <summary>
+    /// Everything one image's encryption draws from the orbits, in this fixed order: a 256-entry S-box,
+    /// the IVs, the pixel permutation, then each round's forward and backward keystream bytes.
+    /// </summary>
+    private sealed class Keystream : IDisposable
+    {
+        private const int SBoxWords = 256;
+
+        private readonly uint[] _words;
+        private readonly int[] _permutation;
+        private readonly int _pixelCount;
+        private readonly int _byteCount;
+        private readonly int _ivOffset;
+        private readonly int _bytesOffset;
+
+        public Keystream(SecretKey key, ReadOnlySpan<byte> nonce, PixelImage image, int rounds)
+        {
+            _pixelCount = image.PixelCount;
+            _byteCount = image.ByteCount;
+
+            Span<byte> seed = stackalloc byte[LogisticSineOrbits.SeedSize];
+            key.Derive($"medcrypt/v1/{SchemeId}/R{rounds}", nonce, seed);
+            var orbits = new LogisticSineOrbits(seed);
+            seed.Clear();
+
+            int ivWords = rounds * 2 * Lanes / sizeof(uint);
+            int byteWords = checked((2 * rounds * _byteCount) + sizeof(uint) - 1) / sizeof(uint);
+            int totalWords = checked(SBoxWords + ivWords + _pixelCount + byteWords);
+            _ivOffset = SBoxWords;
+            _bytesOffset = SBoxWords + ivWords + _pixelCount;
+            _words = ArrayPool<uint>.Shared.Rent(totalWords);
+            orbits.Fill(_words.AsSpan(0, totalWords));
+
+            SBox = new byte[256];
+            InverseSBox = new byte[256];
+            Span<int> box = stackalloc int[256];
+            for (int i = 0; i < box.Length; i++)
+            {
+                box[i] = i;
+            }
+
+            Shuffle(box, _words.AsSpan(0, SBoxWords));
+            for (int i = 0; i < box.Length; i++)
+            {
+                SBox[i] = (byte)box[i];
+                InverseSBox[box[i]] = (byte)i;
+            }
+
+            _permutation = ArrayPool<int>.Shared.Rent(_pixelCount);
+            Span<int> permutation = _permutation.AsSpan(0, _pixelCount);
+            for (int i = 0; i < permutation.Length; i++)
+            {
+                permutation[i] = i;
+            }
+
+            Shuffle(permutation, _words.AsSpan(SBoxWords + ivWords, _pixelCount));
+        }
+
+        public byte[] SBox { get; }
+
+        public byte[] InverseSBox { get; }
+
+        public ReadOnlySpan<int> Permutation => _permutation.AsSpan(0, _pixelCount);
+
+        public ReadOnlySpan<byte> ForwardIv(int round) => Bytes(_ivOffset).Slice(2 * round * Lanes, Lanes);
+
+        public ReadOnlySpan<byte> BackwardIv(int round) => Bytes(_ivOffset).Slice(((2 * round) + 1) * Lanes, Lanes);
+
+        public ReadOnlySpan<byte> Forward(int round) => Bytes(_bytesOffset).Slice(2 * round * _byteCount, _byteCount);
+
+        public ReadOnlySpan<byte> Backward(int round) => Bytes(_bytesOffset).Slice(((2 * round) + 1) * _byteCount, _byteCount);
+
+        public void Dispose()
+        {
+            ArrayPool<uint>.Shared.Return(_words, clearArray: true);
+            ArrayPool<int>.Shared.Return(_permutation, clearArray: true);
+            Array.Clear(SBox);
+            Array.Clear(InverseSBox);
+        }
+
+        private ReadOnlySpan<byte> Bytes(int wordOffset) => MemoryMarshal.AsBytes(_words.AsSpan(wordOffset));
+
+        /// <summary>Fisher–Yates with one word per draw (multiply-shift into [0, i]).</summary>
+        private static void Shuffle(Span<int> values, ReadOnlySpan<uint> words)
+        {
+            for (int i = values.Length - 1; i > 0; i--)
+            {
+                int j = (int)(((ulong)words[i] * (uint)(i + 1)) >> 32);
+                (values[i], values[j]) = (values[j], values[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Crypto.Metrics;
+using MedCrypt.Crypto.Schemes;
+
+namespace MedCrypt.Crypto.Tests;
+
+public sealed class SchemeKeyingTests
+{
+    private static readonly SchemeCatalog Catalog = new();
+
+    public static TheoryData<string> KeyedSchemes() => new(Catalog.All.Where(s => s.IsInvertible).Select(s => s.Id));
+
+    [Theory]
+    [MemberData(nameof(KeyedSchemes))]
+    public void Different_keys_give_different_ciphertexts_and_a_wrong_key_does_not_decrypt(string schemeId)
+    {
+        ImageProtectionScheme scheme = Catalog.Get(schemeId);
+        PixelImage plain = TestImages.HeadPhantom(64, 64, PixelFormat.Rgb24);
+        using SecretKey key = SecretKey.Generate();
+        using SecretKey otherKey = SecretKey.Generate();
+        byte[] nonce = new byte[scheme.NonceSize];
+
+        PixelImage a = plain.CreateLike(), b = plain.CreateLike(), wrong = plain.CreateLike();
+        scheme.Encrypt(plain, key, nonce, a);
+        scheme.Encrypt(plain, otherKey, nonce, b);
+        scheme.Decrypt(a, otherKey, nonce, wrong);
+
+        Assert.True(SecurityMetrics.Npcr(a, b) > 30, $"{schemeId}: two keys gave {SecurityMetrics.Npcr(a, b):F1} % differing bytes");
+        Assert.True(SecurityMetrics.Npcr(plain, wrong) > 30, $"{schemeId}: the wrong key recovered most of the image");
+    }
+
+    [Fact]
+    public void Logistic_sine_gives_two_encryptions_of_one_image_unrelated_ciphertexts()
+    {
+        ImageProtectionScheme scheme = Catalog.Get("logistic-sine");
+        PixelImage plain = TestImages.HeadPhantom(128, 128);
+        using SecretKey key = SecretKey.Generate();
+
+        ProtectedImage first = scheme.Encrypt(plain, key);
+        ProtectedImage second = scheme.Encrypt(plain, key);
+
+        Assert.Equal(16, first.Nonce.Length);
+        Assert.NotEqual(first.Nonce, second.Nonce);
+        Assert.True(SecurityMetrics.Npcr(first.Pixels, second.Pixels) > 99.0);
+        Assert.InRange(SecurityMetrics.Uaci(first.Pixels, second.Pixels), 32.5, 34.5);
+    }
+
+    [Fact]
+    public void Logistic_sine_with_the_wrong_nonce_does_not_decrypt()
+    {
+        ImageProtectionScheme scheme = Catalog.Get("logistic-sine");
+        PixelImage plain = TestImages.HeadPhantom(64, 64);
+        using SecretKey key = SecretKey.Generate();
+        ProtectedImage encrypted = scheme.Encrypt(plain, key);
+        byte[] otherNonce = (byte[])encrypted.Nonce.Clone();
+        otherNonce[0] ^= 1;
+
+        PixelImage wrong = plain.CreateLike();
+        scheme.Decrypt(encrypted.Pixels, key, otherNonce, wrong);
+
+        Assert.True(SecurityMetrics.Npcr(plain, wrong) > 99.0);
+    }
+
+    [Fact]
+    public void Block_wise_schemes_are_deterministic_per_key()
+    {
+        using SecretKey key = SecretKey.Generate();
+        PixelImage plain = TestImages.HeadPhantom(32, 32, PixelFormat.Rgb24);
+        foreach (ImageProtectionScheme scheme in Catalog.All.Where(s => s.NonceSize == 0))
+        {
+            Assert.Equal(scheme.Encrypt(plain, key).Pixels.Pixels.ToArray(), scheme.Encrypt(plain, key).Pixels.Pixels.ToArray());
+        }
+    }
+}
