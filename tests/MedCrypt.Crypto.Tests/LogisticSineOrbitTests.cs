@@ -2,7 +2,7 @@ using MedCrypt.Crypto.Schemes.Chaos;
 
 namespace MedCrypt.Crypto.Tests;
 
-/// <summary>The vectorised orbits must equal the map computed one value at a time in plain doubles.</summary>
+/// <summary>The vectorised orbits must equal the map computed one value at a time in plain doubles, in the same order of operations.</summary>
 public sealed class LogisticSineOrbitTests
 {
     private static readonly double[] Coefficients =
@@ -16,10 +16,10 @@ public sealed class LogisticSineOrbitTests
     {
         byte[] seed = TestImages.Bytes(LogisticSineOrbits.SeedSize, start: 7);
         var orbits = new LogisticSineOrbits(seed);
-        var words = new uint[16 * 500 + 5];
-        orbits.Fill(words);
+        var keystream = new byte[(LogisticSineOrbits.StepBytes * 300) + 11]; // a partial last step too
+        orbits.Fill(keystream);
 
-        for (int k = 0; k < 16; k++)
+        for (int k = 0; k < LogisticSineOrbits.Count; k++)
         {
             ulong xBits = BitConverter.ToUInt64(seed, 16 * k) >> 12;
             ulong rBits = BitConverter.ToUInt64(seed, (16 * k) + 8) >> 12;
@@ -31,10 +31,11 @@ public sealed class LogisticSineOrbitTests
                 x = Step(x, r, c);
             }
 
-            for (int t = 0; (16 * t) + k < words.Length; t++)
+            for (int offset = 6 * k; offset < keystream.Length; offset += LogisticSineOrbits.StepBytes)
             {
                 x = Step(x, r, c);
-                Assert.Equal((uint)BitConverter.DoubleToUInt64Bits(x + 1.0), words[(16 * t) + k]);
+                byte[] expected = BitConverter.GetBytes(BitConverter.DoubleToUInt64Bits(x + 1.0))[..Math.Min(6, keystream.Length - offset)];
+                Assert.Equal(expected, keystream[offset..(offset + expected.Length)]);
             }
         }
     }
@@ -55,13 +56,9 @@ public sealed class LogisticSineOrbitTests
     {
         double oneMinusX = 1.0 - x;
         double t = Math.Min(x, oneMinusX);
-        double t2 = t * t;
-        double p = Coefficients[9];
-        for (int k = 8; k >= 0; k--)
-        {
-            p = (p * t2) + Coefficients[k];
-        }
-
+        double u = t * t, u2 = u * u, u4 = u2 * u2, u8 = u4 * u4;
+        double[] q = [.. Enumerable.Range(0, 5).Select(i => Coefficients[2 * i] + (Coefficients[(2 * i) + 1] * u))];
+        double p = (q[0] + (q[1] * u2)) + ((q[2] + (q[3] * u2)) * u4) + (q[4] * u8);
         double y = (r * (x * oneMinusX)) + (c * (p * t));
         y -= Math.Floor(y);
         return y == 0 ? 0.3819660112501051 : y;

@@ -17,7 +17,7 @@ A = [3.141592653589793, -5.16771278004997, 2.5501640398773455, -0.59926452932079
      -2.2948428997269873e-08]
 RESTART = 0.3819660112501051
 TWO_M52 = 1.0 / 4503599627370496.0
-ORBITS, WARM_UP, LANES, SBOX_WORDS = 16, 64, 8, 256
+ORBITS, WARM_UP, LANES, SBOX_DRAWS, BYTES_PER_STEP = 32, 64, 8, 256, 6
 
 
 def hkdf(ikm, salt, info, length):
@@ -33,16 +33,19 @@ def hkdf(ikm, salt, info, length):
 def step(x, r, c):
     one_minus_x = 1.0 - x
     t = min(x, one_minus_x)
-    t2 = t * t
-    p = A[9]
-    for k in range(8, -1, -1):
-        p = p * t2 + A[k]
+    # sin(pi t) as a polynomial in u = t^2, evaluated in Estrin's order (the order is part of the definition)
+    u = t * t
+    u2 = u * u
+    u4 = u2 * u2
+    u8 = u4 * u4
+    q = [A[2 * i] + A[2 * i + 1] * u for i in range(5)]
+    p = ((q[0] + q[1] * u2) + (q[2] + q[3] * u2) * u4) + q[4] * u8
     y = r * (x * one_minus_x) + c * (p * t)
     y = y - math.floor(y)
     return RESTART if y == 0.0 else y
 
 
-def words(seed, count):
+def keystream(seed, length):
     xs, rs = [], []
     for k in range(ORBITS):
         xb = struct.unpack_from("<Q", seed, 16 * k)[0] >> 12
@@ -52,11 +55,17 @@ def words(seed, count):
     cs = [(4.0 - r) * 0.25 for r in rs]
     for _ in range(WARM_UP):
         xs = [step(xs[k], rs[k], cs[k]) for k in range(ORBITS)]
-    out = []
-    while len(out) < count:
+    out = bytearray()
+    while len(out) < length:
         xs = [step(xs[k], rs[k], cs[k]) for k in range(ORBITS)]
-        out.extend(struct.unpack("<Q", struct.pack("<d", x + 1.0))[0] & 0xFFFFFFFF for x in xs)
-    return out[:count]
+        for x in xs:  # the low 48 of the 52 fraction bits, little-endian
+            bits = struct.unpack("<Q", struct.pack("<d", x + 1.0))[0] & 0xFFFFFFFFFFFF
+            out += struct.pack("<Q", bits)[:BYTES_PER_STEP]
+    return bytes(out[:length])
+
+
+def draws(data, offset, count):
+    return list(struct.unpack_from(f"<{count}I", data, offset))
 
 
 def shuffle(values, draws):
@@ -68,15 +77,16 @@ def shuffle(values, draws):
 def encrypt(plain, width, height, channels, key, nonce, rounds=2):
     n, pixels = len(plain), width * height
     seed = hkdf(key, nonce, f"medcrypt/v1/logistic-sine/R{rounds}".encode(), ORBITS * 16)
-    iv_words = rounds * 2 * LANES // 4
-    byte_words = (2 * rounds * n + 3) // 4
-    w = words(seed, SBOX_WORDS + iv_words + pixels + byte_words)
+    iv_offset = SBOX_DRAWS * 4
+    perm_offset = iv_offset + 2 * rounds * LANES
+    diffusion_offset = perm_offset + 4 * pixels
+    ks = keystream(seed, diffusion_offset + 2 * rounds * n)
     sbox = list(range(256))
-    shuffle(sbox, w[:SBOX_WORDS])
-    iv = b"".join(struct.pack("<I", v) for v in w[SBOX_WORDS:SBOX_WORDS + iv_words])
+    shuffle(sbox, draws(ks, 0, SBOX_DRAWS))
+    iv = ks[iv_offset:perm_offset]
     perm = list(range(pixels))
-    shuffle(perm, w[SBOX_WORDS + iv_words:SBOX_WORDS + iv_words + pixels])
-    ks = b"".join(struct.pack("<I", v) for v in w[SBOX_WORDS + iv_words + pixels:])
+    shuffle(perm, draws(ks, perm_offset, pixels))
+    ks = ks[diffusion_offset:]
     data = bytearray(plain)
     for r in range(rounds):
         data = bytearray(b"".join(bytes(data[p * channels:(p + 1) * channels]) for p in perm))
@@ -99,8 +109,8 @@ def formula(width, height, channels):
 
 if __name__ == "__main__":
     key, nonce = bytes(range(1, 33)), bytes(range(101, 117))
-    expected = {1: "2f14921c6024860231ce5a6d3fe0a1cafb58d392fd75dd8c41bc50c6396e5bff",
-                3: "0d45c907cf545a9cb2c9a33fb63af0ec280b1c991eb77c8bf64e6eabd6b2d7e5"}
+    expected = {1: "eff2a482ab65260a76f3bae6eeef967f841578a6d507e258b585680cc9e4f092",
+                3: "f491ca754d1aa776a99db99b24f7cb6301a1da0d6f8b3111ba262fe55b612276"}
     ok = True
     for channels, name in ((1, "Gray8"), (3, "Rgb24")):
         digest = hashlib.sha256(encrypt(formula(68, 52, channels), 68, 52, channels, key, nonce)).hexdigest()

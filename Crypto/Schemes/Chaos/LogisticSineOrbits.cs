@@ -5,19 +5,27 @@ using System.Runtime.Intrinsics;
 namespace MedCrypt.Crypto.Schemes.Chaos;
 
 /// <summary>
-/// Sixteen independent orbits of the Logistic–Sine System (Zhou, Bao &amp; Chen 2014),
-/// <c>x' = (r·x(1−x) + (4−r)·sin(πx)/4) mod 1</c>, stepped together as four 4-lane vectors.
-/// Every step of every orbit yields 32 bits.
+/// Thirty-two independent orbits of the Logistic–Sine System (Zhou, Bao &amp; Chen 2014),
+/// <c>x' = (r·x(1−x) + (4−r)·sin(πx)/4) mod 1</c>, stepped together as eight 4-lane vectors (enough
+/// independent work to hide each step's latency). Every step of every orbit yields 48 bits (6 bytes).
 /// </summary>
 /// <remarks>
 /// A chaotic orbit amplifies a last-bit difference, so ciphertexts would not decrypt across machines if
 /// any step depended on the platform's libm. Every step is therefore a fixed sequence of IEEE-754 double
 /// additions, multiplications, min and floor (each correctly rounded, never fused) with sin(πx) as a fixed
-/// polynomial: the orbit is bit-identical on every CPU and operating system, vectorised or not.
+/// polynomial in a fixed evaluation order (Estrin's scheme): the orbit is bit-identical on every CPU and
+/// operating system, vectorised or not.
 /// </remarks>
 internal sealed class LogisticSineOrbits
 {
-    public const int Count = 16;
+    public const int Count = 32;
+
+    /// <summary>Keystream bytes per step of all orbits.</summary>
+    public const int StepBytes = Count * BytesPerStep;
+
+    private const int BytesPerStep = 6;
+
+    private const int Vectors = Count / 4;
 
     /// <summary>Seed bytes: for each orbit 8 for the start point and 8 for r.</summary>
     public const int SeedSize = Count * 16;
@@ -42,9 +50,9 @@ internal sealed class LogisticSineOrbits
     // x = ½ maps to 1 ≡ 0, and 0 is a fixed point: an orbit that lands there restarts here (1/φ²).
     private const double Restart = 0.3819660112501051;
 
-    private Vector256<double> _x0, _x1, _x2, _x3;
-    private readonly Vector256<double> _r0, _r1, _r2, _r3;
-    private readonly Vector256<double> _c0, _c1, _c2, _c3;
+    private readonly Vector256<double>[] _x = new Vector256<double>[Vectors];
+    private readonly Vector256<double>[] _r = new Vector256<double>[Vectors];
+    private readonly Vector256<double>[] _c = new Vector256<double>[Vectors];
 
     public LogisticSineOrbits(ReadOnlySpan<byte> seed)
     {
@@ -64,72 +72,83 @@ internal sealed class LogisticSineOrbits
             r[k] = 1.0 + (3.0 * (rBits * TwoToMinus52));
         }
 
-        (_x0, _x1, _x2, _x3) = (Load(x, 0), Load(x, 1), Load(x, 2), Load(x, 3));
-        (_r0, _r1, _r2, _r3) = (Load(r, 0), Load(r, 1), Load(r, 2), Load(r, 3));
-        var four = Vector256.Create(4.0);
-        var quarter = Vector256.Create(0.25);
-        (_c0, _c1, _c2, _c3) = ((four - _r0) * quarter, (four - _r1) * quarter, (four - _r2) * quarter, (four - _r3) * quarter);
+        for (int v = 0; v < Vectors; v++)
+        {
+            _x[v] = Vector256.Create(x.Slice(4 * v, 4));
+            _r[v] = Vector256.Create(r.Slice(4 * v, 4));
+            _c[v] = (Vector256.Create(4.0) - _r[v]) * Vector256.Create(0.25);
+        }
 
         for (int i = 0; i < WarmUpSteps; i++)
         {
-            StepAll();
+            Advance();
         }
     }
 
     /// <summary>
-    /// Fills <paramref name="output"/> with the next words: step t of orbit k lands at index 16·t + k,
-    /// the low 32 of the 52 fraction bits of x (the high bits carry the map's uneven density; the low ones don't).
+    /// Fills <paramref name="output"/> with the next keystream bytes: step t of orbit k gives bytes
+    /// [6·(32·t + k), 6·(32·t + k) + 6), the low 48 of x's 52 fraction bits, little-endian (the high bits carry
+    /// the map's uneven density; the low ones don't).
     /// </summary>
-    public void Fill(Span<uint> output)
+    public void Fill(Span<byte> output)
     {
-        Span<uint> tail = stackalloc uint[Count];
-        int whole = output.Length - (output.Length % Count);
-        for (int i = 0; i < output.Length; i += Count)
+        Span<ulong> bits = stackalloc ulong[Count];
+        Span<byte> tail = stackalloc byte[StepBytes + sizeof(ulong)];
+        for (int offset = 0; offset < output.Length; offset += StepBytes)
         {
-            StepAll();
-            Span<uint> step = i < whole ? output.Slice(i, Count) : tail;
-            Vector256.Narrow(LowBits(_x0), LowBits(_x1)).CopyTo(step);
-            Vector256.Narrow(LowBits(_x2), LowBits(_x3)).CopyTo(step[8..]);
-            if (i >= whole)
+            Advance(bits);
+            // Whole steps are written in place while 8-byte stores fit; the last one through a buffer.
+            bool inPlace = offset + StepBytes + sizeof(ulong) <= output.Length;
+            Span<byte> target = inPlace ? output[offset..] : tail;
+            for (int k = 0; k < Count; k++)
             {
-                tail[..(output.Length - whole)].CopyTo(output[whole..]);
+                // Each 8-byte store's top two bytes are overwritten by the next orbit's.
+                Unsafe.WriteUnaligned(ref target[k * BytesPerStep], bits[k] & 0xFFFF_FFFF_FFFFUL);
+            }
+
+            if (!inPlace)
+            {
+                tail[..Math.Min(StepBytes, output.Length - offset)].CopyTo(output[offset..]);
             }
         }
     }
 
-    private void StepAll()
+    private void Advance(Span<ulong> bits)
     {
-        _x0 = Step(_x0, _r0, _c0);
-        _x1 = Step(_x1, _r1, _c1);
-        _x2 = Step(_x2, _r2, _c2);
-        _x3 = Step(_x3, _r3, _c3);
+        for (int v = 0; v < Vectors; v++)
+        {
+            _x[v] = Step(_x[v], _r[v], _c[v]);
+            (_x[v] + Vector256<double>.One).AsUInt64().CopyTo(bits[(4 * v)..]);
+        }
+    }
+
+    private void Advance()
+    {
+        for (int v = 0; v < Vectors; v++)
+        {
+            _x[v] = Step(_x[v], _r[v], _c[v]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Step(Vector256<double> x, Vector256<double> r, Vector256<double> c)
     {
         Vector256<double> oneMinusX = Vector256<double>.One - x;
-        Vector256<double> t = Vector256.Min(x, oneMinusX); // sin(πx) = sin(π(1−x)): fold onto [0, ½]
-        Vector256<double> t2 = t * t;
-        Vector256<double> p = Vector256.Create(A9);
-        p = (p * t2) + Vector256.Create(A8);
-        p = (p * t2) + Vector256.Create(A7);
-        p = (p * t2) + Vector256.Create(A6);
-        p = (p * t2) + Vector256.Create(A5);
-        p = (p * t2) + Vector256.Create(A4);
-        p = (p * t2) + Vector256.Create(A3);
-        p = (p * t2) + Vector256.Create(A2);
-        p = (p * t2) + Vector256.Create(A1);
-        p = (p * t2) + Vector256.Create(A0);
+        Vector256<double> t = Vector256.MinNative(x, oneMinusX); // sin(πx) = sin(π(1−x)): fold onto [0, ½]; no NaN or −0 occurs here, so the native min is exact
+        // Estrin's scheme in u = t²: one fixed order of operations, with a shorter dependency chain than Horner's.
+        Vector256<double> u = t * t;
+        Vector256<double> u2 = u * u;
+        Vector256<double> u4 = u2 * u2;
+        Vector256<double> u8 = u4 * u4;
+        Vector256<double> q01 = Vector256.Create(A0) + (Vector256.Create(A1) * u);
+        Vector256<double> q23 = Vector256.Create(A2) + (Vector256.Create(A3) * u);
+        Vector256<double> q45 = Vector256.Create(A4) + (Vector256.Create(A5) * u);
+        Vector256<double> q67 = Vector256.Create(A6) + (Vector256.Create(A7) * u);
+        Vector256<double> q89 = Vector256.Create(A8) + (Vector256.Create(A9) * u);
+        Vector256<double> p = (q01 + (q23 * u2)) + ((q45 + (q67 * u2)) * u4) + (q89 * u8);
         Vector256<double> y = (r * (x * oneMinusX)) + (c * (p * t));
         y -= Vector256.Floor(y);
         return Vector256.ConditionalSelect(Vector256.Equals(y, Vector256<double>.Zero), Vector256.Create(Restart), y);
     }
 
-    /// <summary>The low 32 fraction bits of x: 1 + x lies in [1, 2), where the mantissa is x's fraction.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> LowBits(Vector256<double> x) =>
-        (x + Vector256<double>.One).AsUInt64() & Vector256.Create(0xFFFF_FFFFUL);
-
-    private static Vector256<double> Load(ReadOnlySpan<double> values, int vector) => Vector256.Create(values.Slice(4 * vector, 4));
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Runtime.InteropServices;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
@@ -142,69 +144,94 @@ public sealed class LogisticSineScheme : ImageProtectionScheme
         }
     }
 
-    // c[i] = S[p[i] + c[i−L]] ⊕ k[i], the first L chained to the IV.
+    // c[i] = S[p[i] + c[i−L]] ⊕ k[i], the first L chained to the IV. The loops run over refs: this is the cipher's
+    // hot path, and every index is in range by construction (key and data have the same length, iv has L bytes).
     private static void DiffuseForward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> sBox)
     {
-        int head = Math.Min(Lanes, data.Length);
-        for (int i = 0; i < head; i++)
+        ref byte d = ref MemoryMarshal.GetReference(data);
+        ref byte k = ref MemoryMarshal.GetReference(key);
+        ref byte s = ref MemoryMarshal.GetReference(sBox);
+        int n = data.Length;
+        for (int i = 0; i < Math.Min(Lanes, n); i++)
         {
-            data[i] = (byte)(sBox[(byte)(data[i] + iv[i])] ^ key[i]);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, (byte)(Unsafe.Add(ref d, i) + iv[i])) ^ Unsafe.Add(ref k, i));
         }
 
-        for (int i = Lanes; i < data.Length; i++)
+        for (nint i = Lanes; i < n; i++)
         {
-            data[i] = (byte)(sBox[(byte)(data[i] + data[i - Lanes])] ^ key[i]);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, (byte)(Unsafe.Add(ref d, i) + Unsafe.Add(ref d, i - Lanes))) ^ Unsafe.Add(ref k, i));
         }
     }
 
     private static void UndoForward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> inverseSBox)
     {
-        for (int i = data.Length - 1; i >= Lanes; i--)
+        ref byte d = ref MemoryMarshal.GetReference(data);
+        ref byte k = ref MemoryMarshal.GetReference(key);
+        ref byte s = ref MemoryMarshal.GetReference(inverseSBox);
+        for (nint i = data.Length - 1; i >= Lanes; i--)
         {
-            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - data[i - Lanes]);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, Unsafe.Add(ref d, i) ^ Unsafe.Add(ref k, i)) - Unsafe.Add(ref d, i - Lanes));
         }
 
         for (int i = Math.Min(Lanes, data.Length) - 1; i >= 0; i--)
         {
-            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - iv[i]);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, Unsafe.Add(ref d, i) ^ Unsafe.Add(ref k, i)) - iv[i]);
         }
     }
 
-    // The mirror image: c[i] = S[p[i] + c[i+L]] ⊕ k[i], from the end, the last L chained to the IV.
+    // The mirror image: c[i] = S[p[i] + c[i+L]] ⊕ k[i], from the end, the last L chained to the IV (iv[0] to the last byte).
     private static void DiffuseBackward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> sBox)
     {
+        ref byte d = ref MemoryMarshal.GetReference(data);
+        ref byte k = ref MemoryMarshal.GetReference(key);
+        ref byte s = ref MemoryMarshal.GetReference(sBox);
         int n = data.Length;
-        for (int i = n - 1; i >= 0; i--)
+        int chainedToIv = Math.Max(n - Lanes, 0);
+        for (int i = n - 1; i >= chainedToIv; i--)
         {
-            byte chained = i + Lanes < n ? data[i + Lanes] : iv[n - 1 - i];
-            data[i] = (byte)(sBox[(byte)(data[i] + chained)] ^ key[i]);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, (byte)(Unsafe.Add(ref d, i) + iv[n - 1 - i])) ^ Unsafe.Add(ref k, i));
+        }
+
+        for (nint i = chainedToIv - 1; i >= 0; i--)
+        {
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, (byte)(Unsafe.Add(ref d, i) + Unsafe.Add(ref d, i + Lanes))) ^ Unsafe.Add(ref k, i));
         }
     }
 
     private static void UndoBackward(Span<byte> data, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> inverseSBox)
     {
+        ref byte d = ref MemoryMarshal.GetReference(data);
+        ref byte k = ref MemoryMarshal.GetReference(key);
+        ref byte s = ref MemoryMarshal.GetReference(inverseSBox);
         int n = data.Length;
-        for (int i = 0; i < n; i++)
+        int chainedToIv = Math.Max(n - Lanes, 0);
+        for (nint i = 0; i < chainedToIv; i++)
         {
-            byte chained = i + Lanes < n ? data[i + Lanes] : iv[n - 1 - i];
-            data[i] = (byte)(inverseSBox[data[i] ^ key[i]] - chained);
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, Unsafe.Add(ref d, i) ^ Unsafe.Add(ref k, i)) - Unsafe.Add(ref d, i + Lanes));
+        }
+
+        for (int i = chainedToIv; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = (byte)(Unsafe.Add(ref s, Unsafe.Add(ref d, i) ^ Unsafe.Add(ref k, i)) - iv[n - 1 - i]);
         }
     }
 
     /// <summary>
-    /// Everything one image's encryption draws from the orbits, in this fixed order: a 256-entry S-box,
-    /// the IVs, the pixel permutation, then each round's forward and backward keystream bytes.
+    /// Everything one image's encryption draws from the orbits, in this fixed order of keystream bytes:
+    /// 256 four-byte draws for the S-box, the IVs (L bytes per pass), one four-byte draw per pixel for the
+    /// permutation, then each round's forward and backward keystream (one byte per image byte).
     /// </summary>
     private sealed class Keystream : IDisposable
     {
-        private const int SBoxWords = 256;
+        private const int SBoxDraws = 256;
 
-        private readonly uint[] _words;
+        private readonly byte[] _bytes;
+        private readonly int _length;
         private readonly int[] _permutation;
         private readonly int _pixelCount;
         private readonly int _byteCount;
         private readonly int _ivOffset;
-        private readonly int _bytesOffset;
+        private readonly int _diffusionOffset;
 
         public Keystream(SecretKey key, ReadOnlySpan<byte> nonce, PixelImage image, int rounds)
         {
@@ -216,23 +243,18 @@ public sealed class LogisticSineScheme : ImageProtectionScheme
             var orbits = new LogisticSineOrbits(seed);
             seed.Clear();
 
-            int ivWords = rounds * 2 * Lanes / sizeof(uint);
-            int byteWords = checked((2 * rounds * _byteCount) + sizeof(uint) - 1) / sizeof(uint);
-            int totalWords = checked(SBoxWords + ivWords + _pixelCount + byteWords);
-            _ivOffset = SBoxWords;
-            _bytesOffset = SBoxWords + ivWords + _pixelCount;
-            _words = ArrayPool<uint>.Shared.Rent(totalWords);
-            orbits.Fill(_words.AsSpan(0, totalWords));
+            _ivOffset = SBoxDraws * sizeof(uint);
+            int permutationOffset = _ivOffset + (2 * rounds * Lanes);
+            _diffusionOffset = checked(permutationOffset + (_pixelCount * sizeof(uint)));
+            _length = checked(_diffusionOffset + (2 * rounds * _byteCount));
+            _bytes = ArrayPool<byte>.Shared.Rent(_length);
+            orbits.Fill(_bytes.AsSpan(0, _length));
 
             SBox = new byte[256];
             InverseSBox = new byte[256];
             Span<int> box = stackalloc int[256];
-            for (int i = 0; i < box.Length; i++)
-            {
-                box[i] = i;
-            }
-
-            Shuffle(box, _words.AsSpan(0, SBoxWords));
+            FillIdentity(box);
+            Shuffle(box, Draws(0, SBoxDraws));
             for (int i = 0; i < box.Length; i++)
             {
                 SBox[i] = (byte)box[i];
@@ -241,12 +263,8 @@ public sealed class LogisticSineScheme : ImageProtectionScheme
 
             _permutation = ArrayPool<int>.Shared.Rent(_pixelCount);
             Span<int> permutation = _permutation.AsSpan(0, _pixelCount);
-            for (int i = 0; i < permutation.Length; i++)
-            {
-                permutation[i] = i;
-            }
-
-            Shuffle(permutation, _words.AsSpan(SBoxWords + ivWords, _pixelCount));
+            FillIdentity(permutation);
+            Shuffle(permutation, Draws(permutationOffset, _pixelCount));
         }
 
         public byte[] SBox { get; }
@@ -255,30 +273,39 @@ public sealed class LogisticSineScheme : ImageProtectionScheme
 
         public ReadOnlySpan<int> Permutation => _permutation.AsSpan(0, _pixelCount);
 
-        public ReadOnlySpan<byte> ForwardIv(int round) => Bytes(_ivOffset).Slice(2 * round * Lanes, Lanes);
+        public ReadOnlySpan<byte> ForwardIv(int round) => _bytes.AsSpan(_ivOffset + (2 * round * Lanes), Lanes);
 
-        public ReadOnlySpan<byte> BackwardIv(int round) => Bytes(_ivOffset).Slice(((2 * round) + 1) * Lanes, Lanes);
+        public ReadOnlySpan<byte> BackwardIv(int round) => _bytes.AsSpan(_ivOffset + (((2 * round) + 1) * Lanes), Lanes);
 
-        public ReadOnlySpan<byte> Forward(int round) => Bytes(_bytesOffset).Slice(2 * round * _byteCount, _byteCount);
+        public ReadOnlySpan<byte> Forward(int round) => _bytes.AsSpan(_diffusionOffset + (2 * round * _byteCount), _byteCount);
 
-        public ReadOnlySpan<byte> Backward(int round) => Bytes(_bytesOffset).Slice(((2 * round) + 1) * _byteCount, _byteCount);
+        public ReadOnlySpan<byte> Backward(int round) => _bytes.AsSpan(_diffusionOffset + (((2 * round) + 1) * _byteCount), _byteCount);
 
         public void Dispose()
         {
-            ArrayPool<uint>.Shared.Return(_words, clearArray: true);
+            CryptographicOperations.ZeroMemory(_bytes.AsSpan(0, _length));
+            ArrayPool<byte>.Shared.Return(_bytes);
             ArrayPool<int>.Shared.Return(_permutation, clearArray: true);
             Array.Clear(SBox);
             Array.Clear(InverseSBox);
         }
 
-        private ReadOnlySpan<byte> Bytes(int wordOffset) => MemoryMarshal.AsBytes(_words.AsSpan(wordOffset));
+        private ReadOnlySpan<uint> Draws(int offset, int count) => MemoryMarshal.Cast<byte, uint>(_bytes.AsSpan(offset, count * sizeof(uint)));
 
-        /// <summary>Fisher–Yates with one word per draw (multiply-shift into [0, i]).</summary>
-        private static void Shuffle(Span<int> values, ReadOnlySpan<uint> words)
+        private static void FillIdentity(Span<int> values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = i;
+            }
+        }
+
+        /// <summary>Fisher–Yates with one draw per position (multiply-shift into [0, i]).</summary>
+        private static void Shuffle(Span<int> values, ReadOnlySpan<uint> draws)
         {
             for (int i = values.Length - 1; i > 0; i--)
             {
-                int j = (int)(((ulong)words[i] * (uint)(i + 1)) >> 32);
+                int j = (int)(((ulong)draws[i] * (uint)(i + 1)) >> 32);
                 (values[i], values[j]) = (values[j], values[i]);
             }
         }

@@ -1,0 +1,20 @@
+using MedCrypt.Portal.Components;
+using MedCrypt.Portal.Extensions;
+
+// The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
+// overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddApplicationServices();
+
+var app = builder.Build();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealthChecks("/health");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.Run();

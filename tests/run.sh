@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every MedCrypt test. On a fresh Debian 12 machine, as root, it first installs what the tests need;
+# elsewhere it says what is missing. Prints one closing line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+
+need_debian_packages() {
+  local missing=()
+  for pkg in "$@"; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg"); done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing Debian packages: ${missing[*]}. Install them (sudo apt-get install ${missing[*]}) and run again." >&2
+    exit 2
+  fi
+}
+
+if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; then
+  echo "The .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 2
+fi
+need_debian_packages python3
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+say "build (Debug, warnings are errors)"
+dotnet build MedCrypt.Portal.sln -c Debug -nologo -v q
+
+say "unit and integration tests"
+set +e
+dotnet test MedCrypt.Portal.sln -c Debug --no-build -nologo 2>&1 | tee "$results/dotnet-test.log"
+dotnet_status=${PIPESTATUS[0]}
+set -e
+
+say "logistic-sine: an independent Python implementation must give the C# known answers"
+reference_failed=0
+/usr/bin/python3 tests/reference/logistic_sine_reference.py || reference_failed=1
+
+# Sum the test runner's per-assembly summaries ("Passed!  - Failed: 0, Passed: 275, Skipped: 0, ...").
+read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
+    for (i = 1; i <= NF; i++) { gsub(/ /, "", $i); if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
+  } END { print p+0, f+0, s+0 }' "$results/dotnet-test.log")
+passed=$((passed + 1 - reference_failed))
+failed=$((failed + reference_failed))
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if ((dotnet_status != 0 || failed != 0)); then exit 1; fi
