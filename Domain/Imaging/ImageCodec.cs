@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using MedCrypt.Crypto.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace MedCrypt.Domain.Imaging;
+
+/// <summary>
+/// Turns uploaded bytes into pixels and pixels into PNG. It sniffs the real format (PNG, 8- or 16-bit, and JPEG
+/// only) and reads the declared size before decoding a single pixel, so a small file that claims 60,000 × 60,000
+/// is refused without allocating for it.
+/// </summary>
+public sealed class ImageCodec
+{
+    public const int DefaultMaxSide = 4096;
+    public const int DefaultMinSide = 16;
+
+    public ImageCodec(int minSide = DefaultMinSide, int maxSide = DefaultMaxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minSide, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxSide, PixelImage.MaxSide);
+        MinSide = minSide;
+        MaxSide = maxSide;
+    }
+
+    public int MinSide { get; }
+
+    public int MaxSide { get; }
+
+    /// <summary>Decodes into <paramref name="format"/>, resized (bicubic) to <paramref name="resizeTo"/> when given.</summary>
+    public PixelImage Decode(ReadOnlySpan<byte> data, PixelFormat format, Size? resizeTo = null)
+    {
+        if (data.IsEmpty)
+        {
+            throw new ImageRejectedException("The file is empty.");
+        }
+
+        ImageInfo info;
+        try
+        {
+            var detected = Image.DetectFormat(data);
+            if (detected is not PngFormat and not JpegFormat)
+            {
+                throw new ImageRejectedException($"The file is {detected.Name}; MedCrypt takes PNG or JPEG images.");
+            }
+
+            info = Image.Identify(data);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or InvalidImageContentException)
+        {
+            throw new ImageRejectedException("The file is not a PNG or JPEG image, or its header is damaged.", e);
+        }
+
+        if (info.Width < MinSide || info.Height < MinSide || info.Width > MaxSide || info.Height > MaxSide)
+        {
+            throw new ImageRejectedException(
+                $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.");
+        }
+
+        try
+        {
+            return format == PixelFormat.Gray8 ? Copy<L8>(data, format, resizeTo) : Copy<Rgb24>(data, format, resizeTo);
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException)
+        {
+            throw new ImageRejectedException("The image data is damaged or truncated and cannot be decoded.", e);
+        }
+    }
+
+    public byte[] EncodePng(PixelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var stream = new MemoryStream();
+        if (image.Format == PixelFormat.Gray8)
+        {
+            using var png = Image.LoadPixelData<L8>(image.Pixels, image.Width, image.Height);
+            png.SaveAsPng(stream);
+        }
+        else
+        {
+            using var png = Image.LoadPixelData<Rgb24>(image.Pixels, image.Width, image.Height);
+            png.SaveAsPng(stream);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static PixelImage Copy<TPixel>(ReadOnlySpan<byte> data, PixelFormat format, Size? resizeTo)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        using Image<TPixel> decoded = Image.Load<TPixel>(data);
+        if (resizeTo is { } size)
+        {
+            decoded.Mutate(image => image.Resize(size, KnownResamplers.Bicubic, compand: false));
+        }
+
+        var pixels = new PixelImage(decoded.Width, decoded.Height, format);
+        decoded.CopyPixelDataTo(MemoryMarshal.Cast<byte, TPixel>(pixels.Pixels));
+        return pixels;
+    }
+}
