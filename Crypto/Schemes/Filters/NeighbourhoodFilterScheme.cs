@@ -66,7 +66,7 @@ public abstract class NeighbourhoodFilterScheme : ImageProtectionScheme
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(padded);
+            ArrayPool<byte>.Shared.Return(padded, clearArray: true); // it held patient pixels
         }
     }
 
