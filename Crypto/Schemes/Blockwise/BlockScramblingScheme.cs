@@ -28,9 +28,6 @@ public sealed class BlockScramblingScheme(int blockSize = BlockwiseScheme.Defaul
     private protected override void Derive(DerivedRandom random, int channels, Span<int> source, Span<byte> xorMask)
     {
         random.Shuffle(source);
-        for (int j = 0; j < xorMask.Length; j++)
-        {
-            xorMask[j] = random.NextBit() ? (byte)0xFF : (byte)0;
-        }
+        DeriveFlips(random, xorMask);
     }
 }

@@ -53,6 +53,15 @@ public abstract class BlockwiseScheme : ImageProtectionScheme
     /// <summary>Fills the identity <paramref name="source"/> and zero <paramref name="xorMask"/> with this scheme's key-derived choices.</summary>
     private protected abstract void Derive(DerivedRandom random, int channels, Span<int> source, Span<byte> xorMask);
 
+    /// <summary>Negative–positive on a key-derived subset: each value flipped with probability ½.</summary>
+    private protected static void DeriveFlips(DerivedRandom random, Span<byte> xorMask)
+    {
+        for (int j = 0; j < xorMask.Length; j++)
+        {
+            xorMask[j] = random.NextBit() ? (byte)0xFF : (byte)0;
+        }
+    }
+
     protected override void EncryptCore(PixelImage plain, SecretKey key, ReadOnlySpan<byte> nonce, PixelImage destination) =>
         GetBlockMap(key, plain.Channels).Apply(plain, destination);
 

@@ -13,9 +13,6 @@ public sealed class NegativePositiveScheme(int blockSize = BlockwiseScheme.Defau
 
     private protected override void Derive(DerivedRandom random, int channels, Span<int> source, Span<byte> xorMask)
     {
-        for (int j = 0; j < xorMask.Length; j++)
-        {
-            xorMask[j] = random.NextBit() ? (byte)0xFF : (byte)0;
-        }
+        DeriveFlips(random, xorMask);
     }
 }
