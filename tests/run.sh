@@ -23,7 +23,8 @@ if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; the
   echo "The .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
   exit 2
 fi
-need_debian_packages python3
+# python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test).
+need_debian_packages python3 python3-torch python3-torchvision python3-onnx
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -41,12 +42,23 @@ say "logistic-sine: an independent Python implementation must give the C# known 
 reference_failed=0
 /usr/bin/python3 tests/reference/logistic_sine_reference.py || reference_failed=1
 
+say "training pipeline (one step per architecture on generated slices, ONNX export, the adaptation stem)"
+set +e
+(cd models/training && OMP_NUM_THREADS=2 /usr/bin/python3 -m unittest discover -s tests -v) 2>&1 | tee "$results/python.log"
+set -e
+python_ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' "$results/python.log" | tail -n 1)
+python_failed=$(awk '/^FAILED \(/ { while (match($0, /[0-9]+/)) { n += substr($0, RSTART, RLENGTH); $0 = substr($0, RSTART + RLENGTH) } } END { print n+0 }' "$results/python.log")
+python_skipped=$(sed -nE 's/.*skipped=([0-9]+).*/\1/p' "$results/python.log" | tail -n 1)
+python_ran=${python_ran:-0}; python_failed=${python_failed:-0}; python_skipped=${python_skipped:-0}
+((python_ran > 0)) || python_failed=$((python_failed + 1))
+
 # Sum the test runner's per-assembly summaries ("Passed!  - Failed: 0, Passed: 275, Skipped: 0, ...").
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
     for (i = 1; i <= NF; i++) { gsub(/ /, "", $i); if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
   } END { print p+0, f+0, s+0 }' "$results/dotnet-test.log")
-passed=$((passed + 1 - reference_failed))
-failed=$((failed + reference_failed))
+passed=$((passed + 1 - reference_failed + python_ran - python_failed - python_skipped))
+failed=$((failed + reference_failed + python_failed))
+skipped=$((skipped + python_skipped))
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -70,6 +70,22 @@ public sealed class ImageCodec
         }
     }
 
+    /// <summary>A bicubic resize of a gray image (the models' input is prepared at a fixed size).</summary>
+    public PixelImage Resize(PixelImage image, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Format != PixelFormat.Gray8)
+        {
+            throw new ArgumentException("Resize takes grayscale images.", nameof(image));
+        }
+
+        using var working = Image.LoadPixelData<L8>(image.Pixels, image.Width, image.Height);
+        working.Mutate(i => i.Resize(new Size(width, height), KnownResamplers.Bicubic, compand: false));
+        var resized = new PixelImage(width, height, PixelFormat.Gray8);
+        working.CopyPixelDataTo(resized.Pixels);
+        return resized;
+    }
+
     public byte[] EncodePng(PixelImage image)
     {
         ArgumentNullException.ThrowIfNull(image);

@@ -1,0 +1,96 @@
+"""Training-time augmentation on batches of uint8 slices (N×1×S×S): geometry, acquisition differences between
+hospitals (contrast, gamma, noise, blur, burnt-in text), and contrast randomisation so a model cannot learn
+"T2-looking means healthy" (inversion inside the head, random non-monotonic curves as in SLAug, random shallow
+convolutions as in GIN). The portal's preparation stays deterministic: none of this runs at inference."""
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def head_mask(x):
+    """Inside-the-head pixels of prepared slices (x in [0, 1]): the preparation leaves the background black."""
+    return (F.max_pool2d((x > 0.04).float(), 5, stride=1, padding=2) > 0).float()
+
+
+def random_affine(x, generator, max_degrees=12, scale=(0.85, 1.15), shift=0.08):
+    n = x.shape[0]
+    angle = (torch.rand(n, generator=generator) * 2 - 1) * math.radians(max_degrees)
+    s = torch.empty(n).uniform_(*scale, generator=generator)
+    tx, ty = [(torch.rand(n, generator=generator) * 2 - 1) * shift for _ in range(2)]
+    flip = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
+    cos, sin = torch.cos(angle) / s, torch.sin(angle) / s
+    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
+    grid = F.affine_grid(theta, x.shape, align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def random_curve(x, mask, generator, points=5):
+    """A random piecewise-linear, generally non-monotonic intensity curve applied inside the head."""
+    n = x.shape[0]
+    knots_y = torch.rand(n, points + 1, generator=generator)
+    position = x.clamp(0, 1) * points
+    index = position.floor().clamp(max=points - 1).long()
+    fraction = position - index
+    lo = torch.gather(knots_y, 1, index.view(n, -1)).view_as(x)
+    hi = torch.gather(knots_y, 1, (index + 1).view(n, -1)).view_as(x)
+    return x * (1 - mask) + (lo + (hi - lo) * fraction) * mask
+
+
+def random_shallow_convolution(x, mask, generator, layers=3, width=8):
+    """GIN: a freshly drawn random conv net of small kernels, normalised, blended with the original."""
+    h = x
+    for i in range(layers):
+        out = 1 if i == layers - 1 else width
+        k = int(torch.randint(0, 2, (1,), generator=generator)) * 2 + 1
+        weight = torch.randn(out, h.shape[1], k, k, generator=generator) / math.sqrt(h.shape[1] * k * k)
+        h = F.conv2d(h, weight, padding=k // 2)
+        if i < layers - 1:
+            h = F.leaky_relu(h, 0.2)
+    lo = h.amin(dim=(1, 2, 3), keepdim=True)
+    hi = h.amax(dim=(1, 2, 3), keepdim=True)
+    h = (h - lo) / (hi - lo + 1e-6)
+    alpha = torch.rand(x.shape[0], 1, 1, 1, generator=generator)
+    return (alpha * h + (1 - alpha) * x) * mask + x * (1 - mask)
+
+
+def text_occluders(x, generator, probability=0.3):
+    """Bright thin bars near the borders, like burnt-in annotations and rulers."""
+    n, _, size, _ = x.shape
+    x = x.clone()
+    for i in range(n):
+        if float(torch.rand(1, generator=generator)) >= probability:
+            continue
+        for _ in range(int(torch.randint(1, 4, (1,), generator=generator))):
+            h = int(torch.randint(2, max(3, size // 24), (1,), generator=generator))
+            w = int(torch.randint(size // 16, size // 3, (1,), generator=generator))
+            top = int(torch.randint(0, size - h, (1,), generator=generator))
+            left = int(torch.randint(0, size - w, (1,), generator=generator))
+            x[i, :, top:top + h, left:left + w] = float(torch.empty(1).uniform_(0.6, 1.0, generator=generator))
+    return x
+
+
+def augment(batch_uint8, generator, contrast_randomisation=(0.2, 0.3, 0.2)):
+    """uint8 N×1×S×S → float N×1×S×S in [0, 1]. contrast_randomisation: probabilities of inversion, curve, GIN."""
+    x = batch_uint8.float() / 255
+    x = random_affine(x, generator)
+    mask = head_mask(x)
+    n = x.shape[0]
+
+    def chosen(p):
+        return (torch.rand(n, 1, 1, 1, generator=generator) < p).float()
+
+    p_invert, p_curve, p_gin = contrast_randomisation
+    x = torch.where(chosen(p_invert) * mask > 0, 1 - x, x)
+    x = torch.where(chosen(p_curve) > 0, random_curve(x, mask, generator), x)
+    x = torch.where(chosen(p_gin) > 0, random_shallow_convolution(x, mask, generator), x)
+
+    gamma = torch.exp(torch.empty(n, 1, 1, 1).uniform_(-0.5, 0.5, generator=generator))
+    x = x.clamp(0, 1) ** gamma
+    x = x * torch.empty(n, 1, 1, 1).uniform_(0.8, 1.2, generator=generator) \
+        + torch.empty(n, 1, 1, 1).uniform_(-0.08, 0.08, generator=generator) * mask
+    blur = chosen(0.25)
+    x = blur * F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False) + (1 - blur) * x
+    x = x + torch.randn(x.shape, generator=generator) * torch.empty(n, 1, 1, 1).uniform_(0, 0.04, generator=generator)
+    x = text_occluders(x, generator)
+    return x.clamp(0, 1)
