@@ -101,9 +101,20 @@ class Classifier(nn.Module):
         return self.backbone(self.adaptation(x))
 
 
+class TinyNet(nn.Sequential):
+    """A few-kilobyte CNN with the same interface, for the Inference library's tests (never for diagnosis)."""
+
+    def __init__(self, num_classes=4):
+        super().__init__(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(16, num_classes))
+
+
 def build(name, num_classes=4):
     if name == "densenet121":
         return Classifier(torchvision.models.densenet121(weights=None, num_classes=num_classes))
     if name == "xception":
         return Classifier(Xception(num_classes))
+    if name == "tinynet":
+        return Classifier(TinyNet(num_classes))
     raise ValueError(f"unknown architecture '{name}': densenet121 or xception")

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MedCrypt.Inference.Models;
+
+/// <summary>models/models.json: every model the portal runs, and how (written by models/training).</summary>
+public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> Models)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
+    [JsonIgnore]
+    public string Folder { get; private init; } = "";
+
+    public static ModelManifest Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelConfigurationException($"The model manifest {Path.GetFullPath(path)} does not exist.");
+        }
+
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelConfigurationException($"The model manifest {path} is not valid JSON: {e.Message}", e);
+        }
+
+        if (manifest is null || manifest.Version != 1 || manifest.Models is null || manifest.Models.Count == 0)
+        {
+            throw new ModelConfigurationException($"The model manifest {path} must be version 1 and list at least one model.");
+        }
+
+        foreach (ModelDescriptor model in manifest.Models)
+        {
+            model.Validate(path);
+        }
+
+        return manifest with { Folder = Path.GetDirectoryName(Path.GetFullPath(path))! };
+    }
+
+    public string PathOf(ModelDescriptor model) => Path.Combine(Folder, model.File);
+}
+
+public sealed record ModelDescriptor(
+    string Name,
+    string File,
+    string Input,
+    string Output,
+    int Size,
+    Normalisation Normalisation,
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<string> TumorClasses,
+    int BlockSize,
+    string AdaptationWeight,
+    string AdaptationBias,
+    string? DatasetSha256SumsHash)
+{
+    /// <summary>Values of one block after space-to-depth: M·M·3.</summary>
+    public int AdaptationLength => BlockSize * BlockSize * 3;
+
+    internal void Validate(string manifestPath)
+    {
+        string Problem(string what) => $"Model '{Name}' in {manifestPath}: {what}";
+        if (string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(File) || File.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ModelConfigurationException(Problem("a name and a file name inside the manifest's folder are required."));
+        }
+
+        if (Size < 8 || Size % 8 != 0 || BlockSize < 2 || Size % BlockSize != 0)
+        {
+            throw new ModelConfigurationException(Problem($"size {Size} must be a multiple of 8 and of the block size {BlockSize}."));
+        }
+
+        if (Normalisation is null || Normalisation.Mean.Count != 3 || Normalisation.Std.Count != 3 || Normalisation.Std.Any(s => s <= 0))
+        {
+            throw new ModelConfigurationException(Problem("normalisation needs three means and three positive standard deviations."));
+        }
+
+        if (Classes is null || Classes.Count < 2 || TumorClasses is null || TumorClasses.Any(c => !Classes.Contains(c)) || TumorClasses.Count >= Classes.Count)
+        {
+            throw new ModelConfigurationException(Problem("classes must list at least two labels, and tumorClasses a proper subset of them."));
+        }
+    }
+}
+
+/// <summary>x = (pixel · Scale − Mean[c]) / Std[c], gray replicated to three channels.</summary>
+public sealed record Normalisation(float Scale, IReadOnlyList<float> Mean, IReadOnlyList<float> Std);

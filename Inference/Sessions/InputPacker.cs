@@ -1,0 +1,40 @@
+using MedCrypt.Inference.Classification;
+using MedCrypt.Inference.Models;
+
+namespace MedCrypt.Inference.Sessions;
+
+/// <summary>Pixels → the model's normalised N×3×S×S float layout, through one 256-entry table per channel.</summary>
+internal sealed class InputPacker
+{
+    private readonly float[][] _lookup;
+
+    public InputPacker(Normalisation normalisation)
+    {
+        _lookup = new float[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            _lookup[c] = new float[256];
+            for (int v = 0; v < 256; v++)
+            {
+                _lookup[c][v] = ((v * normalisation.Scale) - normalisation.Mean[c]) / normalisation.Std[c];
+            }
+        }
+    }
+
+    /// <summary>Writes one image's 3×S×S planes into <paramref name="destination"/>.</summary>
+    public void Pack(ImageInput image, Span<float> destination)
+    {
+        ReadOnlySpan<byte> pixels = image.Pixels.Span;
+        int plane = image.Width * image.Height;
+        for (int c = 0; c < 3; c++)
+        {
+            ReadOnlySpan<float> lookup = _lookup[c];
+            Span<float> target = destination.Slice(c * plane, plane);
+            int offset = image.Channels == 1 ? 0 : c;
+            for (int i = 0; i < plane; i++)
+            {
+                target[i] = lookup[pixels[(i * image.Channels) + offset]];
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+"""models/models.json: what the Inference library needs to run each model, and where it came from."""
+import hashlib
+import json
+import os
+
+from .data import CLASSES, TUMOR_CLASSES
+from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, BLOCK_SIZE
+from .onnx_export import INPUT, OUTPUT
+
+
+def entry(name, onnx_path, size, mean, std, report=None):
+    with open(onnx_path, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    report = report or {}
+    return {
+        "name": name,
+        "file": os.path.basename(onnx_path),
+        "sha256": sha,
+        "input": INPUT,
+        "output": OUTPUT,
+        "outputKind": "logits",
+        "size": size,
+        "normalisation": {"scale": 1 / 255, "mean": mean, "std": std},
+        "classes": CLASSES,
+        "tumorClasses": TUMOR_CLASSES,
+        "blockSize": BLOCK_SIZE,
+        "adaptationWeight": ADAPTATION_WEIGHT,
+        "adaptationBias": ADAPTATION_BIAS,
+        "datasetSha256SumsHash": report.get("dataset_sha256sums_hash"),
+        "validation": report.get("validation"),
+    }
+
+
+def write(path, entries):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"version": 1, "models": entries}, f, indent=2)
+        f.write("\n")
