@@ -49,8 +49,7 @@ public sealed class EncryptedInferenceTests : IAsyncLifetime
         for (int seed = 0; seed < 3; seed++)
         {
             using SecretKey key = SecretKey.Generate();
-            var plain = new PixelImage(32, 32, format);
-            new Random(seed).NextBytes(plain.Pixels);
+            PixelImage plain = SmoothImage(format, seed);
             PixelImage encrypted = scheme.Encrypt(plain, key).Pixels;
 
             Diagnosis expected = await _classifier.ClassifyAsync(Input(plain), cancellationToken: ct);
@@ -83,6 +82,25 @@ public sealed class EncryptedInferenceTests : IAsyncLifetime
         using SecretKey key = SecretKey.Generate();
         var adaptations = new BlockAdaptations(_classifier.Models);
         Assert.Contains("BlockSize", Assert.Throws<InvalidOperationException>(() => adaptations.For(new BlockScramblingScheme(8), key, 1)).Message);
+    }
+
+    /// <summary>Smooth structure (a bright disc on a ramp): block scrambling turns it into high-frequency texture, which the models see differently.</summary>
+    private static PixelImage SmoothImage(PixelFormat format, int seed)
+    {
+        var image = new PixelImage(32, 32, format);
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                bool disc = ((x - 12 - seed) * (x - 12 - seed)) + ((y - 16) * (y - 16)) < 49;
+                for (int c = 0; c < image.Channels; c++)
+                {
+                    image.Row(y)[(x * image.Channels) + c] = (byte)(disc ? 230 - (20 * c) : (x * 4) + (y * 2) + (c * 30));
+                }
+            }
+        }
+
+        return image;
     }
 
     private static ImageInput Input(PixelImage image) => new(image.Pixels.ToArray(), image.Width, image.Height, image.Channels);

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Crypto.Schemes.Blockwise;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Inference.Classification;
+
+namespace MedCrypt.Domain.Evaluation;
+
+/// <summary>
+/// Measures the models on a folder-per-class dataset under one protection scheme, the way the portal would read
+/// each image: decode, prepare, protect under a fresh evaluation key, then classify — block-wise schemes through
+/// the key's adaptation, filters as they are, ciphers a model cannot read either directly or decrypted first.
+/// </summary>
+public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparation, SchemeCatalog schemes, Classifier classifier)
+{
+    public const string Plain = "plain";
+
+    /// <param name="onlyFiles">Paths relative to the dataset folder (e.g. the validation split); all images when null.</param>
+    public async Task<EvaluationReport> RunAsync(
+        string datasetFolder,
+        string schemeId,
+        bool decryptFirst = false,
+        IReadOnlyCollection<string>? models = null,
+        IReadOnlySet<string>? onlyFiles = null,
+        IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ImageProtectionScheme? scheme = schemeId == Plain ? null : schemes.Get(schemeId);
+        IReadOnlyList<string> classes = classifier.Models[0].Classes;
+        var files = new List<(string Path, int Truth)>();
+        for (int c = 0; c < classes.Count; c++)
+        {
+            string folder = Path.Combine(datasetFolder, classes[c]);
+            if (!Directory.Exists(folder))
+            {
+                throw new ArgumentException($"{datasetFolder} has no '{classes[c]}' folder; it needs one folder per class: {string.Join(", ", classes)}.");
+            }
+
+            files.AddRange(Directory.GetFiles(folder)
+                .Where(f => onlyFiles is null || onlyFiles.Contains(Path.GetRelativePath(datasetFolder, f).Replace('\\', '/')))
+                .Order(StringComparer.Ordinal)
+                .Select(f => (f, c)));
+        }
+
+        using SecretKey key = SecretKey.Generate();
+        PixelFormat format = scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8;
+        IReadOnlyDictionary<string, AdaptationParameters>? adaptations =
+            scheme is BlockwiseScheme blockwise ? new BlockAdaptations(classifier.Models).For(blockwise, key, (int)format) : null;
+
+        var results = new ConcurrentDictionary<int, Diagnosis>();
+        int done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            PixelImage image = Protect(Read(files[i].Path, format), scheme, key, decryptFirst);
+            results[i] = await classifier.ClassifyAsync(new ImageInput(image.Pixels.ToArray(), image.Width, image.Height, image.Channels), adaptations, models, ct).ConfigureAwait(false);
+            progress?.Report(Interlocked.Increment(ref done));
+        }).ConfigureAwait(false);
+
+        int[] truth = [.. files.Select(f => f.Truth)];
+        string[] names = [.. results[0].Models.Select(m => m.Model).Append(results[0].Ensemble.Model)];
+        var byModel = names.ToDictionary(name => name, name => ClassificationMetrics.Compute(
+            classes,
+            classifier.Models[0].TumorClasses,
+            truth,
+            [.. Enumerable.Range(0, files.Count).Select(i => Probabilities(results[i], name, classes))]));
+        return new EvaluationReport(schemeId, scheme is { IsModelReadable: false } && decryptFirst, files.Count, byModel);
+    }
+
+    private PixelImage Read(string path, PixelFormat format)
+    {
+        PixelImage prepared = preparation.Prepare(codec.Decode(File.ReadAllBytes(path), PixelFormat.Gray8), classifier.InputSize);
+        if (format == PixelFormat.Gray8)
+        {
+            return prepared;
+        }
+
+        var rgb = new PixelImage(prepared.Width, prepared.Height, PixelFormat.Rgb24);
+        ReadOnlySpan<byte> gray = prepared.Pixels;
+        Span<byte> target = rgb.Pixels;
+        for (int i = 0; i < gray.Length; i++)
+        {
+            target[3 * i] = target[(3 * i) + 1] = target[(3 * i) + 2] = gray[i];
+        }
+
+        return rgb;
+    }
+
+    private static PixelImage Protect(PixelImage image, ImageProtectionScheme? scheme, SecretKey key, bool decryptFirst)
+    {
+        if (scheme is null)
+        {
+            return image;
+        }
+
+        ProtectedImage protectedImage = scheme.Encrypt(image, key);
+        return !scheme.IsModelReadable && decryptFirst ? scheme.Decrypt(protectedImage, key) : protectedImage.Pixels;
+    }
+
+    private static double[] Probabilities(Diagnosis diagnosis, string model, IReadOnlyList<string> classes)
+    {
+        ModelPrediction prediction = model == diagnosis.Ensemble.Model ? diagnosis.Ensemble : diagnosis.Models.First(m => m.Model == model);
+        return [.. classes.Select(c => prediction.Probabilities[c])];
+    }
+}
+
+/// <summary>One evaluation: the scheme, whether ciphertexts were decrypted before the models read them, and each model's metrics (the ensemble's too).</summary>
+public sealed record EvaluationReport(string Scheme, bool DecryptedForInference, int Images, IReadOnlyDictionary<string, ClassificationMetrics> ByModel);

@@ -1,0 +1,87 @@
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Evaluation;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Inference;
+using MedCrypt.Inference.Classification;
+
+namespace MedCrypt.Domain.Tests;
+
+public sealed class EvaluationTests
+{
+    private static readonly string[] Classes = ["glioma", "meningioma", "notumor", "pituitary"];
+    private static readonly string[] Tumors = ["glioma", "meningioma", "pituitary"];
+
+    [Fact]
+    public void Metrics_match_a_case_counted_by_hand()
+    {
+        // Truth: glioma, glioma, notumor, notumor, pituitary. Predictions: glioma, notumor, notumor, meningioma, pituitary.
+        int[] truth = [0, 0, 2, 2, 3];
+        double[][] p =
+        [
+            [0.7, 0.1, 0.1, 0.1],
+            [0.2, 0.1, 0.6, 0.1],
+            [0.1, 0.1, 0.7, 0.1],
+            [0.1, 0.5, 0.3, 0.1],
+            [0.1, 0.1, 0.2, 0.6],
+        ];
+
+        var m = ClassificationMetrics.Compute(Classes, Tumors, truth, p);
+
+        Assert.Equal(0.6, m.Accuracy, 12);
+        Assert.Equal([1, 0, 1, 0], m.Confusion[0]);
+        Assert.Equal((0.5, 1.0), m.PerClass["glioma"]);
+        Assert.Equal((0.5, 2 / 3.0), m.PerClass["notumor"]);
+        Assert.Equal(2 / 3.0, m.TumorSensitivity, 12); // P(tumor) 0.9, 0.4, 0.8 for the three tumors
+        Assert.Equal(0.5, m.TumorSpecificity, 12);     // 0.3 and 0.7 for the two healthy slices
+        Assert.Equal(5 / 6.0, m.TumorRocAuc, 12);      // 0.9 and 0.8 beat both healthy 0.3 and 0.7; 0.4 beats 0.3 only
+    }
+
+    [Fact]
+    public async Task Evaluates_a_folder_per_class_dataset_under_a_scheme()
+    {
+        string folder = Directory.CreateTempSubdirectory("medcrypt-eval-").FullName;
+        try
+        {
+            var codec = new ImageCodec();
+            foreach (string label in Classes)
+            {
+                Directory.CreateDirectory(Path.Combine(folder, label));
+                for (int i = 0; i < 3; i++)
+                {
+                    var slice = new PixelImage(48, 48, PixelFormat.Gray8);
+                    new Random(i + (10 * label.Length)).NextBytes(slice.Pixels);
+                    File.WriteAllBytes(Path.Combine(folder, label, $"{i}.png"), codec.EncodePng(slice));
+                }
+            }
+
+            await using Classifier classifier = Classifier.Load(new InferenceOptions
+            {
+                Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"),
+                Device = InferenceDevice.Cpu,
+                IntraOpThreads = 1,
+            });
+            var evaluation = new ModelEvaluation(codec, new ScanPreparation(codec), new SchemeCatalog(), classifier);
+            CancellationToken ct = TestContext.Current.CancellationToken;
+
+            EvaluationReport plain = await evaluation.RunAsync(folder, ModelEvaluation.Plain, cancellationToken: ct);
+            EvaluationReport block = await evaluation.RunAsync(folder, "block", cancellationToken: ct);
+            EvaluationReport decrypted = await evaluation.RunAsync(folder, "logistic-sine", decryptFirst: true, cancellationToken: ct);
+            EvaluationReport subset = await evaluation.RunAsync(folder, "median", onlyFiles: new HashSet<string> { "glioma/0.png", "notumor/1.png" }, cancellationToken: ct);
+
+            Assert.Equal(12, plain.Images);
+            Assert.Equal(["tiny-a", "tiny-b", "ensemble"], plain.ByModel.Keys);
+            Assert.Equal(12, plain.ByModel["tiny-a"].Confusion.Sum(row => row.Sum()));
+            // Exact adaptation and exact decryption: the same predictions as on the plain images.
+            Assert.Equal(plain.ByModel["ensemble"].Confusion, block.ByModel["ensemble"].Confusion);
+            Assert.Equal(plain.ByModel["ensemble"].Confusion, decrypted.ByModel["ensemble"].Confusion);
+            Assert.True(decrypted.DecryptedForInference);
+            Assert.False(block.DecryptedForInference);
+            Assert.Equal(2, subset.Images);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
