@@ -1,5 +1,8 @@
+using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
+using MedCrypt.Portal.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
 // overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
@@ -15,6 +18,11 @@ if (!app.Environment.IsDevelopment())
 
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
+{
+    app.Logger.LogWarning("{DeviceNote}", deviceNote);
+}
+
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

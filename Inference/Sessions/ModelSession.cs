@@ -31,7 +31,13 @@ internal sealed class ModelSession : IDisposable
             throw new ModelConfigurationException($"Model '{descriptor.Name}': the file {path} does not exist.");
         }
 
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
+        // Errors only: ONNX Runtime warns that the overridable adaptation initializers are not constant-folded, which is their point.
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = intraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         if (useCuda)
         {
             options.AppendExecutionProvider_CUDA(0);

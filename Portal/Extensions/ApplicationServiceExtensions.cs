@@ -1,5 +1,8 @@
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Schemes;
+using MedCrypt.Inference;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Health;
 using MudBlazor.Services;
 
 namespace MedCrypt.Portal.Extensions;
@@ -11,10 +14,50 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
 
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();
+        AddModels(builder);
+    }
+
+    /// <summary>
+    /// Loads and warms up every model once, at start-up, on the configured device; a manifest that does not match
+    /// its models stops the start-up. Without a manifest (no models trained yet) the portal runs and /health says so.
+    /// </summary>
+    private static void AddModels(IHostApplicationBuilder builder)
+    {
+        InferenceOptions options = builder.Configuration.GetSection("Inference").Get<InferenceOptions>() ?? new InferenceOptions();
+        options = options with { Manifest = FromRepositoryRoot(options.Manifest) };
+        if (!File.Exists(options.Manifest))
+        {
+            return;
+        }
+
+        Classifier classifier = Classifier.Load(options);
+        builder.Services.AddSingleton(classifier);
+    }
+
+    /// <summary>
+    /// A relative path is taken from the checkout's root (the folder with MedCrypt.Portal.sln above the working
+    /// directory: `dotnet run --project Portal` runs in Portal/), else from the working directory (a deployment).
+    /// </summary>
+    private static string FromRepositoryRoot(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MedCrypt.Portal.sln")))
+            {
+                return Path.Combine(directory.FullName, path);
+            }
+        }
+
+        return Path.GetFullPath(path);
     }
 }
