@@ -29,6 +29,9 @@ need_debian_packages python3 python3-torch python3-torchvision python3-onnx
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+say "restore the ImageNet ResNet18 package (into the ignored models/training/.work)"
+dotnet restore models/training/pretrained/ResNet18Restore.csproj -nologo -v q
+
 say "build (Debug, warnings are errors)"
 dotnet build MedCrypt.Portal.sln -c Debug -nologo -v q
 

@@ -117,4 +117,7 @@ def build(name, num_classes=4):
         return Classifier(Xception(num_classes))
     if name == "tinynet":
         return Classifier(TinyNet(num_classes))
-    raise ValueError(f"unknown architecture '{name}': densenet121 or xception")
+    if name == "resnet18":
+        from .pretrained import ImageNetResNet18  # needs the restored package
+        return Classifier(ImageNetResNet18(num_classes))
+    raise ValueError(f"unknown architecture '{name}': densenet121, xception, resnet18 or tinynet")

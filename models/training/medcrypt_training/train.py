@@ -37,9 +37,18 @@ def predict(model, images, device, batch_size=128):
     return torch.cat(out) if out else torch.zeros(0, len(CLASSES))
 
 
+def pretrained_provenance(model):
+    """Where ImageNet weights came from, for the model card; None for models trained from scratch."""
+    if model != "resnet18":
+        return None
+    from . import pretrained
+    return {"package": "Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1", "license": "MIT",
+            "file": "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx", "sha256": pretrained.sha256(pretrained.RESNET18_ONNX)}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser()
-    p.add_argument("--model", required=True, choices=["densenet121", "xception"])
+    p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18"])
     p.add_argument("--data", required=True, help="a folder written by models/training/export")
     p.add_argument("--work", default=".work", help="checkpoints and reports (ignored by git)")
     p.add_argument("--epochs", type=int, default=30)
@@ -120,6 +129,7 @@ def main(argv=None):
         "model": args.model, "size": size, "device": device, "threads": args.threads,
         "epochs": state["epoch"], "train_seconds": round(state["seconds"]), "history": state["history"],
         "dataset_sha256sums_hash": meta.get("dataset_sha256_sums_hash"),
+        "pretrained": pretrained_provenance(args.model),
         "preparation_version": meta.get("preparation_version"),
         "validation_split": {"images": len(val_y), "fingerprint": split_fingerprint(val_names)},
         "normalisation": {"scale": 1 / 255, "mean": [MEAN] * 3, "std": [STD] * 3},
