@@ -25,16 +25,20 @@ def random_affine(x, generator, max_degrees=12, scale=(0.85, 1.15), shift=0.08):
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
-def random_curve(x, mask, generator, points=5):
-    """A random piecewise-linear, generally non-monotonic intensity curve applied inside the head."""
-    n = x.shape[0]
-    knots_y = torch.rand(n, points + 1, generator=generator)
+def apply_curve(x, mask, knots):
+    """A piecewise-linear intensity curve through `knots` (N×(P+1) values at 0, 1/P, …, 1), inside the head only."""
+    n, points = x.shape[0], knots.shape[1] - 1
     position = x.clamp(0, 1) * points
     index = position.floor().clamp(max=points - 1).long()
     fraction = position - index
-    lo = torch.gather(knots_y, 1, index.view(n, -1)).view_as(x)
-    hi = torch.gather(knots_y, 1, (index + 1).view(n, -1)).view_as(x)
+    lo = torch.gather(knots, 1, index.view(n, -1)).view_as(x)
+    hi = torch.gather(knots, 1, (index + 1).view(n, -1)).view_as(x)
     return x * (1 - mask) + (lo + (hi - lo) * fraction) * mask
+
+
+def random_curve(x, mask, generator, points=5):
+    """A random, generally non-monotonic intensity curve (SLAug's idea) applied inside the head."""
+    return apply_curve(x, mask, torch.rand(x.shape[0], points + 1, generator=generator))
 
 
 def random_shallow_convolution(x, mask, generator, layers=3, width=8):

@@ -1,0 +1,97 @@
+"""The invariance check: each model on the validation split under fixed acquisition shifts that stand in for
+another hospital's scanner — inverted contrast inside the head, three fixed non-monotonic curves, gamma 0.5 and 2.0,
+blur, noise, a 15° rotation, a 0.8 zoom — with 4-class accuracy and tumor sensitivity / specificity for each.
+  cd models/training && /usr/bin/python3 -m medcrypt_training.invariance --model resnet18 --data .work/prepared-128"""
+import argparse
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+from .augment import apply_curve, head_mask
+from .data import load_prepared
+from .metrics import evaluate
+from .models import build
+from .train import to_input
+
+CURVES = {  # values of the curve at 0, ⅕, …, 1: each maps some brighter tissue darker than some darker tissue
+    "curve A (V-shaped)": [0.0, 0.7, 0.3, 0.1, 0.5, 1.0],
+    "curve B (bright middle)": [0.0, 0.3, 0.9, 1.0, 0.6, 0.4],
+    "curve C (zig-zag)": [0.0, 0.8, 0.2, 0.9, 0.3, 0.7],
+}
+
+
+def rotate_and_zoom(x, degrees=0.0, zoom=1.0):
+    a = math.radians(degrees)
+    theta = torch.tensor([[math.cos(a) / zoom, -math.sin(a) / zoom, 0.0], [math.sin(a) / zoom, math.cos(a) / zoom, 0.0]])
+    grid = F.affine_grid(theta.expand(x.shape[0], 2, 3), x.shape, align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def shifts():
+    noise = torch.Generator().manual_seed(7)
+    table = {
+        "none": lambda x: x,
+        "inverted contrast in the head": lambda x: torch.where(head_mask(x) > 0, 1 - x, x),
+    }
+    for name, knots in CURVES.items():
+        table[name] = lambda x, k=knots: apply_curve(x, head_mask(x), torch.tensor(k).expand(x.shape[0], -1))
+    table.update({
+        "gamma 0.5": lambda x: x.clamp(0, 1) ** 0.5,
+        "gamma 2.0": lambda x: x.clamp(0, 1) ** 2.0,
+        "blur (Gaussian, σ = 1 px)": lambda x: gaussian_blur(x, 1.0),
+        "noise (σ = 5 % of range)": lambda x: (x + torch.randn(x.shape, generator=noise) * 0.05).clamp(0, 1),
+        "rotation 15°": lambda x: rotate_and_zoom(x, degrees=15),
+        "zoom 0.8": lambda x: rotate_and_zoom(x, zoom=0.8),
+    })
+    return table
+
+
+def gaussian_blur(x, sigma):
+    radius = math.ceil(3 * sigma)
+    t = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    k = torch.exp(-(t ** 2) / (2 * sigma ** 2))
+    k = k / k.sum()
+    x = F.conv2d(F.pad(x, (radius, radius, 0, 0), mode="replicate"), k.view(1, 1, 1, -1))
+    return F.conv2d(F.pad(x, (0, 0, radius, radius), mode="replicate"), k.view(1, 1, -1, 1))
+
+
+@torch.no_grad()
+def check(model, images, labels, batch_size=64):
+    model.eval()
+    rows = {}
+    for name, shift in shifts().items():
+        probabilities = []
+        for i in range(0, len(images), batch_size):
+            x = shift(images[i:i + batch_size].float() / 255)
+            probabilities.append(F.softmax(model(to_input(x)), 1))
+        m = evaluate(torch.cat(probabilities), labels)
+        rows[name] = {"accuracy": m["accuracy"], "tumor_sensitivity": m["tumor_sensitivity"], "tumor_specificity": m["tumor_specificity"]}
+    return rows
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--work", default=".work")
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    _, (val_x, val_y, _), meta = load_prepared(args.data)
+    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{meta['size']}")
+    model = build(args.model)
+    model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+    rows = check(model, val_x, val_y)
+    with open(os.path.join(folder, "invariance.json"), "w", encoding="utf-8") as f:
+        json.dump(rows, f, indent=2)
+    print(f"| {args.model}, validation split ({len(val_y)} slices) | 4-class accuracy | tumor sensitivity | tumor specificity |")
+    print("|---|---|---|---|")
+    for name, r in rows.items():
+        print(f"| {name} | {r['accuracy']:.2%} | {r['tumor_sensitivity']:.2%} | {r['tumor_specificity']:.2%} |")
+
+
+if __name__ == "__main__":
+    main()
