@@ -18,7 +18,8 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
 {
     public const string Plain = "plain";
 
-    /// <param name="onlyFiles">Paths relative to the dataset folder (e.g. the validation split); all images when null.</param>
+    /// <param name="onlyFiles">Paths relative to the dataset folder, extension ignored (the training pipeline lists the
+    /// validation split by its prepared PNG names); all images when null.</param>
     public async Task<EvaluationReport> RunAsync(
         string datasetFolder,
         string schemeId,
@@ -40,7 +41,7 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
             }
 
             files.AddRange(Directory.GetFiles(folder)
-                .Where(f => onlyFiles is null || onlyFiles.Contains(Path.GetRelativePath(datasetFolder, f).Replace('\\', '/')))
+                .Where(f => onlyFiles is null || onlyFiles.Contains(WithoutExtension(Path.GetRelativePath(datasetFolder, f))))
                 .Order(StringComparer.Ordinal)
                 .Select(f => (f, c)));
         }
@@ -68,6 +69,9 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
             [.. Enumerable.Range(0, files.Count).Select(i => Probabilities(results[i], name, classes))]));
         return new EvaluationReport(schemeId, scheme is { IsModelReadable: false } && decryptFirst, files.Count, byModel);
     }
+
+    /// <summary>"glioma/Tr-gl_0001.jpg" → "glioma/Tr-gl_0001", with forward slashes.</summary>
+    public static string WithoutExtension(string relativePath) => Path.ChangeExtension(relativePath, null).Replace('\\', '/');
 
     private PixelImage Read(string path, PixelFormat format)
     {

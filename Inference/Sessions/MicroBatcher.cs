@@ -23,7 +23,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
         _session = session;
         _maxBatch = Math.Max(1, maxBatch);
         _window = window;
-        _worker = Task.Run(RunAsync);
+        _worker = Task.Run(ProcessAsync);
     }
 
     /// <summary>The model's logits for one image, and how long the call took (queueing included).</summary>
@@ -44,7 +44,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
         await _worker.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private async Task ProcessAsync()
     {
         var batch = new List<Request>(_maxBatch);
         while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))

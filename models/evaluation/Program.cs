@@ -24,7 +24,9 @@ if (classifier.DeviceNote is { } note)
 
 var codec = new ImageCodec();
 var evaluation = new ModelEvaluation(codec, new ScanPreparation(codec), new SchemeCatalog(), classifier);
-HashSet<string>? files = arguments.TryGetValue("files", out string? list) ? [.. File.ReadAllLines(list).Where(l => l.Length > 0)] : null;
+HashSet<string>? files = arguments.TryGetValue("files", out string? list)
+    ? [.. File.ReadAllLines(list).Where(l => l.Length > 0).Select(ModelEvaluation.WithoutExtension)]
+    : null;
 string scheme = arguments.GetValueOrDefault("scheme", ModelEvaluation.Plain);
 var clock = Stopwatch.StartNew();
 EvaluationReport report = await evaluation.RunAsync(

@@ -67,7 +67,7 @@ public sealed class EvaluationTests
             EvaluationReport plain = await evaluation.RunAsync(folder, ModelEvaluation.Plain, cancellationToken: ct);
             EvaluationReport block = await evaluation.RunAsync(folder, "block", cancellationToken: ct);
             EvaluationReport decrypted = await evaluation.RunAsync(folder, "logistic-sine", decryptFirst: true, cancellationToken: ct);
-            EvaluationReport subset = await evaluation.RunAsync(folder, "median", onlyFiles: new HashSet<string> { "glioma/0.png", "notumor/1.png" }, cancellationToken: ct);
+            EvaluationReport subset = await evaluation.RunAsync(folder, "median", onlyFiles: new HashSet<string> { "glioma/0", "notumor/1" }, cancellationToken: ct);
 
             Assert.Equal(12, plain.Images);
             Assert.Equal(["tiny-a", "tiny-b", "ensemble"], plain.ByModel.Keys);

@@ -35,3 +35,12 @@ def write(path, entries):
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"version": 1, "models": entries}, f, indent=2)
         f.write("\n")
+
+
+def upsert(path, new_entry):
+    """Adds the entry to models.json, replacing one of the same name; keeps the others."""
+    entries = []
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            entries = [e for e in json.load(f)["models"] if e["name"] != new_entry["name"]]
+    write(path, entries + [new_entry])

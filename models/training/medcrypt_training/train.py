@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from . import augment as aug
+from . import manifest
 from .data import CLASSES, load_prepared, split_fingerprint
 from .metrics import evaluate
 from .models import build
@@ -59,6 +60,7 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--onnx", help="where to export the final model")
+    p.add_argument("--manifest", help="models.json to add or update the exported model's entry in")
     args = p.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -137,8 +139,12 @@ def main(argv=None):
     }
     with open(os.path.join(folder, "report.json"), "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2)
+    with open(os.path.join(folder, "validation.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(val_names)) + "\n")  # for the C# evaluation command's --files
     if args.onnx:
         export(model.cpu(), size, args.onnx)
+        if args.manifest:
+            manifest.upsert(args.manifest, manifest.entry(args.model, args.onnx, size, [MEAN] * 3, [STD] * 3, report))
     print(json.dumps(report["validation"], indent=2), flush=True)
     return report
 

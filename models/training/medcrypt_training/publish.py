@@ -1,0 +1,41 @@
+"""Exports a trained checkpoint (best.pt of a train.py run) as ONNX, lists its validation split, and adds it to a
+models.json. For runs that did not pass --onnx, or to re-export.
+  /usr/bin/python3 -m medcrypt_training.publish --model resnet18 --data .work/prepared-128 --onnx ../resnet18.onnx --manifest ../models.json"""
+import argparse
+import json
+import os
+
+import torch
+
+from . import manifest
+from .data import load_prepared
+from .metrics import evaluate
+from .models import build
+from .onnx_export import export
+from .train import MEAN, STD, predict
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--work", default=".work")
+    p.add_argument("--onnx", required=True)
+    p.add_argument("--manifest", required=True)
+    args = p.parse_args(argv)
+    _, (val_x, val_y, val_names), meta = load_prepared(args.data)
+    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{meta['size']}")
+    model = build(args.model)
+    model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+    with open(os.path.join(folder, "report.json"), encoding="utf-8") as f:
+        report = json.load(f)
+    report["validation"] = evaluate(predict(model, val_x, "cpu"), val_y)  # of exactly the exported weights
+    with open(os.path.join(folder, "validation.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(val_names)) + "\n")
+    export(model, meta["size"], args.onnx)
+    manifest.upsert(args.manifest, manifest.entry(args.model, args.onnx, meta["size"], [MEAN] * 3, [STD] * 3, report))
+    print(json.dumps(report["validation"], indent=2))
+
+
+if __name__ == "__main__":
+    main()
