@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MedCrypt.Testing;
 using System.Text.Json;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
@@ -9,7 +10,7 @@ using MedCrypt.Inference.Sessions;
 // dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- [manifest] [threads] [seconds per measurement]
 // Default manifest: models/training/.work/bench/models.json (python3 -m medcrypt_training.make_bench_models .work/bench 128),
 // whose folder also holds each model's PyTorch weights (<name>.pt). Loopback-free, bounded: every measurement stops by itself.
-string root = FindRepositoryRoot();
+string root = RepositoryRoot.Path;
 string manifestPath = args.Length > 0 ? args[0] : Path.Combine(root, "models", "training", ".work", "bench", "models.json");
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
 double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 6;
@@ -156,17 +157,6 @@ static ImageInput RandomImage(int size, int seed)
     var pixels = new byte[size * size];
     new Random(seed).NextBytes(pixels);
     return new ImageInput(pixels, size, size, 1);
-}
-
-static string FindRepositoryRoot()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MedCrypt.Portal.sln")))
-    {
-        directory = directory.Parent;
-    }
-
-    return directory?.FullName ?? Directory.GetCurrentDirectory();
 }
 
 internal sealed record Figures(double P50, double P95, double[] Throughput);

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MedCrypt.Testing;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MedCrypt.Inference.Tests;
@@ -12,7 +12,7 @@ namespace MedCrypt.Inference.Tests;
 /// </summary>
 public sealed class PretrainedResNet18Tests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string Model = Path.Combine(Root, "models", "training", ".work", "nuget", "microsoft.ml.dnnimagefeaturizer.resnet18", "0.23.1", "tools", "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
     private static readonly string Reference = Path.Combine(Root, "models", "training", "pretrained", "resnet18-reference.json");
 
@@ -57,18 +57,5 @@ public sealed class PretrainedResNet18Tests
         using var options = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(options, [session.InputMetadata.Keys.Single()], [value], [session.OutputMetadata.Keys.Single()]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
-
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "MedCrypt.Portal.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"No checkout above {AppContext.BaseDirectory}."));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedCrypt.Testing;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
@@ -10,7 +11,7 @@ using SixLabors.ImageSharp;
 // dotnet run --project tests/MedCrypt.SecurityReport -- [dataset folder] [images per class]
 // Encrypts real MRI slices with logistic-sine, each under a fresh random key and nonce, and prints the metrics
 // of the targets (mean, worst) as Markdown tables.
-string dataset = args.Length > 0 ? args[0] : Path.Combine(FindRepositoryRoot(), "..", "shared", "datasets", "brain-tumor-mri");
+string dataset = args.Length > 0 ? args[0] : Path.Combine(RepositoryRoot.Path, "..", "shared", "datasets", "brain-tumor-mri");
 int perClass = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25;
 if (!Directory.Exists(dataset))
 {
@@ -82,15 +83,4 @@ static void PrintTable(double[][] rows)
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture, $"| {metrics[m].Name} | {metrics[m].Target} | {values.Average():F4} | {metrics[m].Worst(values):F4} |"));
     }
-}
-
-static string FindRepositoryRoot()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MedCrypt.Portal.sln")))
-    {
-        directory = directory.Parent;
-    }
-
-    return directory?.FullName ?? Directory.GetCurrentDirectory();
 }
