@@ -72,15 +72,38 @@ def check(model, images, labels, batch_size=64):
     return rows
 
 
+@torch.no_grad()
+def by_brightness(model, images, labels, names, originals, batch_size=64):
+    """Accuracy and tumor sensitivity by quartile of the original slice's mean brightness: in this collection bright
+    slices are mostly 'notumor' (see the dataset's README), so a model that learned brightness fails on bright tumors."""
+    from torchvision.io import ImageReadMode, read_image
+    brightness = torch.tensor([float(read_image(os.path.join(originals, os.path.splitext(n)[0] + ".jpg"), ImageReadMode.GRAY).float().mean())
+                               for n in names])
+    probabilities = torch.cat([F.softmax(model.eval()(to_input(images[i:i + batch_size].float() / 255)), 1)
+                               for i in range(0, len(images), batch_size)])
+    edges = torch.quantile(brightness, torch.tensor([0.25, 0.5, 0.75]))
+    quartile = torch.bucketize(brightness, edges)
+    rows = {}
+    for q in range(4):
+        chosen = quartile == q
+        m = evaluate(probabilities[chosen], labels[chosen])
+        lo = float(brightness[chosen].min())
+        hi = float(brightness[chosen].max())
+        rows[f"Q{q + 1} (mean {lo:.0f}–{hi:.0f})"] = {"images": int(chosen.sum()), "accuracy": m["accuracy"],
+                                                       "tumor_sensitivity": m["tumor_sensitivity"], "tumor_specificity": m["tumor_specificity"]}
+    return rows
+
+
 def main(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
+    p.add_argument("--originals", help="the original dataset, for accuracy by brightness quartile")
     p.add_argument("--work", default=".work")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    _, (val_x, val_y, _), meta = load_prepared(args.data)
+    _, (val_x, val_y, val_names), meta = load_prepared(args.data)
     folder = os.path.join(args.work, "checkpoints", f"{args.model}-{meta['size']}")
     model = build(args.model)
     model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
@@ -91,6 +114,14 @@ def main(argv=None):
     print("|---|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['accuracy']:.2%} | {r['tumor_sensitivity']:.2%} | {r['tumor_specificity']:.2%} |")
+    if args.originals:
+        quartiles = by_brightness(model, val_x, val_y, val_names, args.originals)
+        with open(os.path.join(folder, "brightness.json"), "w", encoding="utf-8") as f:
+            json.dump(quartiles, f, indent=2)
+        print(f"\n| {args.model}, by brightness of the original slice | slices | 4-class accuracy | tumor sensitivity | tumor specificity |")
+        print("|---|---|---|---|---|")
+        for name, r in quartiles.items():
+            print(f"| {name} | {r['images']} | {r['accuracy']:.2%} | {r['tumor_sensitivity']:.2%} | {r['tumor_specificity']:.2%} |")
 
 
 if __name__ == "__main__":
