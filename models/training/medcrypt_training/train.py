@@ -61,6 +61,9 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--onnx", help="where to export the final model")
     p.add_argument("--manifest", help="models.json to add or update the exported model's entry in")
+    p.add_argument("--teacher", help="distil from this trained model's best checkpoint (e.g. resnet18): soft targets on the augmented batches")
+    p.add_argument("--distillation-weight", type=float, default=0.5)
+    p.add_argument("--temperature", type=float, default=2.0)
     args = p.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -76,10 +79,14 @@ def main(argv=None):
     hold_idx, fit_idx = order[:holdout_n], order[holdout_n:]
 
     model = build(args.model).to(device)
+    teacher = None
+    if args.teacher:
+        teacher = build(args.teacher).to(device).eval()
+        teacher.load_state_dict(torch.load(os.path.join(args.work, "checkpoints", f"{args.teacher}-{size}", "best.pt"), map_location=device))
     optimizer = torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=args.lr, weight_decay=0.05)
     steps_per_epoch = max(1, len(fit_idx) // args.batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
-    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{size}")
+    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else ""))
     os.makedirs(folder, exist_ok=True)
     last, best = os.path.join(folder, "last.pt"), os.path.join(folder, "best.pt")
     state = {"epoch": 0, "best_holdout": -1.0, "stale": 0, "history": [], "seconds": 0.0}
@@ -101,7 +108,13 @@ def main(argv=None):
         for b in range(steps_per_epoch):
             idx = perm[b * args.batch_size:(b + 1) * args.batch_size]
             x = aug.augment(train_x[idx], g).to(device)
-            loss = F.cross_entropy(model(to_input(x)), train_y[idx].to(device), label_smoothing=0.1)
+            logits = model(to_input(x))
+            loss = F.cross_entropy(logits, train_y[idx].to(device), label_smoothing=0.1)
+            if teacher is not None:
+                with torch.no_grad():
+                    soft = F.softmax(teacher(to_input(x)) / args.temperature, 1)
+                distillation = F.kl_div(F.log_softmax(logits / args.temperature, 1), soft, reduction="batchmean") * args.temperature ** 2
+                loss = (1 - args.distillation_weight) * loss + args.distillation_weight * distillation
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -130,6 +143,7 @@ def main(argv=None):
     report = {
         "model": args.model, "size": size, "device": device, "threads": args.threads,
         "epochs": state["epoch"], "train_seconds": round(state["seconds"]), "history": state["history"],
+        "teacher": args.teacher, "distillation_weight": args.distillation_weight if args.teacher else None,
         "dataset_sha256sums_hash": meta.get("dataset_sha256_sums_hash"),
         "pretrained": pretrained_provenance(args.model),
         "preparation_version": meta.get("preparation_version"),

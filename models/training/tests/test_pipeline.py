@@ -66,6 +66,16 @@ class PipelineTest(unittest.TestCase):
                 self.assertEqual([o.name for o in graph.output], ["logits"])
                 self.assertIn(ADAPTATION_WEIGHT, {i.name for i in graph.initializer})
 
+    def test_a_student_trains_against_a_teachers_soft_targets(self):
+        with tempfile.TemporaryDirectory() as work:
+            data = os.path.join(work, "prepared")
+            write_tiny_prepared_set(data)
+            common = ["--data", data, "--work", work, "--epochs", "1", "--batch-size", "4", "--max-steps", "1", "--threads", "2"]
+            train.main(["--model", "densenet121", *common])  # the teacher: any trained checkpoint
+            report = train.main(["--model", "densenet121", "--teacher", "densenet121", *common])
+            self.assertEqual(report["teacher"], "densenet121")
+            self.assertTrue(os.path.exists(os.path.join(work, "checkpoints", f"densenet121-{SIZE}-from-densenet121", "best.pt")))
+
     def test_the_inverse_block_map_in_the_stem_reads_encrypted_pixels_exactly(self):
         torch.manual_seed(0)
         model = build("densenet121").eval()
