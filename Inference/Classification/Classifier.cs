@@ -14,6 +14,7 @@ public sealed class Classifier : IAsyncDisposable
     private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote)
     {
         _models = models;
+        Models = [.. models.Select(m => m.Item1.Descriptor)];
         Device = device;
         DeviceNote = deviceNote;
     }
@@ -24,7 +25,7 @@ public sealed class Classifier : IAsyncDisposable
     /// <summary>Why the device is not the one asked for (auto fell back to the CPU), to log once; null otherwise.</summary>
     public string? DeviceNote { get; }
 
-    public IReadOnlyList<ModelDescriptor> Models => [.. _models.Select(m => m.Session.Descriptor)];
+    public IReadOnlyList<ModelDescriptor> Models { get; }
 
     /// <summary>The side S of the square images every model takes.</summary>
     public int InputSize => _models[0].Session.Descriptor.Size;
@@ -34,9 +35,11 @@ public sealed class Classifier : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ModelManifest manifest = ModelManifest.Load(options.Manifest);
-        if (manifest.Models.Select(m => m.Size).Distinct().Count() != 1)
+        // The ensemble averages the models' probabilities for one prepared image: they must agree on both.
+        ModelDescriptor first = manifest.Models[0];
+        if (manifest.Models.Any(m => m.Size != first.Size || !m.Classes.SequenceEqual(first.Classes) || !m.TumorClasses.Order().SequenceEqual(first.TumorClasses.Order())))
         {
-            throw new ModelConfigurationException($"The models of {options.Manifest} must share one input size.");
+            throw new ModelConfigurationException($"The models of {options.Manifest} must share one input size, one list of classes and one set of tumor classes.");
         }
 
         (bool useCuda, string? note) = DeviceSelector.Choose(options.Device);
