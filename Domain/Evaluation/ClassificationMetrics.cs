@@ -9,7 +9,7 @@ public sealed record ClassificationMetrics(
     int Images,
     double Accuracy,
     int[][] Confusion,
-    IReadOnlyDictionary<string, (double Sensitivity, double Specificity)> PerClass,
+    IReadOnlyDictionary<string, ClassRates> PerClass,
     double TumorSensitivity,
     double TumorSpecificity,
     double TumorRocAuc)
@@ -32,14 +32,14 @@ public sealed record ClassificationMetrics(
             tumorScores.Add((tumorIndices.Sum(t => p[t]), tumorIndices.Contains(truth[i])));
         }
 
-        var perClass = new Dictionary<string, (double, double)>();
+        var perClass = new Dictionary<string, ClassRates>();
         for (int c = 0; c < k; c++)
         {
             int tp = confusion[c][c];
             int fn = confusion[c].Sum() - tp;
             int fp = confusion.Sum(row => row[c]) - tp;
             int tn = truth.Count - tp - fn - fp;
-            perClass[classes[c]] = (Ratio(tp, tp + fn), Ratio(tn, tn + fp));
+            perClass[classes[c]] = new ClassRates(Ratio(tp, tp + fn), Ratio(tn, tn + fp));
         }
 
         int tumors = tumorScores.Count(s => s.Tumor);
@@ -117,3 +117,6 @@ public sealed record ClassificationMetrics(
         throw new ArgumentException($"'{item}' is not one of the classes {string.Join(", ", items)}.");
     }
 }
+
+/// <summary>One class against the rest: the share of its slices found, and of the others not called it.</summary>
+public sealed record ClassRates(double Sensitivity, double Specificity);

@@ -45,15 +45,15 @@ foreach ((string model, ClassificationMetrics m) in report.ByModel)
 foreach ((string model, ClassificationMetrics m) in report.ByModel)
 {
     Console.WriteLine($"\n{model}: per class (sensitivity / specificity) and confusion (rows: truth, columns: prediction)");
-    foreach ((string label, (double sensitivity, double specificity)) in m.PerClass)
+    foreach ((string label, ClassRates rates) in m.PerClass)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-11} {sensitivity:P2} / {specificity:P2}   {string.Join(" ", m.Confusion[m.PerClass.Keys.ToList().IndexOf(label)].Select(v => v.ToString(CultureInfo.InvariantCulture).PadLeft(5)))}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-11} {rates.Sensitivity:P2} / {rates.Specificity:P2}   {string.Join(" ", m.Confusion[m.PerClass.Keys.ToList().IndexOf(label)].Select(v => v.ToString(CultureInfo.InvariantCulture).PadLeft(5)))}"));
     }
 }
 
 if (arguments.TryGetValue("json", out string? json))
 {
-    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, IncludeFields = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 }
 
 return 0;

@@ -30,8 +30,8 @@ public sealed class EvaluationTests
 
         Assert.Equal(0.6, m.Accuracy, 12);
         Assert.Equal([1, 0, 1, 0], m.Confusion[0]);
-        Assert.Equal((0.5, 1.0), m.PerClass["glioma"]);
-        Assert.Equal((0.5, 2 / 3.0), m.PerClass["notumor"]);
+        Assert.Equal(new ClassRates(0.5, 1.0), m.PerClass["glioma"]);
+        Assert.Equal(new ClassRates(0.5, 2 / 3.0), m.PerClass["notumor"]);
         Assert.Equal(2 / 3.0, m.TumorSensitivity, 12); // P(tumor) 0.9, 0.4, 0.8 for the three tumors
         Assert.Equal(0.5, m.TumorSpecificity, 12);     // 0.3 and 0.7 for the two healthy slices
         Assert.Equal(5 / 6.0, m.TumorRocAuc, 12);      // 0.9 and 0.8 beat both healthy 0.3 and 0.7; 0.4 beats 0.3 only
