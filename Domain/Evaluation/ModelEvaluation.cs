@@ -76,20 +76,7 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
     private PixelImage Read(string path, PixelFormat format)
     {
         PixelImage prepared = preparation.Prepare(codec.Decode(File.ReadAllBytes(path), PixelFormat.Gray8), classifier.InputSize);
-        if (format == PixelFormat.Gray8)
-        {
-            return prepared;
-        }
-
-        var rgb = new PixelImage(prepared.Width, prepared.Height, PixelFormat.Rgb24);
-        ReadOnlySpan<byte> gray = prepared.Pixels;
-        Span<byte> target = rgb.Pixels;
-        for (int i = 0; i < gray.Length; i++)
-        {
-            target[3 * i] = target[(3 * i) + 1] = target[(3 * i) + 2] = gray[i];
-        }
-
-        return rgb;
+        return format == PixelFormat.Gray8 ? prepared : PixelConversions.GrayToRgb(prepared);
     }
 
     private static PixelImage Protect(PixelImage image, ImageProtectionScheme? scheme, SecretKey key, bool decryptFirst)

@@ -1,0 +1,88 @@
+using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Crypto.Schemes.Blockwise;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Inference.Classification;
+
+namespace MedCrypt.Domain.Analysis;
+
+/// <summary>
+/// The analysis of an uploaded scan: decode (format sniffed, size checked from the header), keep the original only
+/// sealed, prepare it as the models expect, protect it with the chosen scheme and classify the protected pixels —
+/// block-wise schemes through the key's adaptation, filters as they are, and a cipher no model can read only after
+/// decrypting it here, if the installation allows it. Keys are passed in explicitly; nothing is stored here.
+/// </summary>
+public sealed class StudyAnalyser(
+    ImageCodec codec,
+    ScanPreparation preparation,
+    SchemeCatalog schemes,
+    Classifier classifier,
+    BlockAdaptations adaptations,
+    AnalysisOptions options)
+{
+    /// <summary>The associated data that binds a study's sealed original to that study.</summary>
+    public static byte[] OriginalContext(Guid studyId) => new EnvelopeContext($"study/{studyId:D}", "original-image").ToAssociatedData();
+
+    /// <exception cref="ImageRejectedException">The upload is not a usable PNG or JPEG.</exception>
+    /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
+    /// <exception cref="InferenceNotPermittedException">The scheme needs decryption for inference and the installation forbids it.</exception>
+    public async Task<StudyAnalysis> AnalyseAsync(
+        Guid studyId,
+        ReadOnlyMemory<byte> upload,
+        string schemeId,
+        SecretKey schemeKey,
+        MasterKey masterKey,
+        IReadOnlyCollection<string>? models = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schemeKey);
+        ArgumentNullException.ThrowIfNull(masterKey);
+        ImageProtectionScheme scheme = schemes.Get(schemeId);
+        if (!scheme.IsModelReadable && !options.AllowDecryptForInference)
+        {
+            throw new InferenceNotPermittedException(
+                $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose a block-wise scheme.");
+        }
+
+        PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
+        PixelImage prepared = preparation.Prepare(original, classifier.InputSize);
+        if (scheme is ColorShufflingScheme)
+        {
+            prepared = PixelConversions.GrayToRgb(prepared);
+        }
+
+        // The original is re-encoded (which also drops any metadata the file carried) and sealed at once.
+        byte[] sealedOriginal = EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey);
+        ProtectedImage protectedImage = scheme.Encrypt(prepared, schemeKey);
+
+        PixelImage modelInput = protectedImage.Pixels;
+        IReadOnlyDictionary<string, AdaptationParameters>? adaptation = null;
+        bool decrypted = false;
+        if (scheme is BlockwiseScheme blockwise)
+        {
+            adaptation = adaptations.For(blockwise, schemeKey, prepared.Channels);
+        }
+        else if (!scheme.IsModelReadable)
+        {
+            modelInput = scheme.Decrypt(protectedImage, schemeKey);
+            decrypted = true;
+        }
+
+        Diagnosis diagnosis = await classifier.ClassifyAsync(
+            new ImageInput(modelInput.Pixels.ToArray(), modelInput.Width, modelInput.Height, modelInput.Channels), adaptation, models, cancellationToken)
+            .ConfigureAwait(false);
+        return new StudyAnalysis(
+            studyId,
+            scheme.Id,
+            protectedImage.Pixels,
+            protectedImage.Nonce,
+            codec.EncodePng(protectedImage.Pixels),
+            sealedOriginal,
+            original.Width,
+            original.Height,
+            diagnosis,
+            decrypted);
+    }
+}
