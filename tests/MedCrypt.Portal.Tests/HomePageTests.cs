@@ -1,0 +1,60 @@
+using Bunit;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Schemes;
+using MedCrypt.Inference;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Components.Pages.Home;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace MedCrypt.Portal.Tests;
+
+public sealed class HomePageTests : BunitContext
+{
+    public HomePageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(new SchemeCatalog());
+        Services.AddSingleton<SchemeDirectory>();
+    }
+
+    [Fact]
+    public void Lists_every_protection_scheme_with_its_capabilities()
+    {
+        IRenderedComponent<Home> page = Render<Home>();
+
+        foreach (ImageProtectionScheme scheme in new SchemeCatalog().All)
+        {
+            Assert.Contains($"<code>{scheme.Id}</code>", page.Markup);
+        }
+
+        Assert.Equal(9, page.FindAll("tbody tr").Count);
+    }
+
+    [Fact]
+    public void Says_when_no_models_are_installed()
+    {
+        IRenderedComponent<Home> page = Render<Home>();
+
+        Assert.Contains("No models are installed", page.Find("[data-testid=models]").TextContent);
+    }
+
+    [Fact]
+    public async Task Shows_the_loaded_models_and_their_device()
+    {
+        await using Classifier classifier = Classifier.Load(new InferenceOptions
+        {
+            Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"),
+            Device = InferenceDevice.Cpu,
+            IntraOpThreads = 1,
+        });
+        Services.AddSingleton(classifier);
+
+        string text = Render<Home>().Find("[data-testid=models]").TextContent;
+
+        Assert.Contains("tiny-a, tiny-b", text);
+        Assert.Contains("CPU", text);
+        Assert.Contains("32 × 32", text);
+    }
+}
