@@ -3,6 +3,7 @@ using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
 // overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
@@ -10,12 +11,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddApplicationServices();
 
 var app = builder.Build();
+await app.PrepareDatabaseAsync();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
     app.UseHsts();
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
@@ -24,5 +28,13 @@ if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
     app.Logger.LogWarning("{DeviceNote}", deviceNote);
 }
 
+app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+{
+    await signIn.SignOutAsync();
+    return Results.LocalRedirect("/account/login");
+});
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.Run();
+await app.RunAsync();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

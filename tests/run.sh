@@ -24,10 +24,29 @@ if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; the
   exit 2
 fi
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test).
-need_debian_packages python3 python3-torch python3-torchvision python3-onnx
+need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+chmod 755 "$results"
+cleanup() {
+  if [[ -n ${pg_data:-} && -f $pg_data/postmaster.pid ]]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+# A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port, stopped however the tests end.
+# (PostgreSQL refuses to run as root: as root it runs as the postgres user.)
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_data="$results/pg"
+pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (throwaway cluster)"
+mkdir -p "$pg_data" && { [[ $(id -u) -ne 0 ]] || chown postgres "$pg_data"; }
+as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -o "-k $pg_data -h 127.0.0.1 -p $pg_port" -l "$pg_data/server.log" -w start >/dev/null
+export MEDCRYPT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 
 say "restore the ImageNet ResNet18 package (into the ignored models/training/.work)"
 dotnet restore models/training/pretrained/ResNet18Restore.csproj -nologo -v q

@@ -14,6 +14,7 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddPortalData();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
 
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();

@@ -1,0 +1,68 @@
+using MedCrypt.Portal.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedCrypt.Portal.Extensions;
+
+internal static class PortalDataExtensions
+{
+    /// <summary>The database (SQLite by default, PostgreSQL when configured) and ASP.NET Core Identity on it.</summary>
+    public static void AddPortalData(this IHostApplicationBuilder builder)
+    {
+        DatabaseOptions database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            string connection = database.ConnectionString
+                ?? throw new InvalidOperationException("Database:Provider is Postgres but Database:ConnectionString is empty.");
+            builder.Services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connection));
+        }
+        else
+        {
+            string connection = database.ConnectionString ?? $"Data Source={Path.Combine(AppDataFolder(), "medcrypt.db")}";
+            builder.Services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(connection));
+        }
+
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddAuthorization();
+        builder.Services.AddIdentityCore<IdentityUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+        builder.Services.AddScoped<IdentitySeeder>();
+    }
+
+    /// <summary>Creates or migrates the database and seeds roles and accounts, before the portal takes requests.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+    }
+
+    /// <summary>The embedded database's folder: App_Data beside the portal's project (ignored by git), or beside the binaries when deployed.</summary>
+    private static string AppDataFolder()
+    {
+        string folder = Path.Combine(Directory.GetCurrentDirectory(), "App_Data");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}
