@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Auditing;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
@@ -28,8 +29,9 @@ if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
     app.Logger.LogWarning("{DeviceNote}", deviceNote);
 }
 
-app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn, AuditLog audit, HttpContext context) =>
 {
+    await audit.RecordAsync(context.User.Identity?.Name ?? "anonymous", "sign-out", "portal", AuditOutcome.Succeeded);
     await signIn.SignOutAsync();
     return Results.LocalRedirect("/account/login");
 });

@@ -19,7 +19,9 @@ public static class AuditChain
     {
         long sequence = previous is null ? 1 : previous.Sequence + 1;
         string previousHash = previous?.Hash ?? Genesis;
-        var entry = new AuditEvent(sequence, at.ToUniversalTime(), actor, action, subject, outcome, detail, previousHash, "");
+        // Whole microseconds in UTC: what every database keeps of a timestamp, so a stored entry hashes as it was made.
+        long ticks = at.UtcTicks - (at.UtcTicks % 10);
+        var entry = new AuditEvent(sequence, new DateTimeOffset(ticks, TimeSpan.Zero), actor, action, subject, outcome, detail, previousHash, "");
         return entry with { Hash = HashOf(entry) };
     }
 

@@ -5,11 +5,31 @@ using Microsoft.EntityFrameworkCore;
 namespace MedCrypt.Portal.Data;
 
 /// <summary>
-/// The portal's database: accounts and roles (ASP.NET Core Identity) for now; studies, predictions, keys and the audit
-/// log join it with the portal issue. One migration set per provider lives in a subclass of its own
-/// (<see cref="SqlitePortalDbContext"/>, <see cref="PostgresPortalDbContext"/>); the app always asks for this type.
+/// The portal's database: accounts and roles (ASP.NET Core Identity) and the audit log; studies, predictions and keys
+/// join it next. One migration set per provider lives in a subclass of its own (<see cref="SqlitePortalDbContext"/>,
+/// <see cref="PostgresPortalDbContext"/>); the app always asks for this type.
 /// </summary>
-public class PortalDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options);
+public class PortalDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
+{
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<AuditRecord>(audit =>
+        {
+            audit.ToTable("AuditEvents");
+            audit.HasIndex(r => r.Sequence).IsUnique(); // two writers cannot both extend the chain from one tip
+            audit.Property(r => r.Actor).HasMaxLength(256);
+            audit.Property(r => r.Action).HasMaxLength(64);
+            audit.Property(r => r.Subject).HasMaxLength(256);
+            audit.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(16);
+            audit.Property(r => r.Detail).HasMaxLength(2048);
+            audit.Property(r => r.PreviousHash).HasMaxLength(64);
+            audit.Property(r => r.Hash).HasMaxLength(64);
+        });
+    }
+}
 
 /// <summary>The embedded default: a SQLite file created and migrated at start-up.</summary>
 public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options);

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,9 @@ internal static class PortalDataExtensions
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
         builder.Services.AddScoped<IdentitySeeder>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
+        builder.Services.AddSingleton<AuditLog>();
     }
 
     /// <summary>Creates or migrates the database and seeds roles and accounts, before the portal takes requests.</summary>

@@ -60,14 +60,14 @@ public sealed partial class AccountTests
         Assert.Contains("locked", await locked.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
-    private static PortalFactory Create(string provider)
+    internal static PortalFactory Create(string provider)
     {
         Assert.SkipWhen(provider == "Postgres" && PortalFactory.PostgresServer is null,
             "No PostgreSQL server: the README's test command starts one (MEDCRYPT_TEST_POSTGRES).");
         return new PortalFactory(provider);
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
     {
         string page = await client.GetStringAsync("/account/login", TestContext.Current.CancellationToken);
         return await client.PostAsync("/account/login", Form(Token(page), ("_handler", "login"), ("Input.Email", email), ("Input.Password", password)), TestContext.Current.CancellationToken);

@@ -1,0 +1,48 @@
+namespace MedCrypt.Domain.Auditing;
+
+/// <summary>
+/// Records what people do — sign-ins, failed sign-ins, uploads, analyses, decryptions, exports, user and key
+/// changes — as a hash chain, and verifies it. Appends are serialised in this process; a second portal instance that
+/// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
+/// </summary>
+public sealed class AuditLog(IAuditStore store, TimeProvider clock)
+{
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    public async Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default)
+    {
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                AuditEvent entry = AuditChain.Append(await store.LastAsync(cancellationToken).ConfigureAwait(false), clock.GetUtcNow(), actor, action, subject, outcome, detail);
+                try
+                {
+                    await store.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+                    return entry;
+                }
+                catch (Exception) when (attempt < 5 && !cancellationToken.IsCancellationRequested)
+                {
+                    // Another instance appended first: chain onto its entry.
+                }
+            }
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    /// <summary>The first broken link, or null when the whole log verifies.</summary>
+    public async Task<ChainBreak?> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = new List<AuditEvent>();
+        await foreach (AuditEvent entry in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        return AuditChain.Verify(entries);
+    }
+}

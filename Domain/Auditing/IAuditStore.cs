@@ -1,0 +1,13 @@
+namespace MedCrypt.Domain.Auditing;
+
+/// <summary>Where the audit chain is kept (the portal's database). Appends must be serialised by the caller (<see cref="AuditLog"/>).</summary>
+public interface IAuditStore
+{
+    Task<AuditEvent?> LastAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores the entry; fails if its sequence number is taken (another writer got there first).</summary>
+    Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken);
+
+    /// <summary>Every entry, in sequence order, for verification.</summary>
+    IAsyncEnumerable<AuditEvent> ReadAllAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>Sign-ins are audited, auditors (and admins) read the log, others may not, and tampering is found.</summary>
+public sealed class AuditLogTests
+{
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Sign_ins_are_audited_and_only_auditors_and_admins_read_the_log(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", "wrong-password");
+        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
+
+        HttpResponseMessage denied = await staff.GetAsync("/audit", ct);
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Contains("/account/denied", denied.Headers.Location?.OriginalString);
+
+        HttpClient auditor = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
+        string log = await auditor.GetStringAsync("/audit", ct);
+        Assert.Contains("wrong email or password", log);
+        Assert.Contains("staff@medcrypt.local", log);
+
+        AuditLog audit = factory.Services.GetRequiredService<AuditLog>();
+        Assert.Null(await audit.VerifyAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task An_entry_edited_in_the_database_is_reported(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = factory.Services.GetRequiredService<AuditLog>();
+        for (int i = 0; i < 4; i++)
+        {
+            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, cancellationToken: ct);
+        }
+
+        Assert.Null(await audit.VerifyAsync(ct));
+        await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            AuditRecord third = await db.AuditRecords.SingleAsync(r => r.Sequence == 3, ct);
+            third.Actor = "nobody@medcrypt.local";
+            await db.SaveChangesAsync(ct);
+        }
+
+        Assert.Equal(3, (await audit.VerifyAsync(ct))?.Sequence);
+    }
+}
