@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +10,14 @@ namespace MedCrypt.Portal.Data;
 /// join it next. One migration set per provider lives in a subclass of its own (<see cref="SqlitePortalDbContext"/>,
 /// <see cref="PostgresPortalDbContext"/>); the app always asks for this type.
 /// </summary>
-public class PortalDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
+public class PortalDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<KeyRecord> Keys => Set<KeyRecord>();
+
+    /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -27,6 +33,15 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             audit.Property(r => r.Detail).HasMaxLength(2048);
             audit.Property(r => r.PreviousHash).HasMaxLength(64);
             audit.Property(r => r.Hash).HasMaxLength(64);
+        });
+        builder.Entity<KeyRecord>(key =>
+        {
+            key.ToTable("Keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Purpose).HasMaxLength(64);
+            key.Property(k => k.CreatedBy).HasMaxLength(256);
+            key.HasIndex(k => new { k.Purpose, k.Active });
         });
     }
 }

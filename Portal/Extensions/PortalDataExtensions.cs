@@ -1,4 +1,6 @@
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Keys;
+using Microsoft.AspNetCore.DataProtection;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +54,8 @@ internal static class PortalDataExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
+        builder.Services.AddSingleton<IKeyStore, EfKeyStore>();
     }
 
     /// <summary>Creates or migrates the database and seeds roles and accounts, before the portal takes requests.</summary>

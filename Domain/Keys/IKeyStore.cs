@@ -1,0 +1,25 @@
+using MedCrypt.Crypto.Keys;
+
+namespace MedCrypt.Domain.Keys;
+
+/// <summary>
+/// The hospital's keys: one active key per protection scheme and one current master key that wraps the originals'
+/// data keys, each with a stable id so stored data names the key it needs. Kept encrypted at rest by the portal.
+/// </summary>
+public interface IKeyStore
+{
+    /// <summary>The scheme's active key, made from the CSPRNG on first use.</summary>
+    Task<(string Id, SecretKey Key)> ActiveSchemeKeyAsync(string schemeId, CancellationToken cancellationToken);
+
+    /// <summary>A scheme key by id (to decrypt what it protected, also after a newer key became active).</summary>
+    Task<SecretKey> SchemeKeyAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The master key new envelopes are sealed under, made on first use.</summary>
+    Task<MasterKey> CurrentMasterKeyAsync(CancellationToken cancellationToken);
+
+    /// <summary>A master key by id, current or retired, to open older envelopes.</summary>
+    Task<MasterKey> MasterKeyAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Makes a new current master key; the old one stays readable until its envelopes are re-wrapped.</summary>
+    Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken);
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Domain.Keys;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedCrypt.Portal.Data;
+
+/// <summary>
+/// Keys in the database, their bytes protected with ASP.NET Core Data Protection (purpose "MedCrypt.KeyStore.v1"),
+/// whose key ring is persisted to the same database so every portal instance reads them. New keys come from the CSPRNG.
+/// </summary>
+internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock) : IKeyStore
+{
+    private const string Master = "master";
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+    private readonly IDataProtector _protector = protection.CreateProtector("MedCrypt.KeyStore.v1");
+
+    public async Task<(string Id, SecretKey Key)> ActiveSchemeKeyAsync(string schemeId, CancellationToken cancellationToken)
+    {
+        KeyRecord record = await ActiveAsync(schemeId, "system", cancellationToken);
+        return (record.Id, Unprotect(record));
+    }
+
+    public async Task<SecretKey> SchemeKeyAsync(string id, CancellationToken cancellationToken) => Unprotect(await FindAsync(id, cancellationToken));
+
+    public async Task<MasterKey> CurrentMasterKeyAsync(CancellationToken cancellationToken)
+    {
+        KeyRecord record = await ActiveAsync(Master, "system", cancellationToken);
+        return new MasterKey(record.Id, Unprotect(record));
+    }
+
+    public async Task<MasterKey> MasterKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        KeyRecord record = await FindAsync(id, cancellationToken);
+        return record.Purpose == Master ? new MasterKey(record.Id, Unprotect(record)) : throw new KeyNotFoundException($"Key '{id}' is not a master key.");
+    }
+
+    public async Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken)
+    {
+        await Writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            await db.Keys.Where(k => k.Purpose == Master && k.Active).ExecuteUpdateAsync(k => k.SetProperty(r => r.Active, false), cancellationToken);
+            KeyRecord record = New(Master, actor);
+            db.Keys.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+            return new MasterKey(record.Id, Unprotect(record));
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private async Task<KeyRecord> ActiveAsync(string purpose, string actor, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        KeyRecord? active = await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Purpose == purpose && k.Active, cancellationToken);
+        if (active is not null)
+        {
+            return active;
+        }
+
+        await Writer.WaitAsync(cancellationToken);
+        try
+        {
+            active = await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Purpose == purpose && k.Active, cancellationToken);
+            if (active is null)
+            {
+                active = New(purpose, actor);
+                db.Keys.Add(active);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return active;
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private async Task<KeyRecord> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken)
+            ?? throw new KeyNotFoundException($"No key '{id}' in the key store.");
+    }
+
+    private KeyRecord New(string purpose, string actor)
+    {
+        byte[] bytes = RandomNumberGenerator.GetBytes(SecretKey.SizeInBytes);
+        try
+        {
+            DateTimeOffset now = clock.GetUtcNow();
+            return new KeyRecord
+            {
+                Id = $"{purpose}-{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}",
+                Purpose = purpose,
+                ProtectedKey = _protector.Protect(bytes),
+                CreatedAt = now,
+                CreatedBy = actor,
+                Active = true,
+            };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private SecretKey Unprotect(KeyRecord record)
+    {
+        byte[] bytes = _protector.Unprotect(record.ProtectedKey);
+        try
+        {
+            return SecretKey.FromBytes(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+}
