@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MedCrypt.Portal.Data;
 
 /// <summary>
-/// The portal's database: accounts and roles (ASP.NET Core Identity) and the audit log; studies, predictions and keys
-/// join it next. One migration set per provider lives in a subclass of its own (<see cref="SqlitePortalDbContext"/>,
+/// The portal's database: accounts and roles (ASP.NET Core Identity), keys, studies and predictions, and the audit
+/// log. One migration set per provider lives in a subclass of its own (<see cref="SqlitePortalDbContext"/>,
 /// <see cref="PostgresPortalDbContext"/>); the app always asks for this type.
 /// </summary>
 public class PortalDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
@@ -15,6 +15,10 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
     public DbSet<KeyRecord> Keys => Set<KeyRecord>();
+
+    public DbSet<StudyRecord> Studies => Set<StudyRecord>();
+
+    public DbSet<PredictionRecord> Predictions => Set<PredictionRecord>();
 
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -42,6 +46,24 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             key.Property(k => k.Purpose).HasMaxLength(64);
             key.Property(k => k.CreatedBy).HasMaxLength(256);
             key.HasIndex(k => new { k.Purpose, k.Active });
+        });
+        builder.Entity<StudyRecord>(study =>
+        {
+            study.ToTable("Studies");
+            study.Property(s => s.UploadedBy).HasMaxLength(256);
+            study.Property(s => s.FileName).HasMaxLength(128);
+            study.Property(s => s.SchemeId).HasMaxLength(32);
+            study.Property(s => s.SchemeKeyId).HasMaxLength(64);
+            study.HasIndex(s => s.CreatedAt);
+            study.HasMany(s => s.Predictions).WithOne().HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<PredictionRecord>(prediction =>
+        {
+            prediction.ToTable("Predictions");
+            prediction.Property(p => p.Model).HasMaxLength(64);
+            prediction.Property(p => p.Label).HasMaxLength(32);
+            prediction.Property(p => p.Device).HasMaxLength(16);
+            prediction.HasIndex(p => new { p.Model, p.Label });
         });
     }
 }

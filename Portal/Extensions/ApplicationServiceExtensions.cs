@@ -1,5 +1,8 @@
 using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
+using MedCrypt.Portal.Studies;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Health;
@@ -38,6 +41,12 @@ public static class ApplicationServiceExtensions
 
         Classifier classifier = Classifier.Load(options);
         builder.Services.AddSingleton(classifier);
+        builder.Services.AddSingleton(new ImageCodec());
+        builder.Services.AddSingleton<ScanPreparation>();
+        builder.Services.AddSingleton(new BlockAdaptations(classifier.Models));
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Analysis").Get<AnalysisOptions>() ?? new AnalysisOptions());
+        builder.Services.AddSingleton<StudyAnalyser>();
+        builder.Services.AddSingleton<StudyWorkflow>();
     }
 
     /// <summary>

@@ -1,0 +1,88 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace MedCrypt.Portal.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Studies : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Studies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UploadedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    SchemeId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SchemeKeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ProtectedNonce = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ProtectedPng = table.Column<byte[]>(type: "bytea", nullable: false),
+                    SealedOriginal = table.Column<byte[]>(type: "bytea", nullable: false),
+                    OriginalWidth = table.Column<int>(type: "integer", nullable: false),
+                    OriginalHeight = table.Column<int>(type: "integer", nullable: false),
+                    DecryptedForInference = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Studies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Predictions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StudyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Model = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Label = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    TumorProbability = table.Column<double>(type: "double precision", nullable: false),
+                    Probabilities = table.Column<string>(type: "text", nullable: false),
+                    LatencyMilliseconds = table.Column<double>(type: "double precision", nullable: false),
+                    Device = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Predictions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Predictions_Studies_StudyId",
+                        column: x => x.StudyId,
+                        principalTable: "Studies",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Predictions_Model_Label",
+                table: "Predictions",
+                columns: new[] { "Model", "Label" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Predictions_StudyId",
+                table: "Predictions",
+                column: "StudyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studies_CreatedAt",
+                table: "Studies",
+                column: "CreatedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Predictions");
+
+            migrationBuilder.DropTable(
+                name: "Studies");
+        }
+    }
+}

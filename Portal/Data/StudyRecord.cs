@@ -1,0 +1,54 @@
+namespace MedCrypt.Portal.Data;
+
+/// <summary>An analysed scan: its protected image, its original only as an AES-256-GCM envelope, and its predictions.</summary>
+public sealed class StudyRecord
+{
+    public Guid Id { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string UploadedBy { get; set; }
+
+    /// <summary>The uploaded file's name, reduced to a safe display name.</summary>
+    public required string FileName { get; set; }
+
+    public required string SchemeId { get; set; }
+
+    /// <summary>The key-store id of the scheme key (empty for keyless filters).</summary>
+    public required string SchemeKeyId { get; set; }
+
+    public required byte[] ProtectedNonce { get; set; }
+
+    public required byte[] ProtectedPng { get; set; }
+
+    public required byte[] SealedOriginal { get; set; }
+
+    public int OriginalWidth { get; set; }
+
+    public int OriginalHeight { get; set; }
+
+    public bool DecryptedForInference { get; set; }
+
+    public List<PredictionRecord> Predictions { get; set; } = [];
+}
+
+/// <summary>One model's (or the ensemble's) reading of a study.</summary>
+public sealed class PredictionRecord
+{
+    public long Id { get; set; }
+
+    public Guid StudyId { get; set; }
+
+    public required string Model { get; set; }
+
+    public required string Label { get; set; }
+
+    public double TumorProbability { get; set; }
+
+    /// <summary>Class → probability, as JSON.</summary>
+    public required string Probabilities { get; set; }
+
+    public double LatencyMilliseconds { get; set; }
+
+    public required string Device { get; set; }
+}

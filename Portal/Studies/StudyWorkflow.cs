@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using System.Text.Json;
+using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedCrypt.Portal.Studies;
+
+/// <summary>
+/// The portal's side of a study: who may do what, the keys, storing the analysis in one transaction and auditing
+/// every step. The analysis itself is the Domain's <see cref="StudyAnalyser"/>.
+/// </summary>
+public sealed class StudyWorkflow(
+    StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, AuditLog audit, IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public const int MaxUploadBytes = 20 * 1024 * 1024;
+
+    /// <exception cref="UnauthorizedAccessException">The user may not analyse (auditors may not).</exception>
+    /// <exception cref="ImageRejectedException">The file is not a usable PNG or JPEG.</exception>
+    /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
+    public async Task<StudyRecord> AnalyseAsync(ClaimsPrincipal user, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken)
+    {
+        string actor = Actor(user);
+        string name = SafeName(fileName);
+        if (!(user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin)))
+        {
+            await audit.RecordAsync(actor, "study.upload", name, AuditOutcome.Denied, "role may not upload", cancellationToken);
+            throw new UnauthorizedAccessException("Only staff, doctors and administrators may upload scans.");
+        }
+
+        ImageProtectionScheme scheme = schemes.Get(schemeId);
+        (string keyId, SecretKey key) = await keys.ActiveSchemeKeyAsync(scheme.Id, cancellationToken);
+        MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken);
+        var id = Guid.NewGuid();
+        StudyAnalysis analysis;
+        try
+        {
+            analysis = await analyser.AnalyseAsync(id, upload, scheme.Id, key, master, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is ImageRejectedException or InferenceNotPermittedException)
+        {
+            await audit.RecordAsync(actor, "study.upload", name, AuditOutcome.Denied, e.Message, cancellationToken);
+            throw;
+        }
+
+        var study = new StudyRecord
+        {
+            Id = id,
+            CreatedAt = clock.GetUtcNow(),
+            UploadedBy = actor,
+            FileName = name,
+            SchemeId = scheme.Id,
+            SchemeKeyId = keyId,
+            ProtectedNonce = analysis.ProtectedNonce,
+            ProtectedPng = analysis.ProtectedPng,
+            SealedOriginal = analysis.SealedOriginal,
+            OriginalWidth = analysis.OriginalWidth,
+            OriginalHeight = analysis.OriginalHeight,
+            DecryptedForInference = analysis.DecryptedForInference,
+            Predictions = [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(p => Record(id, p))],
+        };
+        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            db.Studies.Add(study); // the study and its predictions in one SaveChanges: one transaction
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
+        await audit.RecordAsync(actor, "study.analysed", $"study/{id:D}", AuditOutcome.Succeeded,
+            $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}", cancellationToken);
+        return study;
+    }
+
+    public async Task<StudyRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies
+            .AsNoTracking().Include(s => s.Predictions).SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+    }
+
+    /// <summary>The original as PNG, for doctors only; every attempt is audited.</summary>
+    /// <exception cref="UnauthorizedAccessException">The user is not a doctor.</exception>
+    public async Task<byte[]> OpenOriginalAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    {
+        string actor = Actor(user);
+        if (!user.IsInRole(Roles.Doctor))
+        {
+            await audit.RecordAsync(actor, "original.view", $"study/{id:D}", AuditOutcome.Denied, "only doctors see originals", cancellationToken);
+            throw new UnauthorizedAccessException("Only doctors may see the original image.");
+        }
+
+        StudyRecord study = await FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
+        MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), cancellationToken);
+        byte[] png = EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(id), master);
+        await audit.RecordAsync(actor, "original.view", $"study/{id:D}", AuditOutcome.Succeeded, "", cancellationToken);
+        return png;
+    }
+
+    private static PredictionRecord Record(Guid studyId, ModelPrediction p) => new()
+    {
+        StudyId = studyId,
+        Model = p.Model,
+        Label = p.Label,
+        TumorProbability = p.TumorProbability,
+        Probabilities = JsonSerializer.Serialize(p.Probabilities),
+        LatencyMilliseconds = p.Latency.TotalMilliseconds,
+        Device = p.Device,
+    };
+
+    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>
+    internal static string SafeName(string fileName)
+    {
+        string name = Path.GetFileName(fileName.Replace('\\', '/'));
+        name = new string([.. name.Where(c => !char.IsControl(c))]).Trim();
+        return name.Length == 0 ? "upload" : name.Length > 128 ? name[..128] : name;
+    }
+}
