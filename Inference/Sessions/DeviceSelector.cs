@@ -14,6 +14,10 @@ internal static class DeviceSelector
             return (false, null);
         }
 
+        // The probe's failure is reported in one line below; ONNX Runtime's own log would add a native error for it.
+        OrtEnv environment = OrtEnv.Instance();
+        OrtLoggingLevel level = environment.EnvLogLevel;
+        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             using var probe = new SessionOptions();
@@ -30,6 +34,10 @@ internal static class DeviceSelector
             }
 
             return (false, $"CUDA is not available ({why}); running on the CPU. The CUDA provider needs CUDA 13 and cuDNN 9 on the host.");
+        }
+        finally
+        {
+            environment.EnvLogLevel = level;
         }
     }
 }
