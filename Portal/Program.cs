@@ -1,5 +1,6 @@
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
@@ -19,6 +20,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseStatusCodePages(); // bare 401/403/404 answers get a problem+json body
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -35,6 +37,7 @@ app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn, AuditL
     await signIn.SignOutAsync();
     return Results.LocalRedirect("/account/login");
 });
+app.MapApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

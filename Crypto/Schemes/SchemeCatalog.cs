@@ -36,5 +36,5 @@ public sealed class SchemeCatalog
         TryGet(id, out ImageProtectionScheme? scheme)
             ? scheme
             : throw new ArgumentException(
-                $"Unknown protection scheme '{id}'. Known schemes: {string.Join(", ", _byId.Keys)}.", nameof(id));
+                $"Unknown protection scheme '{id}'. Known schemes: {string.Join(", ", _byId.Keys)}.");
 }

@@ -27,6 +27,8 @@ internal static class PortalDataExtensions
 
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+        builder.Services.AddProblemDetails();
         builder.Services.AddAuthorization();
         builder.Services.AddIdentityCore<IdentityUser>(o =>
             {

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Schemes;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Studies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>
+/// The REST API for hospital systems, /api/v1: the same services and rules as the pages, bearer tokens from
+/// Identity, problem+json for every error (anonymous 401, a role without the right 403).
+/// </summary>
+internal static class ApiEndpoints
+{
+    public static void MapApi(this WebApplication app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/v1").DisableAntiforgery(); // bearer tokens, not cookies: no cross-site forms to guard against
+
+        api.MapPost("/auth/login", LoginAsync).AllowAnonymous();
+
+        RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
+        secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
+        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
+    }
+
+    private static AuthorizationPolicy Policy(params string[] roles) =>
+        new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(roles).Build();
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
+    {
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme; // the handler writes { tokenType, accessToken, expiresIn, refreshToken }
+        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        await audit.RecordAsync(request.Email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
+            result.Succeeded ? "" : result.IsLockedOut ? "locked out" : "wrong email or password");
+        return result.Succeeded
+            ? TypedResults.Empty
+            : TypedResults.Problem(result.IsLockedOut ? "The account is locked for 15 minutes." : "The email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<StudyWorkflow>() is not { } studies)
+        {
+            return TypedResults.Problem("No models are installed: scans cannot be analysed.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (file is null || file.Length == 0)
+        {
+            return TypedResults.Problem("Send the scan as the multipart field 'file'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (file.Length > StudyWorkflow.MaxUploadBytes)
+        {
+            return TypedResults.Problem($"The file is over {StudyWorkflow.MaxUploadBytes / 1_048_576} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? "block", cancellationToken);
+            return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
+        }
+        catch (Exception e) when (e is ImageRejectedException or ArgumentException)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (InferenceNotPermittedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+
+    private static async Task<IResult> GetStudyAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
+        await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.Ok(StudyResponse.From(study)) : NotFound(id);
+
+    private static async Task<IResult> GetProtectedImageAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
+        await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.File(study.ProtectedPng, "image/png") : NotFound(id);
+
+    private static async Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<StudyWorkflow>() is not { } studies)
+        {
+            return NotFound(id);
+        }
+
+        try
+        {
+            return TypedResults.File(await studies.OpenOriginalAsync(user, id, cancellationToken), "image/png");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound(id);
+        }
+    }
+
+    private static Task<StudyRecord?> FindAsync(IServiceProvider services, Guid id, CancellationToken cancellationToken) =>
+        services.GetService<StudyWorkflow>()?.FindAsync(id, cancellationToken) ?? Task.FromResult<StudyRecord?>(null);
+
+    private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
+}
+
+public sealed record LoginRequest(string Email, string Password);
