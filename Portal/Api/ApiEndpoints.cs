@@ -20,6 +20,7 @@ internal static class ApiEndpoints
 {
     public static void MapApi(this WebApplication app)
     {
+        app.MapOpenApi("/openapi/{documentName}.json"); // /openapi/v1.json
         RouteGroupBuilder api = app.MapGroup("/api/v1").DisableAntiforgery(); // bearer tokens, not cookies: no cross-site forms to guard against
 
         api.MapPost("/auth/login", LoginAsync).AllowAnonymous();

@@ -29,6 +29,7 @@ internal static class PortalDataExtensions
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
         builder.Services.AddAuthorization();
         builder.Services.AddIdentityCore<IdentityUser>(o =>
             {

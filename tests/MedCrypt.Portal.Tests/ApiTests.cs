@@ -57,6 +57,19 @@ public sealed class ApiTests
         Assert.Equal(9, (await staff.GetFromJsonAsync<JsonElement>("/api/v1/schemes", ct)).GetArrayLength());
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_every_route()
+    {
+        using PortalFactory factory = AccountTests.Create("Sqlite");
+        JsonElement document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+        string[] paths = [.. document.GetProperty("paths").EnumerateObject().Select(p => p.Name)];
+
+        Assert.Contains("/api/v1/auth/login", paths);
+        Assert.Contains("/api/v1/schemes", paths);
+        Assert.Contains("/api/v1/studies", paths);
+        Assert.Contains("/api/v1/studies/{id}/image/original", paths);
+    }
+
     private static async Task<HttpClient> SignedInAsync(PortalFactory factory, string email)
     {
         HttpClient client = factory.CreateClient();
