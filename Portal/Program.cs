@@ -1,11 +1,10 @@
-using MedCrypt.Domain.Auditing;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Identity;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
 // overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
@@ -31,12 +30,7 @@ if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
     app.Logger.LogWarning("{DeviceNote}", deviceNote);
 }
 
-app.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn, AuditLog audit, HttpContext context) =>
-{
-    await audit.RecordAsync(context.User.Identity?.Name ?? "anonymous", "sign-out", "portal", AuditOutcome.Succeeded);
-    await signIn.SignOutAsync();
-    return Results.LocalRedirect("/account/login");
-});
+app.MapAccountEndpoints();
 app.MapApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();

@@ -2,10 +2,11 @@ using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
-using MedCrypt.Portal.Studies;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Health;
+using MedCrypt.Portal.Studies;
 using MudBlazor.Services;
 
 namespace MedCrypt.Portal.Extensions;
@@ -18,7 +19,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddPortalData();
-        builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
+        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));

@@ -70,6 +70,18 @@ public sealed class ApiTests
         Assert.Contains("/api/v1/studies/{id}/image/original", paths);
     }
 
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Health_reports_the_database_and_the_models(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        JsonElement health = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("cpu", health.GetProperty("checks").GetProperty("models").GetProperty("data").GetProperty("device").GetString());
+    }
+
     private static async Task<HttpClient> SignedInAsync(PortalFactory factory, string email)
     {
         HttpClient client = factory.CreateClient();
