@@ -4,12 +4,10 @@ namespace MedCrypt.Crypto.Keys;
 
 /// <summary>
 /// Reads key-derived parameters (indices, shuffles, bits) from one HKDF-SHA256 output, so the same key
-/// and purpose give the same parameters on every machine. HKDF gives at most 8,160 bytes per purpose.
+/// and purpose give the same parameters on every machine. HKDF gives at most 8,160 (255 × 32) bytes per purpose.
 /// </summary>
 internal sealed class DerivedRandom
 {
-    public const int MaxBytes = 255 * 32;
-
     private readonly byte[] _bytes;
     private int _position;
 

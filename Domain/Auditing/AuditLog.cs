@@ -2,16 +2,16 @@ namespace MedCrypt.Domain.Auditing;
 
 /// <summary>
 /// Records what people do — sign-ins, failed sign-ins, uploads, analyses, decryptions, exports, user and key
-/// changes — as a hash chain, and verifies it. Appends are serialised in this process; a second portal instance that
+/// changes — as a hash chain, and verifies it. One instance per process (a singleton) serialises the appends; a second portal instance that
 /// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider clock)
 {
-    private static readonly SemaphoreSlim Writer = new(1, 1);
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public async Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default)
     {
-        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -30,7 +30,7 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
         }
         finally
         {
-            Writer.Release();
+            _writer.Release();
         }
     }
 

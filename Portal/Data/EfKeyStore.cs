@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Domain.Keys;
@@ -9,11 +10,14 @@ namespace MedCrypt.Portal.Data;
 /// <summary>
 /// Keys in the database, their bytes protected with ASP.NET Core Data Protection (purpose "MedCrypt.KeyStore.v1"),
 /// whose key ring is persisted to the same database so every portal instance reads them. New keys come from the CSPRNG.
+/// A key never changes under its id, so each is unprotected once and the same instance is handed out after that
+/// (callers must not dispose it): per-key caches such as the models' block adaptations then hit.
 /// </summary>
 internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock) : IKeyStore
 {
     private const string Master = "master";
-    private static readonly SemaphoreSlim Writer = new(1, 1);
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConcurrentDictionary<string, SecretKey> _unprotected = new(StringComparer.Ordinal);
     private readonly IDataProtector _protector = protection.CreateProtector("MedCrypt.KeyStore.v1");
 
     public async Task<(string Id, SecretKey Key)> ActiveSchemeKeyAsync(string schemeId, CancellationToken cancellationToken)
@@ -38,7 +42,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
 
     public async Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken)
     {
-        await Writer.WaitAsync(cancellationToken);
+        await _writer.WaitAsync(cancellationToken);
         try
         {
             await using AsyncServiceScope scope = scopes.CreateAsyncScope();
@@ -51,7 +55,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         }
         finally
         {
-            Writer.Release();
+            _writer.Release();
         }
     }
 
@@ -65,7 +69,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
             return active;
         }
 
-        await Writer.WaitAsync(cancellationToken);
+        await _writer.WaitAsync(cancellationToken);
         try
         {
             active = await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Purpose == purpose && k.Active, cancellationToken);
@@ -80,7 +84,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         }
         finally
         {
-            Writer.Release();
+            _writer.Release();
         }
     }
 
@@ -113,7 +117,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         }
     }
 
-    private SecretKey Unprotect(KeyRecord record)
+    private SecretKey Unprotect(KeyRecord record) => _unprotected.GetOrAdd(record.Id, _ =>
     {
         byte[] bytes = _protector.Unprotect(record.ProtectedKey);
         try
@@ -124,5 +128,5 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         {
             CryptographicOperations.ZeroMemory(bytes);
         }
-    }
+    });
 }
