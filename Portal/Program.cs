@@ -13,7 +13,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
-if (!app.Environment.IsDevelopment())
+if (app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler(); // ProblemExceptionHandler's 4xx/503 answers; anything else a 500 problem+json
+}
+else
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
     app.UseHsts();

@@ -9,7 +9,17 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public async Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default)
+    public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
+        RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
+
+    /// <summary>
+    /// Records an event through the caller's own unit of work, so the event and the change it describes commit
+    /// together or not at all (an analysis and its audit entry). <paramref name="commit"/> must store the entry it is
+    /// given in one transaction with that change; it is called again with a new entry if another writer took the
+    /// sequence number.
+    /// </summary>
+    public async Task<AuditEvent> RecordAsync(
+        string actor, string action, string subject, AuditOutcome outcome, string detail, Func<AuditEvent, CancellationToken, Task> commit, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -19,7 +29,7 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
                 AuditEvent entry = AuditChain.Append(await store.LastAsync(cancellationToken).ConfigureAwait(false), clock.GetUtcNow(), actor, action, subject, outcome, detail);
                 try
                 {
-                    await store.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+                    await commit(entry, cancellationToken).ConfigureAwait(false);
                     return entry;
                 }
                 catch (Exception) when (attempt < 5 && !cancellationToken.IsCancellationRequested)

@@ -47,9 +47,15 @@ public sealed class ImageCodec
                 throw new ImageRejectedException($"The file is {detected.Name}; MedCrypt takes PNG or JPEG images.");
             }
 
+            if (detected is JpegFormat && !EndsWithEndOfImage(data))
+            {
+                // ImageSharp decodes a cut-off JPEG and fills the missing part with gray: refuse it rather than analyse half a scan.
+                throw new ImageRejectedException("The JPEG file is truncated: it has no end-of-image marker.");
+            }
+
             info = Image.Identify(data);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or InvalidImageContentException)
+        catch (Exception e) when (IsDamage(e))
         {
             throw new ImageRejectedException("The file is not a PNG or JPEG image, or its header is damaged.", e);
         }
@@ -64,7 +70,7 @@ public sealed class ImageCodec
         {
             return format == PixelFormat.Gray8 ? Copy<L8>(data, format, resizeTo) : Copy<Rgb24>(data, format, resizeTo);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException)
+        catch (Exception e) when (IsDamage(e))
         {
             throw new ImageRejectedException("The image data is damaged or truncated and cannot be decoded.", e);
         }
@@ -102,6 +108,20 @@ public sealed class ImageCodec
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Whether a decoder's exception means the bytes are bad. The decoders parse untrusted input and do not only throw
+    /// their own exceptions on it (the fuzz test found a NullReferenceException in ImageSharp 4.1's JPEG header
+    /// reader), so every failure but running out of memory or being cancelled is the file's fault.
+    /// </summary>
+    private static bool IsDamage(Exception e) => e is not (ImageRejectedException or OutOfMemoryException or OperationCanceledException);
+
+    /// <summary>A complete JPEG ends with the EOI marker (FF D9), possibly followed by zero padding.</summary>
+    private static bool EndsWithEndOfImage(ReadOnlySpan<byte> data)
+    {
+        data = data.TrimEnd((byte)0);
+        return data.Length >= 4 && data[^2] == 0xFF && data[^1] == 0xD9;
     }
 
     private static PixelImage Copy<TPixel>(ReadOnlySpan<byte> data, PixelFormat format, Size? resizeTo)

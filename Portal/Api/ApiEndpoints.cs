@@ -27,7 +27,8 @@ internal static class ApiEndpoints
 
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
-        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin))
+            .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited

@@ -4,10 +4,13 @@ using MedCrypt.Portal.Data;
 namespace MedCrypt.Portal.Api;
 
 /// <summary>A study as the REST API returns it.</summary>
-public sealed record StudyResponse(Guid Id, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions)
+public sealed record StudyResponse(
+    Guid Id, string FileName, string UploadedBy, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions)
 {
     public static StudyResponse From(StudyRecord study) => new(
         study.Id,
+        study.FileName,
+        study.UploadedBy,
         study.SchemeId,
         study.DecryptedForInference,
         study.CreatedAt,

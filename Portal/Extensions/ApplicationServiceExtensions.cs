@@ -5,6 +5,7 @@ using MedCrypt.Domain.Schemes;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Errors;
 using MedCrypt.Portal.Health;
 using MedCrypt.Portal.Studies;
 using MudBlazor.Services;
@@ -19,6 +20,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddPortalData();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();

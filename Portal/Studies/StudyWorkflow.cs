@@ -66,16 +66,19 @@ public sealed class StudyWorkflow(
             DecryptedForInference = analysis.DecryptedForInference,
             Predictions = [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(p => Record(id, p))],
         };
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            db.Studies.Add(study); // the study and its predictions in one SaveChanges: one transaction
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
         await audit.RecordAsync(actor, "study.analysed", $"study/{id:D}", AuditOutcome.Succeeded,
-            $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}", cancellationToken);
+            $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}",
+            async (entry, ct) =>
+            {
+                // The study, its predictions and its audit entry in one SaveChanges: one transaction, all or nothing.
+                await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+                PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+                db.Studies.Add(study);
+                db.AuditRecords.Add(AuditRecord.From(entry));
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken);
         return study;
     }
 

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MedCrypt.Crypto.Images;
-using MedCrypt.Domain.Imaging;
 
 namespace MedCrypt.Portal.Tests;
 
@@ -16,9 +13,9 @@ public sealed class ApiTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        HttpClient staff = await SignedInAsync(factory, "staff@medcrypt.local");
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
-        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Upload(Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using JsonDocument body = JsonDocument.Parse(await created.Content.ReadAsStringAsync(ct));
         string id = body.RootElement.GetProperty("id").GetString()!;
@@ -27,16 +24,16 @@ public sealed class ApiTests
 
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/api/v1/studies/{id}", ct)).StatusCode);
         Assert.Equal("image/png", (await staff.GetAsync($"/api/v1/studies/{id}/image/protected", ct)).Content.Headers.ContentType?.MediaType);
-        await AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.Forbidden);
 
-        HttpClient doctor = await SignedInAsync(factory, "doctor@medcrypt.local");
+        HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");
         HttpResponseMessage original = await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct);
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
         Assert.Equal("image/png", original.Content.Headers.ContentType?.MediaType);
 
-        HttpClient auditor = await SignedInAsync(factory, "auditor@medcrypt.local");
-        await AssertProblemAsync(await auditor.PostAsync("/api/v1/studies", Upload(Scan(), "scan.png", "block"), ct), HttpStatusCode.Forbidden);
-        await AssertProblemAsync(await auditor.GetAsync($"/api/v1/studies/{id}", ct), HttpStatusCode.Forbidden);
+        HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
+        await Api.AssertProblemAsync(await auditor.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await auditor.GetAsync($"/api/v1/studies/{id}", ct), HttpStatusCode.Forbidden);
     }
 
     [Theory]
@@ -47,13 +44,13 @@ public sealed class ApiTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient anonymous = factory.CreateClient();
 
-        await AssertProblemAsync(await anonymous.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
-        await AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = "staff@medcrypt.local", password = "nope" }, ct), HttpStatusCode.Unauthorized);
+        await Api.AssertProblemAsync(await anonymous.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
+        await Api.AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = "staff@medcrypt.local", password = "nope" }, ct), HttpStatusCode.Unauthorized);
 
-        HttpClient staff = await SignedInAsync(factory, "staff@medcrypt.local");
-        await AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Upload("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray(), "x.png", "block"), ct), HttpStatusCode.BadRequest);
-        await AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Upload(Scan(), "x.png", "rot13"), ct), HttpStatusCode.BadRequest);
-        await AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{Guid.NewGuid()}", ct), HttpStatusCode.NotFound);
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray(), "x.png", "block"), ct), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "x.png", "rot13"), ct), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{Guid.NewGuid()}", ct), HttpStatusCode.NotFound);
         Assert.Equal(9, (await staff.GetFromJsonAsync<JsonElement>("/api/v1/schemes", ct)).GetArrayLength());
     }
 
@@ -80,45 +77,5 @@ public sealed class ApiTests
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("cpu", health.GetProperty("checks").GetProperty("models").GetProperty("data").GetProperty("device").GetString());
-    }
-
-    private static async Task<HttpClient> SignedInAsync(PortalFactory factory, string email)
-    {
-        HttpClient client = factory.CreateClient();
-        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
-        login.EnsureSuccessStatusCode();
-        string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
-    }
-
-    private static MultipartFormDataContent Upload(byte[] bytes, string name, string scheme)
-    {
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        return new MultipartFormDataContent { { file, "file", name }, { new StringContent(scheme), "scheme" } };
-    }
-
-    private static byte[] Scan()
-    {
-        var image = new PixelImage(64, 64, PixelFormat.Gray8);
-        for (int y = 0; y < 64; y++)
-        {
-            for (int x = 0; x < 64; x++)
-            {
-                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
-                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 80 + ((3 * x) + y) % 100 : 0);
-            }
-        }
-
-        return new ImageCodec().EncodePng(image);
     }
 }

@@ -1,0 +1,27 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace MedCrypt.Portal.Data;
+
+/// <summary>Tells a database that is away (stopped, restarting, unreachable) from a bug, by the exception it left.</summary>
+public static class DatabaseOutage
+{
+    public static bool Caused(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" }: // admin shutdown, crash shutdown, cannot connect now
+                case SocketException:
+                case TimeoutException:
+                case DbException { InnerException: SocketException or IOException }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

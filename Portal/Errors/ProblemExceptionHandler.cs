@@ -1,0 +1,46 @@
+using MedCrypt.Portal.Data;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MedCrypt.Portal.Errors;
+
+/// <summary>
+/// Turns the failures a caller can do something about into problem+json instead of a 500: a database that is away
+/// (503 with Retry-After, at once: nothing was saved) and a request the server could not read (its own 4xx, e.g. a
+/// body over the size limit).
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        (int status, string detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The request body is over the size limit." : "The request could not be read."),
+            InvalidDataException => (StatusCodes.Status400BadRequest, "The multipart form could not be read."),
+            _ when DatabaseOutage.Caused(exception) => (StatusCodes.Status503ServiceUnavailable,
+                "The database is unavailable. Nothing was saved; try again in a few seconds."),
+            _ => (0, ""),
+        };
+        if (status == 0 || context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Database unavailable: {Path} answered 503 ({Error})", context.Request.Path, exception.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Imaging;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>What API tests share: a signed-in client, the problem+json check, a multipart upload and a generated head scan.</summary>
+internal static class Api
+{
+    public static async Task<HttpClient> SignedInAsync(PortalFactory factory, string email)
+    {
+        HttpClient client = factory.CreateClient();
+        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
+        login.EnsureSuccessStatusCode();
+        string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    public static MultipartFormDataContent Upload(byte[] bytes, string name, string scheme)
+    {
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        return new MultipartFormDataContent { { file, "file", name }, { new StringContent(scheme), "scheme" } };
+    }
+
+    public static byte[] Scan()
+    {
+        var image = new PixelImage(64, 64, PixelFormat.Gray8);
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
+                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 80 + ((3 * x) + y) % 100 : 0);
+            }
+        }
+
+        return new ImageCodec().EncodePng(image);
+    }
+}
