@@ -15,12 +15,13 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
 
-    public PortalFactory(string provider)
+    /// <param name="postgresServer">Another way to the test server (e.g. through a <see cref="TcpRelay"/>) than <see cref="PostgresServer"/>.</param>
+    public PortalFactory(string provider, string? postgresServer = null)
     {
         _provider = provider;
         if (provider == "Postgres")
         {
-            string server = PostgresServer ?? throw new InvalidOperationException("No PostgreSQL server for the tests.");
+            string server = postgresServer ?? PostgresServer ?? throw new InvalidOperationException("No PostgreSQL server for the tests.");
             _connectionString = $"{server};Database=medcrypt_test_{Guid.NewGuid():N}";
         }
         else

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Net;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// PostgreSQL goes away under a running portal and comes back: while it is away calls fail fast with 503
+/// problem+json and save nothing; afterwards they succeed again without restarting the portal.
+/// </summary>
+public sealed class DatabaseOutageTests
+{
+    [Fact]
+    public async Task While_the_database_is_away_calls_fail_fast_with_503_and_recover_when_it_returns()
+    {
+        Assert.SkipWhen(PortalFactory.PostgresServer is null, "No PostgreSQL server: the README's test command starts one (MEDCRYPT_TEST_POSTGRES).");
+        var server = new NpgsqlConnectionStringBuilder(PortalFactory.PostgresServer);
+        await using var relay = new TcpRelay(server.Host!, server.Port);
+        server.Port = relay.Port;
+        using var factory = new PortalFactory("Postgres", server.ConnectionString);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        HttpResponseMessage before = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "before.png", "block"), ct);
+        Assert.Equal(HttpStatusCode.Created, before.StatusCode);
+
+        relay.Cut();
+        var clock = Stopwatch.StartNew();
+        HttpResponseMessage during = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "during.png", "block"), ct);
+        await Api.AssertProblemAsync(during, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("database is unavailable", await during.Content.ReadAsStringAsync(ct));
+        Assert.True(during.Headers.RetryAfter is not null, "a 503 says when to try again");
+        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{Guid.NewGuid()}", ct), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await factory.CreateClient().GetAsync("/health", ct)).StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"failing took {clock.Elapsed}: it must be fast");
+
+        relay.Restore();
+        HttpResponseMessage after = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "after.png", "block"), ct);
+        Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(["after.png", "before.png"], await db.Studies.OrderBy(s => s.FileName).Select(s => s.FileName).ToListAsync(ct));
+        Assert.Equal(2, await db.AuditRecords.CountAsync(r => r.Action == "study.analysed", ct));
+        Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
+    }
+}
