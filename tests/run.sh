@@ -4,49 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\n== %s\n' "$*"; }
-
-need_debian_packages() {
-  local missing=()
-  for pkg in "$@"; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg"); done
-  ((${#missing[@]} == 0)) && return 0
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "Missing Debian packages: ${missing[*]}. Install them (sudo apt-get install ${missing[*]}) and run again." >&2
-    exit 2
-  fi
-}
-
-if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; then
-  echo "The .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
-  exit 2
-fi
+source tests/lib.sh
+require_dotnet
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test).
 need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql
 
 results=$(mktemp -d)
 chmod 755 "$results"
 cleanup() {
-  if [[ -n ${pg_data:-} && -f $pg_data/postmaster.pid ]]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
-  fi
+  stop_throwaway_postgres
   rm -rf "$results"
 }
 trap cleanup EXIT
 
-# A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port, stopped however the tests end.
-# (PostgreSQL refuses to run as root: as root it runs as the postgres user.)
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pg_data="$results/pg"
-pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (throwaway cluster)"
-mkdir -p "$pg_data" && { [[ $(id -u) -ne 0 ]] || chown postgres "$pg_data"; }
-as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -o "-k $pg_data -h 127.0.0.1 -p $pg_port" -l "$pg_data/server.log" -w start >/dev/null
-export MEDCRYPT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+# A throwaway PostgreSQL cluster for the tests, stopped however they end.
+start_throwaway_postgres "$results/pg"
+export MEDCRYPT_TEST_POSTGRES="$pg_server"
 
 say "restore the ImageNet ResNet18 package (into the ignored models/training/.work)"
 dotnet restore models/training/pretrained/ResNet18Restore.csproj -nologo -v q
@@ -74,12 +47,16 @@ python_skipped=$(sed -nE 's/.*skipped=([0-9]+).*/\1/p' "$results/python.log" | t
 python_ran=${python_ran:-0}; python_failed=${python_failed:-0}; python_skipped=${python_skipped:-0}
 ((python_ran > 0)) || python_failed=$((python_failed + 1))
 
+say "load and database outage, short (the full bench: bash tests/load-bench.sh)"
+bench_failed=0
+bash tests/load-bench.sh --clients 4 --seconds 5 --outage-seconds 3 2>&1 | tee "$results/bench.log" || bench_failed=1
+
 # Sum the test runner's per-assembly summaries ("Passed!  - Failed: 0, Passed: 275, Skipped: 0, ...").
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
     for (i = 1; i <= NF; i++) { gsub(/ /, "", $i); if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
   } END { print p+0, f+0, s+0 }' "$results/dotnet-test.log")
-passed=$((passed + 1 - reference_failed + python_ran - python_failed - python_skipped))
-failed=$((failed + reference_failed + python_failed))
+passed=$((passed + 2 - reference_failed - bench_failed + python_ran - python_failed - python_skipped))
+failed=$((failed + reference_failed + bench_failed + python_failed))
 skipped=$((skipped + python_skipped))
 
 echo
