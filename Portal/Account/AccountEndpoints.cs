@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Auditing;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedCrypt.Portal.Account;
@@ -12,5 +13,5 @@ internal static class AccountEndpoints
             await audit.RecordAsync(context.User.Identity?.Name ?? "anonymous", "sign-out", "portal", AuditOutcome.Succeeded);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()); // it reads no form, so it would not be checked otherwise
 }

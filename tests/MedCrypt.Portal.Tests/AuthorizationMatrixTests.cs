@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Studies;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// Every page and API route × anonymous, Staff, Doctor, Auditor, Admin → allowed or denied, walked against the
+/// running portal. A route the portal maps without a row here fails the test: access rules are decided, not inherited.
+/// </summary>
+public sealed class AuthorizationMatrixTests
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin];
+    private static readonly string[] SignedIn = [Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin];
+    private static readonly string[] Analysts = [Roles.Staff, Roles.Doctor, Roles.Admin];
+    private static readonly string[] Auditors = [Roles.Auditor, Roles.Admin];
+
+    /// <summary>The matrix: method and route pattern as the portal maps it → who gets through. PAGE is a Razor page: GET, and POST for its forms.</summary>
+    private static readonly (string Method, string Route, string[] Allowed)[] Matrix =
+    [
+        // Pages
+        ("PAGE", "/", SignedIn),
+        ("PAGE", "/analyse", Analysts),
+        ("PAGE", "/studies/{Id:guid}", Analysts),
+        ("PAGE", "/audit", Auditors),
+        ("PAGE", "/account/login", Everyone),
+        ("PAGE", "/account/denied", Everyone),
+        ("POST", "/account/logout", Everyone),
+        ("PAGE", "/error", Everyone),
+        ("GET", "/health", Everyone),
+        ("GET", "/openapi/{documentName}.json", Everyone),
+
+        // REST API
+        ("POST", "/api/v1/auth/login", Everyone),
+        ("GET", "/api/v1/schemes", SignedIn),
+        ("POST", "/api/v1/studies", Analysts),
+        ("GET", "/api/v1/studies/{id:guid}", Analysts),
+        ("GET", "/api/v1/studies/{id:guid}/image/protected", Analysts),
+        ("GET", "/api/v1/studies/{id:guid}/image/original", [Roles.Doctor]),
+    ];
+
+    [Fact]
+    public async Task Every_route_has_a_row_and_every_row_holds_for_every_role()
+    {
+        using PortalFactory factory = AccountTests.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        (string Method, string Route)[] mapped = [.. MappedRoutes(factory)];
+        string[] unlisted = [.. mapped.Where(r => !Matrix.Any(m => m.Method == r.Method && m.Route == r.Route)).Select(r => $"{r.Method} {r.Route}")];
+        Assert.True(unlisted.Length == 0, $"Routes without a row in the authorization matrix: {string.Join(", ", unlisted)}");
+        string[] stale = [.. Matrix.Where(m => !mapped.Contains((m.Method, m.Route))).Select(m => $"{m.Method} {m.Route}")];
+        Assert.True(stale.Length == 0, $"Rows for routes the portal does not map: {string.Join(", ", stale)}");
+
+        Guid study = await StudyAsync(factory, ct);
+        var failures = new List<string>();
+        foreach (string who in Everyone)
+        {
+            // Pages with the sign-in cookie, the API with a bearer token, as browsers and hospital systems call them.
+            (HttpClient pages, HttpClient api) = await ClientsAsync(factory, who, ct);
+            foreach ((string kind, string route, string[] allowed) in Matrix)
+            foreach (string method in kind == "PAGE" ? (string[])["GET", "POST"] : [kind])
+            {
+                bool expected = allowed.Contains(who);
+                using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route, study));
+                using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) ? api : pages).SendAsync(request, ct);
+                // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl; the API answers 401/403.
+                bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
+                        && to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase));
+                if (denied == expected || (int)response.StatusCode >= 500)
+                {
+                    failures.Add($"{who}: {method} {route} → {(int)response.StatusCode} {response.Headers.Location}, expected {(expected ? "allowed" : "denied")}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>The routes the running portal maps, with framework plumbing (static files and their fallback, the Blazor circuit) left out.</summary>
+    private static IEnumerable<(string Method, string Route)> MappedRoutes(PortalFactory factory)
+    {
+        foreach (RouteEndpoint endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            string route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            if (route.StartsWith("/_", StringComparison.Ordinal) || route.Contains(":file}", StringComparison.Ordinal)
+                || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null)
+            {
+                continue;
+            }
+
+            if (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null)
+            {
+                yield return ("PAGE", route); // GET, and POST for the page's forms
+                continue;
+            }
+
+            foreach (string method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                yield return (method, route);
+            }
+        }
+    }
+
+    private static async Task<(HttpClient Pages, HttpClient Api)> ClientsAsync(PortalFactory factory, string who, CancellationToken ct)
+    {
+        HttpClient pages = factory.CreateClient(new() { AllowAutoRedirect = false });
+        HttpClient api = factory.CreateClient(new() { AllowAutoRedirect = false });
+        if (who != Anonymous)
+        {
+            string email = $"{who.ToLowerInvariant()}@medcrypt.local";
+            await AccountTests.SignInAsync(pages, email, PortalFactory.DemoPassword);
+            HttpResponseMessage login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, ct);
+            login.EnsureSuccessStatusCode();
+            string token = (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return (pages, api);
+    }
+
+    private static string Concrete(string route, Guid study) => route
+        .Replace("{Id:guid}", study.ToString("D"), StringComparison.Ordinal)
+        .Replace("{id:guid}", study.ToString("D"), StringComparison.Ordinal)
+        .Replace("{documentName}", "v1", StringComparison.Ordinal);
+
+    private static async Task<Guid> StudyAsync(PortalFactory factory, CancellationToken ct)
+    {
+        var staff = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "staff@medcrypt.local"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
+        return (await factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(staff, "scan.png", Api.Scan(), "block", ct)).Id;
+    }
+}
