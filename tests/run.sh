@@ -23,8 +23,9 @@ if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; the
   echo "The .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
   exit 2
 fi
-# python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test).
-need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql
+# python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
+# browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
+need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql chromium
 
 results=$(mktemp -d)
 chmod 755 "$results"
