@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 source tests/lib.sh
 require_dotnet
-# python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test).
-need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql
+# python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
+# browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
+need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql chromium
 
 results=$(mktemp -d)
 chmod 755 "$results"

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using MedCrypt.Portal.Tests;
+using Microsoft.Playwright;
+using Xunit.Sdk;
+using static Microsoft.Playwright.Assertions;
+
+namespace MedCrypt.EndToEnd;
+
+/// <summary>
+/// What every browser scenario shares: a browser context per person (cookies of their own), signing in through the
+/// real login page, waiting for the Blazor circuit, uploading a scan, and — when a scenario fails — a screenshot and
+/// the HTML of every open page, named in the failure message.
+/// </summary>
+public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDisposable
+{
+    /// <summary>Generous, bounded: a Blazor circuit takes a moment to start on a 2-core machine running other tests.</summary>
+    protected const float Timeout = 30_000;
+
+    private readonly List<IBrowserContext> _contexts = [];
+
+    static BrowserScenario() => SetDefaultExpectTimeout(Timeout);
+
+    /// <summary>Where failing scenarios leave their screenshots and HTML.</summary>
+    public static string EvidenceFolder { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-screenshots");
+
+    /// <summary>A fresh browser context (no cookies) with one page, opened at <paramref name="path"/>.</summary>
+    protected async Task<IPage> OpenAsync(string path = "/")
+    {
+        IBrowserContext context = await portal.Browser.NewContextAsync(new() { BaseURL = portal.BaseAddress.ToString() });
+        _contexts.Add(context);
+        context.SetDefaultTimeout(Timeout);
+        context.SetDefaultNavigationTimeout(2 * Timeout);
+        IPage page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    /// <summary>Signs a demo account in through the login page, in a context of its own, and waits for the page it lands on.</summary>
+    protected async Task<IPage> SignInAsync(string role, string path = "/")
+    {
+        IPage page = await OpenAsync(path);
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+        await SubmitLoginAsync(page, role);
+        return page;
+    }
+
+    /// <summary>Fills and posts the static sign-in form on <paramref name="page"/>, then waits to be signed in.</summary>
+    protected static async Task SubmitLoginAsync(IPage page, string role)
+    {
+        await page.Locator("#email").FillAsync(Email(role));
+        await page.Locator("#password").FillAsync(PortalFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(Email(role));
+    }
+
+    protected static string Email(string role) => $"{role}@medcrypt.local";
+
+    protected static Regex LoginUrl() => LoginUrlPattern();
+
+    /// <summary>
+    /// Waits until the Blazor circuit has wired the element up (its event handlers, or InputFile's listener): before
+    /// that, a click or a chosen file reaches only the prerendered HTML and is lost. Blazor marks what it wires with
+    /// "_blazor…" properties; prerendered HTML has none.
+    /// </summary>
+    protected static async Task WaitForInteractiveAsync(IPage page, string testId) =>
+        await page.WaitForFunctionAsync(
+            """id => { const e = document.querySelector(`[data-testid="${id}"]`); return e !== null && Object.keys(e).some(k => k.startsWith('_blazor')); }""",
+            testId,
+            new() { Timeout = Timeout });
+
+    /// <summary>
+    /// Waits until the circuit has rendered the page: the prerendered HTML carries bl-root markers, the circuit's
+    /// renderer replaces them with its own empty comments. Only then does the page follow changes on the server.
+    /// </summary>
+    protected static async Task WaitForCircuitAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => document.body.innerHTML.includes('<!--!-->')", null, new() { Timeout = Timeout });
+
+    /// <summary>Uploads a scan on the Analyse page as the person signed in on <paramref name="page"/>; returns the new study's id from the page it opens.</summary>
+    protected static async Task<Guid> UploadAsync(IPage page, string fileName, byte[] png)
+    {
+        await page.GotoAsync("/analyse");
+        await WaitForInteractiveAsync(page, "file");
+        await page.GetByTestId("file").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "image/png", Buffer = png });
+        ILocator analyse = page.GetByTestId("analyse");
+        await Expect(analyse).ToBeEnabledAsync();
+        await analyse.ClickAsync();
+        await Expect(page).ToHaveURLAsync(StudyUrlPattern());
+        return Guid.Parse(StudyUrlPattern().Match(page.Url).Groups["id"].Value);
+    }
+
+    /// <summary>Waits until the image has loaded and decoded; returns its natural width (0 would be a broken image).</summary>
+    protected static async Task<int> LoadedWidthAsync(ILocator image)
+    {
+        await Expect(image).ToBeVisibleAsync();
+        await image.Page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await image.ElementHandleAsync(), new() { Timeout = Timeout });
+        return await image.EvaluateAsync<int>("img => img.naturalWidth");
+    }
+
+    /// <summary>Runs a scenario; if it fails, saves what every open page shows and says where in the failure message.</summary>
+    protected async Task ScenarioAsync(Func<Task> scenario, [CallerMemberName] string name = "")
+    {
+        try
+        {
+            await scenario();
+        }
+        catch (Exception e) when (e is not SkipException)
+        {
+            string evidence = await SaveEvidenceAsync(name);
+            throw new XunitException($"{e.Message}{Environment.NewLine}Screenshots and HTML of the open pages: {evidence}", e);
+        }
+    }
+
+    private async Task<string> SaveEvidenceAsync(string name)
+    {
+        string folder = Path.Combine(EvidenceFolder, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(folder);
+        int n = 0;
+        foreach (IPage page in _contexts.SelectMany(c => c.Pages))
+        {
+            n++;
+            try
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"page{n}.png"), FullPage = true, Timeout = 10_000 });
+                await File.WriteAllTextAsync(Path.Combine(folder, $"page{n}.html"), $"<!-- {page.Url} -->\n{await page.ContentAsync()}");
+            }
+            catch (PlaywrightException e)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, $"page{n}.error.txt"), $"{page.Url}\n{e.Message}");
+            }
+        }
+
+        return folder;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IBrowserContext context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    [GeneratedRegex("/account/login(\\?|$)")]
+    private static partial Regex LoginUrlPattern();
+
+    [GeneratedRegex("/studies/(?<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
+    protected static partial Regex StudyUrlPattern();
+}

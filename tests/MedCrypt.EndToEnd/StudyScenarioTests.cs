@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MedCrypt.EndToEnd;
+
+/// <summary>A scan's way through the portal in a real browser: staff upload it, doctors compare it, auditors see only the trail.</summary>
+public sealed partial class StudyScenarioTests(PortalInBrowser portal) : BrowserScenario(portal)
+{
+    [Fact(Timeout = 180_000)]
+    public Task Staff_upload_a_scan_see_its_predictions_and_a_lock_instead_of_the_original() => ScenarioAsync(async () =>
+    {
+        IPage staff = await SignInAsync("staff");
+
+        Guid id = await UploadAsync(staff, "phantom-staff.png", HeadPhantom.Png());
+
+        // The study page it lands on, and the same page opened afresh: the study was stored, not just shown.
+        foreach (bool reopened in new[] { false, true })
+        {
+            if (reopened)
+            {
+                await staff.GotoAsync($"/studies/{id:D}");
+            }
+
+            await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "phantom-staff.png" })).ToBeVisibleAsync();
+            await Expect(staff.Locator("code", new() { HasText = "block" })).ToBeVisibleAsync();
+            ILocator rows = staff.GetByTestId("predictions").Locator("tbody tr");
+            await Expect(rows).ToHaveCountAsync(3);
+            foreach (string model in new[] { "tiny-a", "tiny-b", "ensemble" })
+            {
+                ILocator row = rows.Filter(new() { HasText = model });
+                await Expect(row).ToContainTextAsync(LabelPattern());
+                await Expect(row).ToContainTextAsync(ProbabilityPattern());
+            }
+
+            Assert.True(await LoadedWidthAsync(staff.GetByTestId("protected-pane").Locator("img")) > 0);
+            await Expect(staff.GetByTestId("locked")).ToHaveTextAsync("Only doctors see the original image.");
+            await Expect(staff.GetByTestId("original-pane").Locator("img")).ToHaveCountAsync(0);
+            await Expect(staff.GetByTestId("show-original")).ToHaveCountAsync(0);
+        }
+    });
+
+    [Fact(Timeout = 180_000)]
+    public Task Doctors_see_the_protected_and_the_decrypted_original_side_by_side() => ScenarioAsync(async () =>
+    {
+        IPage staff = await SignInAsync("staff");
+        Guid id = await UploadAsync(staff, "phantom-doctor.png", HeadPhantom.Png());
+
+        // Signing in from the study's address comes back to it.
+        IPage doctor = await SignInAsync("doctor", $"/studies/{id:D}");
+        await Expect(doctor).ToHaveURLAsync(new Regex($"/studies/{id:D}$"));
+        await Expect(doctor.GetByRole(AriaRole.Heading, new() { Name = "phantom-doctor.png" })).ToBeVisibleAsync();
+        Assert.True(await LoadedWidthAsync(doctor.GetByTestId("protected-pane").Locator("img")) > 0);
+        await Expect(doctor.GetByTestId("locked")).ToHaveCountAsync(0);
+
+        await WaitForInteractiveAsync(doctor, "show-original");
+        await doctor.GetByTestId("show-original").ClickAsync();
+
+        ILocator original = doctor.GetByTestId("original-image");
+        Assert.Equal(HeadPhantom.Width, await LoadedWidthAsync(original));
+        Assert.Equal(HeadPhantom.Height, await original.EvaluateAsync<int>("img => img.naturalHeight"));
+        Assert.True(await LoadedWidthAsync(doctor.GetByTestId("protected-pane").Locator("img")) > 0);
+    });
+
+    [Fact(Timeout = 180_000)]
+    public Task Auditors_read_the_trail_of_an_upload_but_never_see_an_image() => ScenarioAsync(async () =>
+    {
+        IPage staff = await SignInAsync("staff");
+        Guid id = await UploadAsync(staff, "phantom-auditor.png", HeadPhantom.Png());
+
+        IPage auditor = await SignInAsync("auditor");
+        await Expect(auditor.GetByRole(AriaRole.Link, new() { Name = "Analyse" })).ToHaveCountAsync(0);
+        await auditor.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Expect(auditor).ToHaveURLAsync(new Regex("/audit$"));
+
+        ILocator entries = auditor.GetByTestId("audit-table").Locator("tbody tr");
+        await Expect(entries.Filter(new() { HasText = $"study/{id:D}" }).Filter(new() { HasText = "study.analysed" })).ToContainTextAsync(Email("staff"));
+        await Expect(entries.Filter(new() { HasText = "sign-in" }).Filter(new() { HasText = Email("auditor") }).First).ToContainTextAsync("Succeeded");
+        await WaitForInteractiveAsync(auditor, "verify");
+        await auditor.GetByTestId("verify").ClickAsync();
+        await Expect(auditor.GetByTestId("verify-result")).ToContainTextAsync("nothing was altered");
+        await Expect(auditor.Locator("img")).ToHaveCountAsync(0);
+
+        // Typing the study's address is refused before any of it is rendered.
+        await auditor.GotoAsync($"/studies/{id:D}");
+        await Expect(auditor).ToHaveURLAsync(new Regex("/account/denied"));
+        await Expect(auditor.GetByText("Your role does not give access to that page.")).ToBeVisibleAsync();
+        await Expect(auditor.Locator("img")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("data:image", await auditor.ContentAsync(), StringComparison.Ordinal);
+    });
+
+    [GeneratedRegex("glioma|meningioma|notumor|pituitary")]
+    private static partial Regex LabelPattern();
+
+    [GeneratedRegex(@"\d{1,3}(\.\d)? ?%")]
+    private static partial Regex ProbabilityPattern();
+}
