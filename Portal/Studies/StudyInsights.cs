@@ -20,6 +20,9 @@ namespace MedCrypt.Portal.Studies;
 public sealed class StudyInsights(
     StudyWorkflow studies, StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec, Classifier classifier, BlockAdaptations adaptations, AuditLog audit)
 {
+    /// <summary>The models a heat map can be drawn for.</summary>
+    public IReadOnlyList<string> Models => [.. classifier.Models.Select(m => m.Name)];
+
     /// <exception cref="UnauthorizedAccessException">The user is not a doctor.</exception>
     /// <exception cref="KeyNotFoundException">No such study.</exception>
     public async Task<SecurityReport> MeasureAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
