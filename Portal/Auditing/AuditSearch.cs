@@ -79,26 +79,3 @@ public sealed class AuditSearch(IServiceScopeFactory scopes, AuditLog audit)
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 }
-
-/// <summary>What the audit log is narrowed to; every criterion optional. From is inclusive, To exclusive.</summary>
-public sealed record AuditFilter(string? Actor = null, string? Action = null, AuditOutcome? Outcome = null, DateTimeOffset? From = null, DateTimeOffset? To = null)
-{
-    public string Describe()
-    {
-        string line = string.Join(", ", new[]
-        {
-            Actor is null ? null : $"actor={Actor}",
-            Action is null ? null : $"action={Action}",
-            Outcome is null ? null : $"outcome={Outcome}",
-            From is null ? null : $"from={From.Value.UtcDateTime:O}",
-            To is null ? null : $"to={To.Value.UtcDateTime:O}",
-        }.OfType<string>());
-        return line.Length == 0 ? "all" : line.Length <= 1024 ? line : line[..1024] + "…";
-    }
-}
-
-/// <summary>A page of the audit log, newest first, and how many entries match in all.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize);
-
-/// <summary>The chain's verification: valid, or the first broken entry and why.</summary>
-public sealed record ChainVerification(bool Valid, long Entries, long? BrokenAt, string? Reason);

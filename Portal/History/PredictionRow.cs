@@ -14,6 +14,3 @@ public sealed record PredictionRow(
     double TumorProbability,
     double LatencyMilliseconds,
     string Device);
-
-/// <summary>A page of the history and how many rows match in all.</summary>
-public sealed record PredictionPage(IReadOnlyList<PredictionRow> Items, int Total, int Page, int PageSize);

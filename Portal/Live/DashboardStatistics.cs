@@ -53,13 +53,3 @@ public sealed class DashboardStatistics(IServiceScopeFactory scopes, AuditLog au
         return snapshot;
     }
 }
-
-/// <summary>What the dashboard shows at one moment.</summary>
-public sealed record DashboardSnapshot(DateTimeOffset Day, int StudiesToday, int AnalysedToday, int TumorsToday, IReadOnlyList<ModelFigures> Models, IReadOnlyList<PredictionRow> Recent)
-{
-    /// <summary>The share of today's analyses the ensemble labels as a tumor; null before the first one.</summary>
-    public double? TumorRate => AnalysedToday == 0 ? null : (double)TumorsToday / AnalysedToday;
-}
-
-/// <summary>One model on one device, today.</summary>
-public sealed record ModelFigures(string Model, string Device, double MeanLatencyMilliseconds, int Predictions);

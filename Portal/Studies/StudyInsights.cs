@@ -82,6 +82,3 @@ public sealed class StudyInsights(
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 }
-
-/// <summary>A heat map ready for the viewer: which model, its tumor probability, the map as PNG.</summary>
-public sealed record Explanation(string Model, double TumorProbability, byte[] Png);
