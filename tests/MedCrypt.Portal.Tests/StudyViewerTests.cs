@@ -29,7 +29,7 @@ public sealed class StudyViewerTests : BunitContext
 
         page.Find("[data-testid=show-original] ").Click();
         page.WaitForElement("[data-testid=original-image]");
-        page.FindComponent<MudBlazor.MudSlider<double>>().Find("input").Change("3");
+        page.FindComponent<MudBlazor.MudSlider<double>>().Find("input").Input("3");
         var transforms = page.FindAll("div[style*='scale(']").Select(d => d.GetAttribute("style")).ToList();
         Assert.Equal(2, transforms.Count);
         Assert.All(transforms, t => Assert.Contains("scale(3)", t));
