@@ -36,6 +36,7 @@ if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
 
 app.MapAccountEndpoints();
 app.MapApi();
+app.MapHistoryExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

@@ -25,6 +25,17 @@ public sealed class StudyAnalyser(
     /// <summary>The associated data that binds a study's sealed original to that study.</summary>
     public static byte[] OriginalContext(Guid studyId) => new EnvelopeContext($"study/{studyId:D}", "original-image").ToAssociatedData();
 
+    /// <summary>
+    /// The original as the scheme protected it: prepared for the models, and RGB for a scheme that shuffles colours.
+    /// The same pixels the protected image was made from, so the two compare position by position.
+    /// </summary>
+    public PixelImage Prepare(PixelImage original, ImageProtectionScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        PixelImage prepared = preparation.Prepare(original, classifier.InputSize);
+        return scheme is ColorShufflingScheme ? PixelConversions.GrayToRgb(prepared) : prepared;
+    }
+
     /// <exception cref="ImageRejectedException">The upload is not a usable PNG or JPEG.</exception>
     /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
     /// <exception cref="InferenceNotPermittedException">The scheme needs decryption for inference and the installation forbids it.</exception>
@@ -47,11 +58,7 @@ public sealed class StudyAnalyser(
         }
 
         PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
-        PixelImage prepared = preparation.Prepare(original, classifier.InputSize);
-        if (scheme is ColorShufflingScheme)
-        {
-            prepared = PixelConversions.GrayToRgb(prepared);
-        }
+        PixelImage prepared = Prepare(original, scheme);
 
         // The original is re-encoded (which also drops any metadata the file carried) and sealed at once.
         byte[] sealedOriginal = EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey);

@@ -32,9 +32,11 @@ internal static class ApiEndpoints
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
+        secured.MapHistoryApi();
+        secured.MapAuditApi();
     }
 
-    private static AuthorizationPolicy Policy(params string[] roles) =>
+    internal static AuthorizationPolicy Policy(params string[] roles) =>
         new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(roles).Build();
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)

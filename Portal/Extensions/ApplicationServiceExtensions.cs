@@ -4,9 +4,12 @@ using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Errors;
 using MedCrypt.Portal.Health;
+using MedCrypt.Portal.History;
+using MedCrypt.Portal.Live;
 using MedCrypt.Portal.Studies;
 using MudBlazor.Services;
 
@@ -26,6 +29,10 @@ public static class ApplicationServiceExtensions
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();
+        builder.Services.AddSingleton<PredictionHistory>();
+        builder.Services.AddSingleton<AuditSearch>();
+        builder.Services.AddSingleton<StudyFeed>();
+        builder.Services.AddSingleton<DashboardStatistics>();
         AddModels(builder);
     }
 
@@ -50,6 +57,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(builder.Configuration.GetSection("Analysis").Get<AnalysisOptions>() ?? new AnalysisOptions());
         builder.Services.AddSingleton<StudyAnalyser>();
         builder.Services.AddSingleton<StudyWorkflow>();
+        builder.Services.AddSingleton<StudyInsights>();
     }
 
     /// <summary>

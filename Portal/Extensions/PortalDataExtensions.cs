@@ -2,6 +2,7 @@ using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
 using Microsoft.AspNetCore.DataProtection;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Live;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,9 @@ internal static class PortalDataExtensions
             string connection = database.ConnectionString
                 ?? throw new InvalidOperationException("Database:Provider is Postgres but Database:ConnectionString is empty.");
             builder.Services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connection));
+            // Other instances' new studies reach this one's dashboards (LISTEN/NOTIFY).
+            builder.Services.AddSingleton(s => ActivatorUtilities.CreateInstance<PostgresStudyListener>(s, connection));
+            builder.Services.AddHostedService(s => s.GetRequiredService<PostgresStudyListener>());
         }
         else
         {

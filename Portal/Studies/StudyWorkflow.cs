@@ -9,6 +9,7 @@ using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedCrypt.Portal.Studies;
@@ -18,7 +19,14 @@ namespace MedCrypt.Portal.Studies;
 /// every step. The analysis itself is the Domain's <see cref="StudyAnalyser"/>.
 /// </summary>
 public sealed class StudyWorkflow(
-    StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, AuditLog audit, IServiceScopeFactory scopes, TimeProvider clock)
+    StudyAnalyser analyser,
+    SchemeCatalog schemes,
+    IKeyStore keys,
+    AuditLog audit,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    StudyFeed feed,
+    ILogger<StudyWorkflow> logger)
 {
     public const int MaxUploadBytes = 20 * 1024 * 1024;
 
@@ -79,6 +87,8 @@ public sealed class StudyWorkflow(
                 await db.SaveChangesAsync(ct);
             },
             cancellationToken);
+        feed.Publish(id);
+        await NotifyOtherInstancesAsync(id);
         return study;
     }
 
@@ -101,10 +111,39 @@ public sealed class StudyWorkflow(
         }
 
         StudyRecord study = await FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
-        MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), cancellationToken);
-        byte[] png = EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(id), master);
+        byte[] png = await UnsealOriginalAsync(study, cancellationToken);
         await audit.RecordAsync(actor, "original.view", $"study/{id:D}", AuditOutcome.Succeeded, "", cancellationToken);
         return png;
+    }
+
+    /// <summary>The original's PNG, for callers that have checked the role and audit the access themselves.</summary>
+    internal async Task<byte[]> UnsealOriginalAsync(StudyRecord study, CancellationToken cancellationToken)
+    {
+        MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), cancellationToken);
+        return EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(study.Id), master);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, tells the other portal instances (their <see cref="PostgresStudyListener"/>) after the commit.
+    /// The study is stored either way: a lost notification only delays their dashboards until their next refresh.
+    /// </summary>
+    private async Task NotifyOtherInstancesAsync(Guid id)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {id.ToString("D")})", CancellationToken.None);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning("Other portal instances were not told of study {StudyId}: {Message}", id, e.Message);
+        }
     }
 
     private static PredictionRecord Record(Guid studyId, ModelPrediction p) => new()

@@ -81,6 +81,14 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
         await Expect(auditor.GetByTestId("verify-result")).ToContainTextAsync("nothing was altered");
         await Expect(auditor.Locator("img")).ToHaveCountAsync(0);
 
+        // The prediction history names the upload but links to no image.
+        await auditor.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await Expect(auditor).ToHaveURLAsync(new Regex("/history$"));
+        ILocator upload = auditor.GetByTestId("history-grid").Locator("tbody tr").Filter(new() { HasText = "phantom-auditor.png" });
+        await Expect(upload.First).ToContainTextAsync(Email("staff"));
+        await Expect(upload.Locator("a")).ToHaveCountAsync(0);
+        await Expect(auditor.Locator("img")).ToHaveCountAsync(0);
+
         // Typing the study's address is refused before any of it is rendered.
         await auditor.GotoAsync($"/studies/{id:D}");
         await Expect(auditor).ToHaveURLAsync(new Regex("/account/denied"));

@@ -21,6 +21,7 @@ public sealed class AuthorizationMatrixTests
     private static readonly string[] SignedIn = [Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin];
     private static readonly string[] Analysts = [Roles.Staff, Roles.Doctor, Roles.Admin];
     private static readonly string[] Auditors = [Roles.Auditor, Roles.Admin];
+    private static readonly string[] HistoryReaders = SignedIn; // predictions without images: every role reads them
 
     /// <summary>The matrix: method and route pattern as the portal maps it → who gets through. PAGE is a Razor page: GET, and POST for its forms.</summary>
     private static readonly (string Method, string Route, string[] Allowed)[] Matrix =
@@ -30,6 +31,8 @@ public sealed class AuthorizationMatrixTests
         ("PAGE", "/analyse", Analysts),
         ("PAGE", "/studies/{Id:guid}", Analysts),
         ("PAGE", "/audit", Auditors),
+        ("PAGE", "/history", HistoryReaders),
+        ("GET", "/history/export.csv", HistoryReaders),
         ("PAGE", "/account/login", Everyone),
         ("PAGE", "/account/denied", Everyone),
         ("POST", "/account/logout", Everyone),
@@ -44,6 +47,10 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/studies/{id:guid}", Analysts),
         ("GET", "/api/v1/studies/{id:guid}/image/protected", Analysts),
         ("GET", "/api/v1/studies/{id:guid}/image/original", [Roles.Doctor]),
+        ("GET", "/api/v1/predictions", HistoryReaders),
+        ("GET", "/api/v1/predictions.csv", HistoryReaders),
+        ("GET", "/api/v1/audit", Auditors),
+        ("GET", "/api/v1/audit/verify", Auditors),
     ];
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class HomePageTests : BunitContext
         Services.AddMudServices();
         Services.AddSingleton(new SchemeCatalog());
         Services.AddSingleton<SchemeDirectory>();
+        ComponentFactories.AddStub<LiveDashboard>(); // the dashboard has tests of its own, on the real database (DashboardTests)
     }
 
     [Fact]

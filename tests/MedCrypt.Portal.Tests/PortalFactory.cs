@@ -31,6 +31,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A second portal on <paramref name="first"/>'s database, as a second instance of one deployment (the first cleans up).</summary>
+    public PortalFactory(PortalFactory first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        _provider = first._provider;
+        _connectionString = first._connectionString;
+    }
+
     /// <summary>The throwaway server the test command starts, without a database name; null when none runs.</summary>
     public static string? PostgresServer => Environment.GetEnvironmentVariable("MEDCRYPT_TEST_POSTGRES");
 

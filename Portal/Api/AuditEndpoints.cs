@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Auditing;
+using MedCrypt.Portal.Data;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>
+/// The audit log over HTTP, for auditors and administrators only: GET /api/v1/audit (filtered by actor, action,
+/// outcome, from, to; paged, newest first) and GET /api/v1/audit/verify (the hash chain's verification).
+/// </summary>
+internal static class AuditEndpoints
+{
+    public const int DefaultPageSize = 100;
+
+    public static void MapAuditApi(this RouteGroupBuilder secured)
+    {
+        secured.MapGet("/audit", GetAuditAsync).RequireAuthorization(ApiEndpoints.Policy(Roles.Auditor, Roles.Admin));
+        secured.MapGet("/audit/verify", VerifyAsync).RequireAuthorization(ApiEndpoints.Policy(Roles.Auditor, Roles.Admin));
+    }
+
+    private static async Task<IResult> GetAuditAsync(HttpRequest request, ClaimsPrincipal user, AuditSearch search, CancellationToken cancellationToken)
+    {
+        var reader = new QueryReader(request.Query);
+        var filter = new AuditFilter(
+            reader.Text("actor"), reader.Text("action"), reader.Choice<AuditOutcome>("outcome"), reader.Instant("from"), reader.Instant("to", endOfDay: true));
+        if (filter.From is { } from && filter.To is { } to && from >= to)
+        {
+            reader.Fail("to", "'to' must be after 'from'.");
+        }
+
+        int page = reader.Integer("page", 1, 1, 1_000_000);
+        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, AuditSearch.MaxPageSize);
+        if (reader.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(reader.Errors, "The query string has bad values.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await search.QueryAsync(user, filter, page, pageSize, cancellationToken));
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private static async Task<IResult> VerifyAsync(ClaimsPrincipal user, AuditSearch search, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await search.VerifyAsync(user, cancellationToken));
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using System.Text;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.History;
+using Microsoft.AspNetCore.Authorization;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>
+/// The prediction history over HTTP: GET /api/v1/predictions (JSON, paged) and /api/v1/predictions.csv for hospital
+/// systems (bearer), and /history/export.csv for the history page's export button (cookie). Auditors, administrators,
+/// doctors and staff; each call is one audit entry.
+/// </summary>
+internal static class HistoryEndpoints
+{
+    private static readonly string[] Readers = [.. PredictionHistory.AllowedRoles];
+
+    public static void MapHistoryApi(this RouteGroupBuilder secured)
+    {
+        secured.MapGet("/predictions", GetPredictionsAsync).RequireAuthorization(ApiEndpoints.Policy(Readers));
+        secured.MapGet("/predictions.csv", ExportAsync).RequireAuthorization(ApiEndpoints.Policy(Readers));
+    }
+
+    /// <summary>The page's download link, signed in with the portal's cookie.</summary>
+    public static void MapHistoryExport(this WebApplication app) =>
+        app.MapGet("/history/export.csv", ExportAsync).RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers) });
+
+    private static async Task<IResult> GetPredictionsAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, CancellationToken cancellationToken)
+    {
+        HistoryRequest query = HistoryRequest.Parse(request.Query, out Dictionary<string, string[]> errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, "The query string has bad values.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await history.QueryAsync(user, query.Filter, query.Page, query.PageSize, cancellationToken));
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private static async Task<IResult> ExportAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        HistoryRequest query = HistoryRequest.Parse(request.Query, out Dictionary<string, string[]> errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, "The query string has bad values.");
+        }
+
+        var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await history.ExportCsvAsync(user, query.Filter, csv, cancellationToken);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (InvalidOperationException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-predictions-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
+    }
+}

@@ -1,0 +1,45 @@
+using MedCrypt.Portal.Api;
+
+namespace MedCrypt.Portal.History;
+
+/// <summary>
+/// The history's query string, shared by the API and the CSV export: from, to, model, label, uploader, scheme,
+/// decrypted, minTumor, sort, order (asc or desc), page, pageSize.
+/// </summary>
+public sealed record HistoryRequest(HistoryFilter Filter, int Page, int PageSize)
+{
+    public const int DefaultPageSize = 50;
+
+    public static HistoryRequest Parse(IQueryCollection query, out Dictionary<string, string[]> errors)
+    {
+        var reader = new QueryReader(query);
+        var filter = new HistoryFilter
+        {
+            From = reader.Instant("from"),
+            To = reader.Instant("to", endOfDay: true),
+            Model = reader.Text("model"),
+            Label = reader.Text("label"),
+            Uploader = reader.Text("uploader"),
+            Scheme = reader.Text("scheme"),
+            DecryptedForInference = reader.Flag("decrypted"),
+            MinTumorProbability = reader.Number("minTumor", 0, 1),
+            Sort = reader.Choice<HistorySort>("sort") ?? HistorySort.Time,
+            Descending = reader.Choice<SortOrder>("order") != SortOrder.Asc,
+        };
+        if (filter.From is { } from && filter.To is { } to && from >= to)
+        {
+            reader.Fail("to", "'to' must be after 'from'.");
+        }
+
+        int page = reader.Integer("page", 1, 1, 1_000_000);
+        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, PredictionHistory.MaxPageSize);
+        errors = reader.Errors;
+        return new HistoryRequest(filter, page, pageSize);
+    }
+
+    private enum SortOrder
+    {
+        Asc,
+        Desc,
+    }
+}

@@ -1,0 +1,16 @@
+namespace MedCrypt.Portal.History;
+
+/// <summary>One prediction of the history with its study's facts: no pixels, no keys.</summary>
+public sealed record PredictionRow(
+    long Id,
+    Guid StudyId,
+    DateTimeOffset CreatedAt,
+    string UploadedBy,
+    string FileName,
+    string Scheme,
+    bool DecryptedForInference,
+    string Model,
+    string Label,
+    double TumorProbability,
+    double LatencyMilliseconds,
+    string Device);

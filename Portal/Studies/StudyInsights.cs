@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Metrics;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Crypto.Schemes.Blockwise;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Data;
+
+namespace MedCrypt.Portal.Studies;
+
+/// <summary>
+/// The viewer's extras, computed on request: the security metrics of a protected image against the original it was
+/// made from (doctors only, since it opens the original; audited like viewing it), and the occlusion heat map of a
+/// model's reading of the protected pixels (staff, doctors, admins; audited).
+/// </summary>
+public sealed class StudyInsights(
+    StudyWorkflow studies, StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec, Classifier classifier, BlockAdaptations adaptations, AuditLog audit)
+{
+    /// <summary>The models a heat map can be drawn for.</summary>
+    public IReadOnlyList<string> Models => [.. classifier.Models.Select(m => m.Name)];
+
+    /// <exception cref="UnauthorizedAccessException">The user is not a doctor.</exception>
+    /// <exception cref="KeyNotFoundException">No such study.</exception>
+    public async Task<SecurityReport> MeasureAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    {
+        string actor = Actor(user);
+        if (!user.IsInRole(Roles.Doctor))
+        {
+            await audit.RecordAsync(actor, "original.metrics", $"study/{id:D}", AuditOutcome.Denied, "only doctors measure against originals", cancellationToken);
+            throw new UnauthorizedAccessException("Only doctors may measure a protected image against its original.");
+        }
+
+        StudyRecord study = await studies.FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
+        ImageProtectionScheme scheme = schemes.Get(study.SchemeId);
+        PixelImage original = codec.Decode(await studies.UnsealOriginalAsync(study, cancellationToken), PixelFormat.Gray8);
+        PixelImage prepared = analyser.Prepare(original, scheme);
+        PixelImage protectedPixels = codec.Decode(study.ProtectedPng, prepared.Format);
+        SecurityReport report = SecurityMetrics.Measure(prepared, protectedPixels);
+        await audit.RecordAsync(actor, "original.metrics", $"study/{id:D}", AuditOutcome.Succeeded,
+            $"NPCR {report.Npcr:F2} %, UACI {report.Uaci:F2} %, entropy {report.Entropy:F4}", cancellationToken);
+        return report;
+    }
+
+    /// <summary>The heat map as a PNG the size of the protected image (black where hiding a patch changes nothing, for a screen blend).</summary>
+    /// <exception cref="UnauthorizedAccessException">Auditors (and anyone without a clinical role).</exception>
+    /// <exception cref="KeyNotFoundException">No such study.</exception>
+    /// <exception cref="InvalidOperationException">The models read this scheme only after decryption.</exception>
+    public async Task<Explanation> ExplainAsync(ClaimsPrincipal user, Guid id, string? model, CancellationToken cancellationToken)
+    {
+        string actor = Actor(user);
+        if (!(user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin)))
+        {
+            await audit.RecordAsync(actor, "study.explain", $"study/{id:D}", AuditOutcome.Denied, "role may not see images", cancellationToken);
+            throw new UnauthorizedAccessException("Only staff, doctors and administrators may see explanations.");
+        }
+
+        StudyRecord study = await studies.FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
+        ImageProtectionScheme scheme = schemes.Get(study.SchemeId);
+        if (!scheme.IsModelReadable)
+        {
+            // Its map would be drawn from the decrypted pixels: it would outline the original's anatomy for anyone.
+            throw new InvalidOperationException($"The models read '{scheme.Id}' only after decrypting it, so no heat map is drawn over its protected image.");
+        }
+
+        string name = model ?? classifier.Models[0].Name;
+        PixelImage pixels = codec.Decode(study.ProtectedPng, scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8);
+        AdaptationParameters? adaptation = null;
+        if (scheme is BlockwiseScheme blockwise)
+        {
+            adaptations.For(blockwise, await keys.SchemeKeyAsync(study.SchemeKeyId, cancellationToken), pixels.Channels).TryGetValue(name, out adaptation);
+        }
+
+        OcclusionMap map = await classifier.ExplainAsync(
+            new ImageInput(pixels.Pixels.ToArray(), pixels.Width, pixels.Height, pixels.Channels), name, adaptation, cancellationToken: cancellationToken);
+        await audit.RecordAsync(actor, "study.explain", $"study/{id:D}", AuditOutcome.Succeeded, $"{map.Model}, P(tumor) {map.TumorProbability:F3}", cancellationToken);
+        return new Explanation(map.Model, map.TumorProbability, codec.EncodePng(HeatMapImage.Render(map)));
+    }
+
+    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.History;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>The CSV export: RFC 4180 quoting that round-trips, and no cell a spreadsheet would run as a formula.</summary>
+public sealed class CsvExportTests
+{
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\r\nlines", "\"two\r\nlines\"")]
+    [InlineData("line\nfeed", "\"line\nfeed\"")]
+    [InlineData("", "")]
+    [InlineData("=1+2", "'=1+2")]
+    [InlineData("+SUM(A1)", "'+SUM(A1)")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@cmd", "'@cmd")]
+    [InlineData("\tTAB", "'\tTAB")]
+    [InlineData("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")]
+    [InlineData("a=b", "a=b")]
+    public void Text_fields_are_quoted_and_neutralised(string value, string expected) =>
+        Assert.Equal(expected, CsvFormat.Field(value));
+
+    [Fact]
+    public void Numbers_keep_their_sign_and_use_the_invariant_culture()
+    {
+        Assert.Equal("-0.25", CsvFormat.Field(-0.25, "0.##"));
+        Assert.Equal("1234.5", CsvFormat.Field(1234.5, "0.###"));
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task An_export_round_trips_and_defuses_a_hostile_file_name(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const string hostile = "=HYPERLINK(\"evil.example\",\"a,b\").png";
+        StudyRecord study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", hostile);
+        await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "plain.png", seed: 4);
+        var csv = new StringWriter();
+
+        int rows = await factory.Services.GetRequiredService<PredictionHistory>().ExportCsvAsync(TestStudies.Auditor, new HistoryFilter { Scheme = "block" }, csv, ct);
+
+        Assert.Equal(3, rows);
+        Assert.EndsWith("\r\n", csv.ToString());
+        List<string[]> records = Parse(csv.ToString());
+        Assert.Equal(4, records.Count);
+        Assert.Equal("prediction_id", records[0][0]);
+        Assert.All(records, r => Assert.Equal(12, r.Length));
+        Assert.All(records.Skip(1), r =>
+        {
+            Assert.Equal(study.Id.ToString("D"), r[1]);
+            Assert.Equal("'" + hostile, r[4]); // shown as text, never evaluated
+            Assert.Equal("block", r[5]);
+        });
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.CountAsync(r => r.Action == "history.export", ct));
+    }
+
+    /// <summary>An RFC 4180 reader, to prove the writer's output reads back field for field.</summary>
+    internal static List<string[]> Parse(string text)
+    {
+        var records = new List<string[]>();
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                Assert.Equal(0, field.Length); // a quote opens a field or it is not RFC 4180
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                records.Add([.. fields]);
+                fields.Clear();
+                i++;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        Assert.False(quoted);
+        Assert.Equal(0, field.Length + fields.Count); // the last record ends with CRLF
+        return records;
+    }
+}

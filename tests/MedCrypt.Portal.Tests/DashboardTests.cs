@@ -1,0 +1,92 @@
+using System.Net;
+using Bunit;
+using MedCrypt.Portal.Components.Pages.Home;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Live;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>The live dashboard on the real portal's services: today's figures, the latest analyses, and a new study pushed in.</summary>
+public sealed class DashboardTests : BunitContext
+{
+    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+
+    public DashboardTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        // The portal's own singletons, so the dashboard reads the factory's database and hears its workflow.
+        Services.AddSingleton(_factory.Services.GetRequiredService<DashboardStatistics>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<StudyFeed>());
+    }
+
+    [Fact]
+    public async Task A_new_analysis_appears_on_an_open_dashboard_within_a_second()
+    {
+        StudyRecord earlier = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "block", "earlier.png", seed: 1);
+        AddAuthorization().SetAuthorized("doctor@medcrypt.local").SetRoles(Roles.Doctor);
+        IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
+        dashboard.WaitForAssertion(() => Assert.Equal("1", dashboard.Find("[data-testid=studies-today]").TextContent.Trim()));
+        Assert.Single(dashboard.FindAll("[data-testid=recent-analyses] tbody tr"));
+        Assert.Contains($"/studies/{earlier.Id:D}", dashboard.Markup);
+        Assert.Contains("tiny-a", dashboard.Find("[data-testid=model-figures]").TextContent);
+        Assert.Contains("CPU", dashboard.Find("[data-testid=model-figures]").TextContent);
+
+        StudyRecord next = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "median", "next.png", seed: 2);
+
+        dashboard.WaitForAssertion(() =>
+        {
+            Assert.Equal("2", dashboard.Find("[data-testid=studies-today]").TextContent.Trim());
+            Assert.Equal(next.Id.ToString("D"), dashboard.FindAll("[data-testid=recent-analyses] tbody tr")[0].GetAttribute("data-study"));
+        }, TimeSpan.FromSeconds(1));
+        Assert.EndsWith("%", dashboard.Find("[data-testid=tumor-rate]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Auditors_see_the_analyses_without_links_to_images()
+    {
+        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "for-the-auditor.png");
+        AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
+
+        IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
+
+        dashboard.WaitForAssertion(() => Assert.Contains("for-the-auditor.png", dashboard.Find("[data-testid=recent-analyses]").TextContent));
+        Assert.DoesNotContain("/studies/", dashboard.Markup);
+        Assert.Equal(study.Id.ToString("D"), dashboard.Find("[data-testid=recent-analyses] tbody tr").GetAttribute("data-study"));
+    }
+
+    [Fact]
+    public async Task The_home_page_is_the_dashboard_for_every_role()
+    {
+        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "home.png");
+        CancellationToken ct = Xunit.TestContext.Current.CancellationToken;
+
+        HttpClient staff = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        string staffHome = await staff.GetStringAsync("/", ct);
+        Assert.Contains("data-testid=\"dashboard\"", staffHome);
+        Assert.Contains($"href=\"/studies/{study.Id:D}\"", staffHome);
+
+        HttpClient auditor = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
+        string auditorHome = await auditor.GetStringAsync("/", ct);
+        Assert.Contains("home.png", auditorHome);
+        Assert.DoesNotContain("href=\"/studies/", auditorHome);
+        Assert.Contains("href=\"/history\"", auditorHome);
+
+        HttpClient anonymous = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/history", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/history", ct)).StatusCode);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _factory.Dispose();
+        }
+    }
+}

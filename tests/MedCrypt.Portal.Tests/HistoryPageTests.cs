@@ -1,0 +1,50 @@
+using Bunit;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Schemes;
+using MedCrypt.Portal.Components.Pages.History;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.History;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>The /history page on the real portal's history: rows from the database, links to studies for clinical roles only.</summary>
+public sealed class HistoryPageTests : BunitContext
+{
+    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+
+    public HistoryPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(_factory.Services.GetRequiredService<PredictionHistory>());
+        Services.AddSingleton(new SchemeDirectory(new SchemeCatalog()));
+    }
+
+    [Theory]
+    [InlineData(Roles.Auditor, false)]
+    [InlineData(Roles.Staff, true)]
+    [InlineData(Roles.Doctor, true)]
+    public async Task Rows_link_to_their_study_only_for_roles_that_see_images(string role, bool linked)
+    {
+        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "history.png");
+        AddAuthorization().SetAuthorized($"{role.ToLowerInvariant()}@medcrypt.local").SetRoles(role);
+
+        IRenderedComponent<HistoryPage> page = Render<HistoryPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=history-grid] tbody tr.mud-table-row").Count));
+        Assert.Contains("history.png", page.Find("[data-testid=history-grid]").TextContent);
+        Assert.Equal(linked, page.Markup.Contains($"/studies/{study.Id:D}", StringComparison.Ordinal));
+        Assert.Contains("/history/export.csv?", page.Find("[data-testid=export]").GetAttribute("href"));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _factory.Dispose();
+        }
+    }
+}

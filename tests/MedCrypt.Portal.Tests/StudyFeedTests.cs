@@ -1,0 +1,102 @@
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>The live feed: every subscriber hears of a new study once; on PostgreSQL another instance hears of it too.</summary>
+public sealed class StudyFeedTests
+{
+    [Fact]
+    public void A_study_is_announced_once_to_each_subscriber_until_it_unsubscribes()
+    {
+        var feed = new StudyFeed(NullLogger<StudyFeed>.Instance);
+        var first = new List<Guid>();
+        var second = new List<Guid>();
+        IDisposable a = feed.Subscribe(first.Add);
+        using IDisposable b = feed.Subscribe(second.Add);
+        using IDisposable broken = feed.Subscribe(_ => throw new InvalidOperationException("a page that fails"));
+        var id = Guid.NewGuid();
+
+        Assert.True(feed.Publish(id));
+        Assert.False(feed.Publish(id)); // e.g. this instance's own NOTIFY coming back
+        a.Dispose();
+        a.Dispose();
+        var next = Guid.NewGuid();
+        feed.Publish(next);
+
+        Assert.Equal([id], first);
+        Assert.Equal([id, next], second);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Two_subscribers_hear_of_a_study_analysed_through_the_workflow(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        StudyFeed feed = factory.Services.GetRequiredService<StudyFeed>();
+        var first = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable a = feed.Subscribe(id => first.TrySetResult(id));
+        using IDisposable b = feed.Subscribe(id => second.TrySetResult(id));
+
+        StudyRecord study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff);
+
+        Assert.Equal(study.Id, await first.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
+        Assert.Equal(study.Id, await second.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task On_postgres_a_study_analysed_by_one_instance_reaches_the_other_once()
+    {
+        using PortalFactory a = AccountTests.Create("Postgres");
+        _ = a.Services; // starts instance A: it creates and migrates the database
+        using var b = new PortalFactory(a);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        foreach (PortalFactory instance in new[] { a, b })
+        {
+            PostgresStudyListener listener = instance.Services.GetRequiredService<PostgresStudyListener>();
+            for (int i = 0; i < 100 && !listener.IsListening; i++)
+            {
+                await Task.Delay(50, ct);
+            }
+
+            Assert.True(listener.IsListening);
+        }
+
+        var heardByB = new List<Guid>();
+        var arrived = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = b.Services.GetRequiredService<StudyFeed>().Subscribe(id =>
+        {
+            lock (heardByB)
+            {
+                heardByB.Add(id);
+            }
+
+            arrived.TrySetResult(id);
+        });
+        var heardByA = new List<Guid>();
+        using IDisposable own = a.Services.GetRequiredService<StudyFeed>().Subscribe(id =>
+        {
+            lock (heardByA)
+            {
+                heardByA.Add(id);
+            }
+        });
+
+        StudyRecord study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
+
+        Assert.Equal(study.Id, await arrived.Task.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        await Task.Delay(500, ct); // A's own NOTIFY has come back to A by now, and must not be announced again
+        lock (heardByA)
+        {
+            Assert.Equal([study.Id], heardByA);
+        }
+
+        lock (heardByB)
+        {
+            Assert.Equal([study.Id], heardByB);
+        }
+    }
+}

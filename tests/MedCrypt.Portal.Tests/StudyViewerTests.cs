@@ -1,0 +1,64 @@
+using Bunit;
+using MedCrypt.Portal.Components.Pages.Studies;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Studies;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>The study viewer's extras on the real portal's services: heat map overlay, metrics for doctors only, one zoom for both panes.</summary>
+public sealed class StudyViewerTests : BunitContext
+{
+    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+
+    public StudyViewerTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(_factory.Services.GetRequiredService<StudyWorkflow>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<StudyInsights>());
+    }
+
+    [Fact]
+    public async Task Doctors_compare_both_panes_at_one_zoom_and_measure_the_protection()
+    {
+        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
+        AddAuthorization().SetAuthorized("doctor@medcrypt.local").SetRoles(Roles.Doctor);
+        IRenderedComponent<StudyView> page = Render<StudyView>(p => p.Add(v => v.Id, study.Id));
+
+        page.Find("[data-testid=show-original] ").Click();
+        page.WaitForElement("[data-testid=original-image]");
+        page.FindComponent<MudBlazor.MudSlider<double>>().Find("input").Input("3");
+        var transforms = page.FindAll("div[style*='scale(']").Select(d => d.GetAttribute("style")).ToList();
+        Assert.Equal(2, transforms.Count);
+        Assert.All(transforms, t => Assert.Contains("scale(3)", t));
+
+        page.Find("[data-testid=measure]").Click();
+        page.WaitForAssertion(() => Assert.Contains("NPCR", page.Find("[data-testid=metrics-table]").TextContent));
+    }
+
+    [Fact]
+    public async Task Staff_see_the_heat_map_over_the_protected_image_but_no_original_and_no_metrics()
+    {
+        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
+        AddAuthorization().SetAuthorized("staff@medcrypt.local").SetRoles(Roles.Staff);
+        IRenderedComponent<StudyView> page = Render<StudyView>(p => p.Add(v => v.Id, study.Id));
+
+        Assert.Contains("Only doctors see the original image.", page.Markup);
+        Assert.Empty(page.FindAll("[data-testid=security-metrics]"));
+        page.FindComponent<MudBlazor.MudSwitch<bool>>().Find("input").Change(true);
+
+        page.WaitForElement("[data-testid=heat-map]");
+        Assert.Contains("mix-blend-mode:screen", page.Find("[data-testid=heat-map]").GetAttribute("style"));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _factory.Dispose();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Studies;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>Studies made the way the portal makes them (through <see cref="StudyWorkflow"/>), and the people who make them.</summary>
+internal static class TestStudies
+{
+    public static ClaimsPrincipal User(string email, params string[] roles) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test"));
+
+    public static ClaimsPrincipal Staff => User("staff@medcrypt.local", Roles.Staff);
+
+    public static ClaimsPrincipal Doctor => User("doctor@medcrypt.local", Roles.Doctor);
+
+    public static ClaimsPrincipal Auditor => User("auditor@medcrypt.local", Roles.Auditor);
+
+    public static Task<StudyRecord> AnalyseAsync(PortalFactory factory, ClaimsPrincipal user, string scheme = "block", string fileName = "scan.png", int seed = 0) =>
+        factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(user, fileName, Scan(seed), scheme, TestContext.Current.CancellationToken);
+
+    /// <summary>A head-like ellipse whose texture depends on <paramref name="seed"/>, so studies differ.</summary>
+    public static byte[] Scan(int seed = 0)
+    {
+        var image = new PixelImage(64, 64, PixelFormat.Gray8);
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
+                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 60 + (((3 + seed) * x) + ((1 + (2 * seed)) * y) + (17 * seed)) % 150 : 0);
+            }
+        }
+
+        return new ImageCodec().EncodePng(image);
+    }
+
+    /// <summary>A client of the REST API with a bearer token for a demo account.</summary>
+    public static async Task<HttpClient> ApiClientAsync(PortalFactory factory, string email)
+    {
+        HttpClient client = factory.CreateClient();
+        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
+        login.EnsureSuccessStatusCode();
+        string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
