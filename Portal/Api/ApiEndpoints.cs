@@ -31,6 +31,7 @@ internal static class ApiEndpoints
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
+        secured.MapAdminEndpoints();
     }
 
     private static AuthorizationPolicy Policy(params string[] roles) =>

@@ -24,6 +24,7 @@ public static class ApplicationServiceExtensions
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();
+        builder.Services.AddAdministration();
         AddModels(builder);
     }
 
