@@ -145,6 +145,22 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         await audit.RecordAsync(actor, action, subject, AuditOutcome.Succeeded, "", cancellationToken);
     }
 
+    /// <summary>Turns two-factor sign-in off and discards the authenticator key and recovery codes (a lost phone); the user enrols again.</summary>
+    /// <exception cref="KeyNotFoundException">No such user.</exception>
+    public async Task ResetTwoFactorAsync(ClaimsPrincipal user, string userId, CancellationToken cancellationToken)
+    {
+        string actor = await DemandAdminAsync(user, "user.two-factor.reset", $"user/{userId}", cancellationToken);
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        IdentityUser account = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"There is no user {userId}.");
+        await using IDbContextTransaction transaction = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.BeginTransactionAsync(cancellationToken);
+        Check(await users.SetTwoFactorEnabledAsync(account, false));
+        Check(await users.ResetAuthenticatorKeyAsync(account));
+        _ = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0) ?? throw new InvalidOperationException("The recovery codes could not be cleared."); // none left
+        await transaction.CommitAsync(cancellationToken);
+        await audit.RecordAsync(actor, "user.two-factor.reset", $"user/{account.Email}", AuditOutcome.Succeeded, "", cancellationToken);
+    }
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     private static void CheckRoles(IReadOnlyCollection<string> roles)
