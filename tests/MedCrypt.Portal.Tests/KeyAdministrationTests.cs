@@ -189,7 +189,7 @@ public sealed class KeyAdministrationTests
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
 
     /// <summary>A small head-like slice, different for each seed; its PNG and its pixels.</summary>
-    private static (byte[] Png, byte[] Pixels) Scan(int seed)
+    internal static (byte[] Png, byte[] Pixels) Scan(int seed)
     {
         var image = new PixelImage(64, 64, PixelFormat.Gray8);
         for (int y = 0; y < 64; y++)
