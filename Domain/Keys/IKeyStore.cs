@@ -22,4 +22,7 @@ public interface IKeyStore
 
     /// <summary>Makes a new current master key; the old one stays readable until its envelopes are re-wrapped.</summary>
     Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken);
+
+    /// <summary>Makes a new active key for a scheme and returns its id; older keys stay readable (studies name theirs).</summary>
+    Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken);
 }

@@ -34,6 +34,7 @@ internal static class ApiEndpoints
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
         secured.MapHistoryApi();
         secured.MapAuditApi();
+        secured.MapAdminEndpoints();
     }
 
     internal static AuthorizationPolicy Policy(params string[] roles) =>
@@ -43,11 +44,34 @@ internal static class ApiEndpoints
     {
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme; // the handler writes { tokenType, accessToken, expiresIn, refreshToken }
         Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        string failure = "email or password";
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; the account has an authenticator. Identity keeps the user for this request.
+            if (!string.IsNullOrEmpty(request.TwoFactorCode))
+            {
+                result = await signIn.TwoFactorAuthenticatorSignInAsync(request.TwoFactorCode, isPersistent: false, rememberClient: false);
+                failure = "two-factor code";
+            }
+            else if (!string.IsNullOrEmpty(request.TwoFactorRecoveryCode))
+            {
+                result = await signIn.TwoFactorRecoveryCodeSignInAsync(request.TwoFactorRecoveryCode);
+                failure = "recovery code";
+            }
+            else
+            {
+                await audit.RecordAsync(request.Email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
+                return TypedResults.Problem(
+                    "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
+            }
+        }
+
         await audit.RecordAsync(request.Email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
-            result.Succeeded ? "" : result.IsLockedOut ? "locked out" : "wrong email or password");
+            result.Succeeded ? "" : result.IsLockedOut ? "locked out" : $"wrong {failure}");
         return result.Succeeded
             ? TypedResults.Empty
-            : TypedResults.Problem(result.IsLockedOut ? "The account is locked for 15 minutes." : "The email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
+            : TypedResults.Problem(result.IsLockedOut ? "The account is locked for 15 minutes." : $"The {failure} is wrong.", statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
@@ -117,4 +141,5 @@ internal static class ApiEndpoints
     private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
 }
 
-public sealed record LoginRequest(string Email, string Password);
+/// <summary>The API's sign-in; the two-factor fields only for accounts with an authenticator.</summary>
+public sealed record LoginRequest(string Email, string Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null);

@@ -4,6 +4,7 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Domain.Keys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MedCrypt.Portal.Data;
 
@@ -42,16 +43,38 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
 
     public async Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken)
     {
+        KeyRecord record = await ReplaceActiveAsync(Master, actor, cancellationToken);
+        return new MasterKey(record.Id, Unprotect(record));
+    }
+
+    public async Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken)
+    {
+        if (schemeId == Master)
+        {
+            throw new ArgumentException("'master' is not a scheme.", nameof(schemeId));
+        }
+
+        return (await ReplaceActiveAsync(schemeId, actor, cancellationToken)).Id;
+    }
+
+    /// <summary>
+    /// Retires the purpose's active key and makes a new one in one transaction: a crash leaves the old key active,
+    /// never none or two (the unique index on active keys stops a second instance doing the same at once).
+    /// </summary>
+    private async Task<KeyRecord> ReplaceActiveAsync(string purpose, string actor, CancellationToken cancellationToken)
+    {
         await _writer.WaitAsync(cancellationToken);
         try
         {
             await using AsyncServiceScope scope = scopes.CreateAsyncScope();
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            await db.Keys.Where(k => k.Purpose == Master && k.Active).ExecuteUpdateAsync(k => k.SetProperty(r => r.Active, false), cancellationToken);
-            KeyRecord record = New(Master, actor);
+            await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Keys.Where(k => k.Purpose == purpose && k.Active).ExecuteUpdateAsync(k => k.SetProperty(r => r.Active, false), cancellationToken);
+            KeyRecord record = New(purpose, actor);
             db.Keys.Add(record);
             await db.SaveChangesAsync(cancellationToken);
-            return new MasterKey(record.Id, Unprotect(record));
+            await transaction.CommitAsync(cancellationToken);
+            return record;
         }
         finally
         {
@@ -77,7 +100,16 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
             {
                 active = New(purpose, actor);
                 db.Keys.Add(active);
-                await db.SaveChangesAsync(cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another portal instance made the first key at the same moment (the unique index refused ours): use theirs.
+                    db.ChangeTracker.Clear();
+                    active = await db.Keys.AsNoTracking().SingleAsync(k => k.Purpose == purpose && k.Active, cancellationToken);
+                }
             }
 
             return active;

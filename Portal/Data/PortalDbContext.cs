@@ -45,7 +45,9 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Purpose).HasMaxLength(64);
             key.Property(k => k.CreatedBy).HasMaxLength(256);
-            key.HasIndex(k => new { k.Purpose, k.Active });
+            // One active key per purpose, enforced by the database too: two instances racing to make or rotate a key
+            // cannot both win. "Active" alone is a valid filter in SQLite and PostgreSQL alike.
+            key.HasIndex(k => k.Purpose).IsUnique().HasFilter("\"Active\"").HasDatabaseName("IX_Keys_OneActivePerPurpose");
         });
         builder.Entity<StudyRecord>(study =>
         {

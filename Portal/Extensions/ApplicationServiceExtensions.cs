@@ -33,6 +33,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<AuditSearch>();
         builder.Services.AddSingleton<StudyFeed>();
         builder.Services.AddSingleton<DashboardStatistics>();
+        builder.Services.AddAdministration();
         AddModels(builder);
     }
 

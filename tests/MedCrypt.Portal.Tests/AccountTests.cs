@@ -73,10 +73,10 @@ public sealed partial class AccountTests
         return await client.PostAsync("/account/login", Form(Token(page), ("_handler", "login"), ("Input.Email", email), ("Input.Password", password)), TestContext.Current.CancellationToken);
     }
 
-    private static FormUrlEncodedContent Form(string token, params (string Name, string Value)[] fields) =>
+    internal static FormUrlEncodedContent Form(string token, params (string Name, string Value)[] fields) =>
         new([new("__RequestVerificationToken", token), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
 
-    private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m
+    internal static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m
         ? WebUtility.HtmlDecode(m.Groups[1].Value)
         : throw new InvalidOperationException("The page has no antiforgery token.");
 

@@ -33,7 +33,12 @@ public sealed class AuthorizationMatrixTests
         ("PAGE", "/audit", Auditors),
         ("PAGE", "/history", HistoryReaders),
         ("GET", "/history/export.csv", HistoryReaders),
+        ("PAGE", "/admin/users", [Roles.Admin]),
+        ("PAGE", "/admin/keys", [Roles.Admin]),
+        ("PAGE", "/admin/system", [Roles.Admin]),
+        ("PAGE", "/account", SignedIn),
         ("PAGE", "/account/login", Everyone),
+        ("PAGE", "/account/login-2fa", Everyone),
         ("PAGE", "/account/denied", Everyone),
         ("POST", "/account/logout", Everyone),
         ("PAGE", "/error", Everyone),
@@ -51,6 +56,10 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/predictions.csv", HistoryReaders),
         ("GET", "/api/v1/audit", Auditors),
         ("GET", "/api/v1/audit/verify", Auditors),
+        ("GET", "/api/v1/admin/keys", [Roles.Admin]),
+        ("POST", "/api/v1/admin/keys/schemes/{schemeId}", [Roles.Admin]),
+        ("POST", "/api/v1/admin/keys/master/rotate", [Roles.Admin]),
+        ("POST", "/api/v1/admin/keys/master/rewrap", [Roles.Admin]),
     ];
 
     [Fact]

@@ -107,7 +107,10 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Purpose", "Active");
+                    b.HasIndex("Purpose")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Keys_OneActivePerPurpose")
+                        .HasFilter("\"Active\"");
 
                     b.ToTable("Keys", (string)null);
                 });

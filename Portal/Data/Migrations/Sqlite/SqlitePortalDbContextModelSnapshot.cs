@@ -100,7 +100,10 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Purpose", "Active");
+                    b.HasIndex("Purpose")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Keys_OneActivePerPurpose")
+                        .HasFilter("\"Active\"");
 
                     b.ToTable("Keys", (string)null);
                 });

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Keys;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>/api/v1/admin: key management for administrators, through the same use case as the admin pages.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this RouteGroupBuilder secured)
+    {
+        RouteGroupBuilder admin = secured.MapGroup("/admin")
+            .RequireAuthorization(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(Roles.Admin).Build());
+        admin.MapGet("/keys", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) => keys.ListAsync(user, cancellationToken));
+        admin.MapPost("/keys/schemes/{schemeId}", CreateSchemeKeyAsync);
+        admin.MapPost("/keys/master/rotate", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) =>
+            keys.RotateMasterKeyAsync(user, cancellationToken: cancellationToken));
+        admin.MapPost("/keys/master/rewrap", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) =>
+            keys.RewrapAsync(user, cancellationToken: cancellationToken));
+    }
+
+    private static async Task<IResult> CreateSchemeKeyAsync(string schemeId, ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string id = await keys.CreateSchemeKeyAsync(user, schemeId, cancellationToken);
+            return TypedResults.Created("/api/v1/admin/keys", new { id, purpose = schemeId });
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Security.Claims;
+using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Keys;
+using MedCrypt.Portal.Studies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>Key management on the real databases: master-key rotation re-wraps every original and loses none, resumably.</summary>
+public sealed class KeyAdministrationTests
+{
+    private static readonly ClaimsPrincipal Admin = User("admin@medcrypt.local", Roles.Admin);
+    private static readonly ClaimsPrincipal Staff = User("staff@medcrypt.local", Roles.Staff);
+    private static readonly ClaimsPrincipal Doctor = User("doctor@medcrypt.local", Roles.Doctor);
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Rotation_rewraps_every_original_and_doctors_still_open_them(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
+        var made = new List<(Guid Id, byte[] Pixels)>();
+        for (int i = 0; i < 5; i++)
+        {
+            (byte[] png, byte[] pixels) = Scan(i);
+            made.Add(((await studies.AnalyseAsync(Staff, $"scan{i}.png", png, "block", ct)).Id, pixels));
+        }
+
+        string before = await MasterKeyOfAsync(factory, made[0].Id, ct);
+
+        RewrapReport report = await keys.RotateMasterKeyAsync(Admin, batchSize: 2, cancellationToken: ct);
+
+        Assert.Equal(before, report.RetiredMasterKeyId);
+        Assert.NotEqual(before, report.MasterKeyId);
+        Assert.Equal((5, 5, 0), (report.Examined, report.Rewrapped, report.AlreadyCurrent));
+        Assert.Empty(report.Failed);
+        var codec = new ImageCodec();
+        foreach ((Guid id, byte[] pixels) in made)
+        {
+            Assert.Equal(report.MasterKeyId, await MasterKeyOfAsync(factory, id, ct));
+            byte[] original = await studies.OpenOriginalAsync(Doctor, id, ct);
+            Assert.Equal(pixels, codec.Decode(original, PixelFormat.Gray8).Pixels.ToArray());
+        }
+
+        RewrapReport again = await keys.RewrapAsync(Admin, cancellationToken: ct);
+        Assert.Equal((5, 0, 5), (again.Examined, again.Rewrapped, again.AlreadyCurrent));
+
+        IReadOnlyList<KeySummary> list = await keys.ListAsync(Admin, ct);
+        Assert.Single(list, k => k.Purpose == "master" && k.Active);
+        Assert.Contains(list, k => k.Id == before && !k.Active); // retired, kept
+        string[] trail = await AuditTrailAsync(factory, ct);
+        Assert.Contains("admin@medcrypt.local key.master.rotate Succeeded", trail);
+        Assert.Contains("admin@medcrypt.local key.master.rewrap Succeeded", trail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task An_interrupted_rewrap_is_finished_by_the_next_run(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
+        var ids = new List<Guid>();
+        for (int i = 0; i < 5; i++)
+        {
+            ids.Add((await studies.AnalyseAsync(Staff, $"scan{i}.png", Scan(i).Png, "block", ct)).Id);
+        }
+
+        // Stopped after its first batch of two: that batch is committed, the rest still under the old key.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => keys.RotateMasterKeyAsync(Admin, _ => stop.Cancel(), batchSize: 2, cancellationToken: stop.Token));
+        string current = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
+        string[] masters = [.. await Task.WhenAll(ids.Select(id => MasterKeyOfAsync(factory, id, ct)))];
+        Assert.Equal(2, masters.Count(m => m == current));
+
+        // A study stored meanwhile is sealed under the new key and left alone.
+        ids.Add((await studies.AnalyseAsync(Staff, "late.png", Scan(9).Png, "block", ct)).Id);
+
+        RewrapReport finished = await keys.RewrapAsync(Admin, batchSize: 2, cancellationToken: ct);
+
+        Assert.Equal((6, 3, 3), (finished.Examined, finished.Rewrapped, finished.AlreadyCurrent));
+        foreach (Guid id in ids)
+        {
+            Assert.Equal(current, await MasterKeyOfAsync(factory, id, ct));
+            Assert.NotEmpty(await studies.OpenOriginalAsync(Doctor, id, ct));
+        }
+
+        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrailAsync(factory, ct)); // the cancelled run, recorded
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task A_damaged_envelope_is_reported_and_left_untouched(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        Guid good = (await studies.AnalyseAsync(Staff, "a.png", Scan(1).Png, "block", ct)).Id;
+        Guid bad = (await studies.AnalyseAsync(Staff, "b.png", Scan(2).Png, "block", ct)).Id;
+        byte[] damaged;
+        await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            StudyRecord study = await db.Studies.SingleAsync(s => s.Id == bad, ct);
+            study.SealedOriginal = [.. study.SealedOriginal];
+            study.SealedOriginal[^1] ^= 1; // one bit of the payload
+            damaged = study.SealedOriginal;
+            await db.SaveChangesAsync(ct);
+        }
+
+        RewrapReport report = await factory.Services.GetRequiredService<KeyAdministration>().RotateMasterKeyAsync(Admin, cancellationToken: ct);
+
+        Assert.Equal([bad], report.Failed);
+        Assert.Equal(1, report.Rewrapped);
+        Assert.NotEmpty(await studies.OpenOriginalAsync(Doctor, good, ct));
+        await using AsyncServiceScope check = factory.Services.CreateAsyncScope();
+        Assert.Equal(damaged, (await check.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.SingleAsync(s => s.Id == bad, ct)).SealedOriginal);
+        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrailAsync(factory, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task A_new_scheme_key_becomes_active_and_the_old_one_stays_readable(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        IKeyStore store = factory.Services.GetRequiredService<IKeyStore>();
+        KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
+        (string oldId, var oldKey) = await store.ActiveSchemeKeyAsync("block", ct);
+
+        string newId = await keys.CreateSchemeKeyAsync(Admin, "block", ct);
+
+        Assert.NotEqual(oldId, newId);
+        Assert.Equal(newId, (await store.ActiveSchemeKeyAsync("block", ct)).Id);
+        Assert.Equal(oldKey.Bytes.ToArray(), (await store.SchemeKeyAsync(oldId, ct)).Bytes.ToArray());
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateSchemeKeyAsync(Admin, "rot13", ct));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.CreateSchemeKeyAsync(Staff, "block", ct));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.RotateMasterKeyAsync(Doctor, cancellationToken: ct));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.ListAsync(Staff, ct));
+        Assert.DoesNotContain(await keys.ListAsync(Admin, ct), k => k.Purpose == "master" && k.CreatedBy == "staff@medcrypt.local");
+        string[] trail = await AuditTrailAsync(factory, ct);
+        Assert.Contains("admin@medcrypt.local key.create Succeeded", trail);
+        Assert.Contains("staff@medcrypt.local key.create Denied", trail);
+        Assert.Contains("doctor@medcrypt.local key.master.rotate Denied", trail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task The_database_refuses_a_second_active_key_for_a_purpose(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct);
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
+        db.Keys.Add(new KeyRecord { Id = "master-second", Purpose = "master", ProtectedKey = [1], CreatedBy = "test", Active = true });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+
+        db.ChangeTracker.Clear();
+        db.Keys.Add(new KeyRecord { Id = "master-retired", Purpose = "master", ProtectedKey = [1], CreatedBy = "test", Active = false });
+        await db.SaveChangesAsync(ct); // inactive keys of a purpose: as many as rotations made
+        Assert.Equal(1, await db.Keys.CountAsync(k => k.Purpose == "master" && k.Active, ct));
+    }
+
+    private static async Task<string> MasterKeyOfAsync(PortalFactory factory, Guid id, CancellationToken ct)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        byte[] sealedOriginal = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == id).Select(s => s.SealedOriginal).SingleAsync(ct);
+        return EnvelopeCipher.ReadMasterKeyId(sealedOriginal);
+    }
+
+    internal static async Task<string[]> AuditTrailAsync(PortalFactory factory, CancellationToken ct)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        return [.. await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
+            .OrderBy(r => r.Sequence).Select(r => r.Actor + " " + r.Action + " " + r.Outcome.ToString()).ToListAsync(ct)];
+    }
+
+    private static ClaimsPrincipal User(string email, string role) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
+
+    /// <summary>A small head-like slice, different for each seed; its PNG and its pixels.</summary>
+    internal static (byte[] Png, byte[] Pixels) Scan(int seed)
+    {
+        var image = new PixelImage(64, 64, PixelFormat.Gray8);
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
+                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 60 + ((3 * x) + y + (7 * seed)) % 120 : 0);
+            }
+        }
+
+        return (new ImageCodec().EncodePng(image), image.Pixels.ToArray());
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// Two-factor sign-in through the real portal: a doctor enrols an authenticator on /account with a code computed here
+/// from the shared key (RFC 6238), after which the pages and the API ask for a code and refuse a wrong one.
+/// </summary>
+public sealed partial class TwoFactorTests
+{
+    private const string Doctor = "doctor@medcrypt.local";
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task After_enrolment_sign_in_needs_the_authenticator_code(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        // Enrol.
+        HttpClient enrolling = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(enrolling, Doctor, PortalFactory.DemoPassword);
+        string account = await enrolling.GetStringAsync("/account", ct);
+        Assert.Contains("data-testid=\"two-factor-reminder\"", account);
+        Assert.Contains("data:image/png;base64,", account);
+        string sharedKey = WebUtility.HtmlDecode(SharedKey().Match(account).Groups[1].Value);
+        string code = Totp.Code(sharedKey, DateTimeOffset.UtcNow);
+
+        string refused = await PostAsync(enrolling, "/account", account, "enable-2fa", ("Enable.Code", Wrong(code)));
+        Assert.Contains("That code is wrong", refused);
+        string enabled = await PostAsync(enrolling, "/account", refused, "enable-2fa", ("Enable.Code", code));
+        Assert.Contains("Two-factor sign-in is on.", enabled);
+        Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", enabled);
+        string[] recoveryCodes = WebUtility.HtmlDecode(RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, recoveryCodes.Length);
+        Assert.DoesNotContain("data-testid=\"recovery-codes\"", await enrolling.GetStringAsync("/account", ct)); // shown once
+
+        // The password alone no longer signs in: the second step asks for the code.
+        HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        HttpResponseMessage password = await AccountTests.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
+        string secondStep = new Uri(new Uri("http://localhost"), password.Headers.Location!).PathAndQuery;
+        Assert.StartsWith("/account/login-2fa", secondStep);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/", ct)).StatusCode); // not signed in yet
+        string step = await client.GetStringAsync(secondStep, ct);
+        string wrong = await PostAsync(client, "/account/login-2fa", step, "login-2fa", ("Input.Code", Wrong(code)));
+        Assert.Contains("The code is wrong", wrong);
+        HttpResponseMessage right = await PostRawAsync(client, "/account/login-2fa", wrong, "login-2fa", ("Input.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.Contains(Doctor, await client.GetStringAsync("/", ct));
+
+        // A recovery code works once.
+        HttpClient recovering = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword);
+        string recoveryStep = await recovering.GetStringAsync("/account/login-2fa", ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostRawAsync(recovering, "/account/login-2fa", recoveryStep, "login-2fa", ("Input.Code", recoveryCodes[0]))).StatusCode);
+        HttpClient again = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(again, Doctor, PortalFactory.DemoPassword);
+        Assert.Contains("The code is wrong", await PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
+
+        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        Assert.Contains($"{Doctor} two-factor.enable Denied", trail);
+        Assert.Contains($"{Doctor} two-factor.enable Succeeded", trail);
+        Assert.Contains($"{Doctor} sign-in Denied", trail);
+        Assert.Contains($"{Doctor} sign-in Succeeded", trail);
+
+        // The API: no code, a clear 401 problem; a wrong code, 401; the right one, a token.
+        HttpClient api = factory.CreateClient();
+        HttpResponseMessage noCode = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword }, ct);
+        await AdminTests.AssertProblemAsync(noCode, HttpStatusCode.Unauthorized);
+        JsonElement problem = await noCode.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Contains("twoFactorCode", problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("twoFactorRequired").GetBoolean());
+        string now = Totp.Code(sharedKey, DateTimeOffset.UtcNow);
+        await AdminTests.AssertProblemAsync(
+            await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorCode = Wrong(now) }, ct), HttpStatusCode.Unauthorized);
+        HttpResponseMessage token = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorCode = now }, ct);
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await token.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()));
+    }
+
+    [Fact]
+    public async Task Changing_the_password_keeps_the_session_and_the_policy_refuses_a_weak_one()
+    {
+        using PortalFactory factory = AccountTests.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await AccountTests.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        string account = await client.GetStringAsync("/account", ct);
+        Assert.Contains("staff@medcrypt.local", account);
+        Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", account); // staff are not asked to enrol
+
+        string weak = await PostAsync(client, "/account", account, "change-password",
+            ("Password.Current", PortalFactory.DemoPassword), ("Password.New", "aaaaaaaaaaaa"), ("Password.Confirm", "aaaaaaaaaaaa"));
+        Assert.Contains("account-message", weak);
+        Assert.DoesNotContain("Your password was changed.", weak);
+
+        const string NewPassword = "Another-Password-2027!";
+        string changed = await PostAsync(client, "/account", weak, "change-password",
+            ("Password.Current", PortalFactory.DemoPassword), ("Password.New", NewPassword), ("Password.Confirm", NewPassword));
+        Assert.Contains("Your password was changed.", changed);
+        Assert.Contains("staff@medcrypt.local", await client.GetStringAsync("/", ct));
+
+        HttpClient other = factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Contains("email or password is wrong", await (await AccountTests.SignInAsync(other, "staff@medcrypt.local", PortalFactory.DemoPassword)).Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.Redirect, (await AccountTests.SignInAsync(other, "staff@medcrypt.local", NewPassword)).StatusCode);
+    }
+
+    private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<string> PostAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields)
+    {
+        HttpResponseMessage response = await PostRawAsync(client, path, page, form, fields);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields) =>
+        client.PostAsync(path, AccountTests.Form(AccountTests.Token(page), [("_handler", form), .. fields]), TestContext.Current.CancellationToken);
+
+    [GeneratedRegex("data-testid=\"shared-key\">([^<]+)<")]
+    private static partial Regex SharedKey();
+
+    [GeneratedRegex("data-testid=\"recovery-codes\">([^<]+)<")]
+    private static partial Regex RecoveryCodes();
+}

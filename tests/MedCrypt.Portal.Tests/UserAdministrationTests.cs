@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>Account administration on the real databases: the password policy, whole changes or none, no self-lockout, all audited.</summary>
+public sealed class UserAdministrationTests
+{
+    private static readonly ClaimsPrincipal Admin = User("admin@medcrypt.local", Roles.Admin);
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Administrators_create_change_lock_and_unlock_accounts(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
+
+        ArgumentException weak = await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "short", [Roles.Staff], ct));
+        Assert.Contains("12", weak.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", ["Janitor"], ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "staff@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct));
+        Assert.DoesNotContain(await accounts.ListAsync(Admin, ct), u => u.Email == "nurse@medcrypt.local"); // nothing half-made
+
+        UserSummary nurse = await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct);
+        HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await AccountTests.SignInAsync(client, "nurse@medcrypt.local", "Good-Password-2026!")).StatusCode);
+
+        await accounts.SetRolesAsync(Admin, nurse.Id, [Roles.Staff, Roles.Doctor], ct);
+        await accounts.SetLockedAsync(Admin, nurse.Id, locked: true, ct);
+        UserSummary listed = (await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id);
+        Assert.Equal([Roles.Doctor, Roles.Staff], listed.Roles);
+        Assert.True(listed.LockedOut(DateTimeOffset.UtcNow));
+        HttpClient locked = factory.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Contains("locked", await (await AccountTests.SignInAsync(locked, "nurse@medcrypt.local", "Good-Password-2026!")).Content.ReadAsStringAsync(ct));
+
+        await accounts.SetLockedAsync(Admin, nurse.Id, locked: false, ct);
+        Assert.False((await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id).LockedOut(DateTimeOffset.UtcNow));
+
+        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        Assert.Contains("admin@medcrypt.local user.create Failed", trail);
+        Assert.Contains("admin@medcrypt.local user.create Succeeded", trail);
+        Assert.Contains("admin@medcrypt.local user.roles Succeeded", trail);
+        Assert.Contains("admin@medcrypt.local user.lock Succeeded", trail);
+        Assert.Contains("admin@medcrypt.local user.unlock Succeeded", trail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task No_one_locks_out_themselves_or_the_last_administrator(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
+        string adminId = (await accounts.ListAsync(Admin, ct)).Single(u => u.Email == "admin@medcrypt.local").Id;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
+        UserSummary second = await accounts.CreateAsync(Admin, "second-admin@medcrypt.local", "Good-Password-2026!", [Roles.Admin], ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
+        await accounts.SetRolesAsync(Admin, second.Id, [Roles.Auditor], ct); // another administrator may
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => accounts.ListAsync(User("doctor@medcrypt.local", Roles.Doctor), ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => accounts.SetLockedAsync(Admin, "no-such-user", locked: true, ct));
+
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(adminId))!, Roles.Admin));
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.CountAsync(u => u.LockoutEnd != null, ct));
+        Assert.Contains("doctor@medcrypt.local users.list Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+    }
+
+    private static ClaimsPrincipal User(string email, string role) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
+}
