@@ -1,11 +1,19 @@
 """Training-time augmentation on batches of uint8 slices (N×1×S×S): geometry, acquisition differences between
 hospitals (contrast, gamma, noise, blur, burnt-in text), and contrast randomisation so a model cannot learn
 "T2-looking means healthy" (inversion inside the head, random non-monotonic curves as in SLAug, random shallow
-convolutions as in GIN). The portal's preparation stays deterministic: none of this runs at inference."""
+convolutions as in GIN). The portal's preparation stays deterministic: none of this runs at inference.
+The batch may lie on a GPU: the random parameters are always drawn from the given (CPU) generator, so a seed gives
+the same augmentation on either device, and moved to the batch's device."""
 import math
 
 import torch
 import torch.nn.functional as F
+
+
+def to(t, x):
+    """`t` on `x`'s device; non_blocking: a copy from ordinary host memory is staged at once, without waiting for
+    the GPU to finish its queue (a no-op on the CPU)."""
+    return t.to(x.device, non_blocking=True)
 
 
 def head_mask(x):
@@ -20,7 +28,7 @@ def random_affine(x, generator, max_degrees=12, scale=(0.85, 1.15), shift=0.08):
     tx, ty = [(torch.rand(n, generator=generator) * 2 - 1) * shift for _ in range(2)]
     flip = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
     cos, sin = torch.cos(angle) / s, torch.sin(angle) / s
-    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
+    theta = to(torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1), x)
     grid = F.affine_grid(theta, x.shape, align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
@@ -38,7 +46,7 @@ def apply_curve(x, mask, knots):
 
 def random_curve(x, mask, generator, points=5):
     """A random, generally non-monotonic intensity curve (SLAug's idea) applied inside the head."""
-    return apply_curve(x, mask, torch.rand(x.shape[0], points + 1, generator=generator))
+    return apply_curve(x, mask, to(torch.rand(x.shape[0], points + 1, generator=generator), x))
 
 
 def random_shallow_convolution(x, mask, generator, layers=3, width=8):
@@ -47,14 +55,14 @@ def random_shallow_convolution(x, mask, generator, layers=3, width=8):
     for i in range(layers):
         out = 1 if i == layers - 1 else width
         k = int(torch.randint(0, 2, (1,), generator=generator)) * 2 + 1
-        weight = torch.randn(out, h.shape[1], k, k, generator=generator) / math.sqrt(h.shape[1] * k * k)
+        weight = to(torch.randn(out, h.shape[1], k, k, generator=generator) / math.sqrt(h.shape[1] * k * k), x)
         h = F.conv2d(h, weight, padding=k // 2)
         if i < layers - 1:
             h = F.leaky_relu(h, 0.2)
     lo = h.amin(dim=(1, 2, 3), keepdim=True)
     hi = h.amax(dim=(1, 2, 3), keepdim=True)
     h = (h - lo) / (hi - lo + 1e-6)
-    alpha = torch.rand(x.shape[0], 1, 1, 1, generator=generator)
+    alpha = to(torch.rand(x.shape[0], 1, 1, 1, generator=generator), x)
     return (alpha * h + (1 - alpha) * x) * mask + x * (1 - mask)
 
 
@@ -82,19 +90,19 @@ def augment(batch_uint8, generator, contrast_randomisation=(0.2, 0.3, 0.2)):
     n = x.shape[0]
 
     def chosen(p):
-        return (torch.rand(n, 1, 1, 1, generator=generator) < p).float()
+        return to((torch.rand(n, 1, 1, 1, generator=generator) < p).float(), x)
 
     p_invert, p_curve, p_gin = contrast_randomisation
     x = torch.where(chosen(p_invert) * mask > 0, 1 - x, x)
     x = torch.where(chosen(p_curve) > 0, random_curve(x, mask, generator), x)
     x = torch.where(chosen(p_gin) > 0, random_shallow_convolution(x, mask, generator), x)
 
-    gamma = torch.exp(torch.empty(n, 1, 1, 1).uniform_(-0.5, 0.5, generator=generator))
+    gamma = to(torch.exp(torch.empty(n, 1, 1, 1).uniform_(-0.5, 0.5, generator=generator)), x)
     x = x.clamp(0, 1) ** gamma
-    x = x * torch.empty(n, 1, 1, 1).uniform_(0.8, 1.2, generator=generator) \
-        + torch.empty(n, 1, 1, 1).uniform_(-0.08, 0.08, generator=generator) * mask
+    x = x * to(torch.empty(n, 1, 1, 1).uniform_(0.8, 1.2, generator=generator), x) \
+        + to(torch.empty(n, 1, 1, 1).uniform_(-0.08, 0.08, generator=generator), x) * mask
     blur = chosen(0.25)
     x = blur * F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False) + (1 - blur) * x
-    x = x + torch.randn(x.shape, generator=generator) * torch.empty(n, 1, 1, 1).uniform_(0, 0.04, generator=generator)
+    x = x + to(torch.randn(x.shape, generator=generator) * torch.empty(n, 1, 1, 1).uniform_(0, 0.04, generator=generator), x)
     x = text_occluders(x, generator)
     return x.clamp(0, 1)
