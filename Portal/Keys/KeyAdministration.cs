@@ -5,6 +5,7 @@ using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -31,7 +32,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// <exception cref="UnauthorizedAccessException">The user is not an administrator.</exception>
     public async Task<IReadOnlyList<KeySummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        string actor = await DemandAdminAsync(user, "keys.list", "keys", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "keys.list", "keys", "keys", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         List<KeySummary> list = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
             .Select(k => new KeySummary(k.Id, k.Purpose, k.CreatedAt, k.CreatedBy, k.Active))
@@ -46,7 +47,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// <exception cref="ArgumentException">An unknown scheme.</exception>
     public async Task<string> CreateSchemeKeyAsync(ClaimsPrincipal user, string schemeId, CancellationToken cancellationToken)
     {
-        string actor = await DemandAdminAsync(user, "key.create", $"scheme/{schemeId}", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "key.create", $"scheme/{schemeId}", "keys", cancellationToken);
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             await audit.RecordAsync(actor, "key.create", $"scheme/{schemeId}", AuditOutcome.Failed, "unknown scheme", cancellationToken);
@@ -63,7 +64,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> RotateMasterKeyAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await DemandAdminAsync(user, "key.master.rotate", "keys/master", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "key.master.rotate", "keys/master", "keys", cancellationToken);
         string? retired;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
@@ -81,7 +82,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> RewrapAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await DemandAdminAsync(user, "key.master.rewrap", "keys/master", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "key.master.rewrap", "keys/master", "keys", cancellationToken);
         return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), onBatch, batchSize, cancellationToken);
     }
 
@@ -189,17 +190,5 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
 
         await transaction.CommitAsync(cancellationToken);
         return (rewrapped, alreadyCurrent);
-    }
-
-    private async Task<string> DemandAdminAsync(ClaimsPrincipal user, string action, string subject, CancellationToken cancellationToken)
-    {
-        string actor = user.Identity?.Name ?? "anonymous";
-        if (!user.IsInRole(Roles.Admin))
-        {
-            await audit.RecordAsync(actor, action, subject, AuditOutcome.Denied, "only administrators manage keys", cancellationToken);
-            throw new UnauthorizedAccessException("Only administrators manage keys.");
-        }
-
-        return actor;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     /// <exception cref="UnauthorizedAccessException">The user is not an administrator.</exception>
     public async Task<IReadOnlyList<UserSummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        string actor = await DemandAdminAsync(user, "users.list", "users", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "users.list", "users", "accounts", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var memberships = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
@@ -38,7 +39,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     {
         email = email.Trim();
         string subject = $"user/{email}";
-        string actor = await DemandAdminAsync(user, "user.create", subject, cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "user.create", subject, "accounts", cancellationToken);
         try
         {
             CheckRoles(roles);
@@ -64,7 +65,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     /// <exception cref="KeyNotFoundException">No such user.</exception>
     public async Task SetRolesAsync(ClaimsPrincipal user, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        string actor = await DemandAdminAsync(user, "user.roles", $"user/{userId}", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "user.roles", $"user/{userId}", "accounts", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"There is no user {userId}.");
@@ -117,7 +118,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     public async Task SetLockedAsync(ClaimsPrincipal user, string userId, bool locked, CancellationToken cancellationToken)
     {
         string action = locked ? "user.lock" : "user.unlock";
-        string actor = await DemandAdminAsync(user, action, $"user/{userId}", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, action, $"user/{userId}", "accounts", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"There is no user {userId}.");
@@ -149,7 +150,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     /// <exception cref="KeyNotFoundException">No such user.</exception>
     public async Task ResetTwoFactorAsync(ClaimsPrincipal user, string userId, CancellationToken cancellationToken)
     {
-        string actor = await DemandAdminAsync(user, "user.two-factor.reset", $"user/{userId}", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "user.two-factor.reset", $"user/{userId}", "accounts", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException($"There is no user {userId}.");
@@ -183,17 +184,5 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         {
             throw new ArgumentException(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
-    }
-
-    private async Task<string> DemandAdminAsync(ClaimsPrincipal user, string action, string subject, CancellationToken cancellationToken)
-    {
-        string actor = user.Identity?.Name ?? "anonymous";
-        if (!user.IsInRole(Roles.Admin))
-        {
-            await audit.RecordAsync(actor, action, subject, AuditOutcome.Denied, "only administrators manage accounts", cancellationToken);
-            throw new UnauthorizedAccessException("Only administrators manage accounts.");
-        }
-
-        return actor;
     }
 }

@@ -18,17 +18,17 @@ public sealed class AdminTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/api/v1/admin/keys", ct)).StatusCode);
         foreach (string role in new[] { "staff", "doctor", "auditor" })
         {
-            HttpClient client = await ApiClientAsync(factory, $"{role}@medcrypt.local");
-            await AssertProblemAsync(await client.GetAsync("/api/v1/admin/keys", ct), HttpStatusCode.Forbidden);
-            await AssertProblemAsync(await client.PostAsync("/api/v1/admin/keys/master/rotate", null, ct), HttpStatusCode.Forbidden);
+            HttpClient client = await Api.SignedInAsync(factory, $"{role}@medcrypt.local");
+            await Api.AssertProblemAsync(await client.GetAsync("/api/v1/admin/keys", ct), HttpStatusCode.Forbidden);
+            await Api.AssertProblemAsync(await client.PostAsync("/api/v1/admin/keys/master/rotate", null, ct), HttpStatusCode.Forbidden);
         }
 
-        HttpClient staff = await ApiClientAsync(factory, "staff@medcrypt.local");
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         var file = new ByteArrayContent(KeyAdministrationTests.Scan(0).Png);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", new MultipartFormDataContent { { file, "file", "scan.png" } }, ct)).StatusCode);
 
-        HttpClient admin = await ApiClientAsync(factory, "admin@medcrypt.local");
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         HttpResponseMessage rotated = await admin.PostAsync("/api/v1/admin/keys/master/rotate", null, ct);
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         JsonElement report = await rotated.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -39,7 +39,7 @@ public sealed class AdminTests
         Assert.Equal(2, keys.EnumerateArray().Count(k => k.GetProperty("purpose").GetString() == "master"));
         Assert.All(keys.EnumerateArray(), k => Assert.False(k.TryGetProperty("protectedKey", out _)));
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/admin/keys/schemes/block", null, ct)).StatusCode);
-        await AssertProblemAsync(await admin.PostAsync("/api/v1/admin/keys/schemes/rot13", null, ct), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await admin.PostAsync("/api/v1/admin/keys/schemes/rot13", null, ct), HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -81,23 +81,5 @@ public sealed class AdminTests
         Assert.Contains("tiny-a", system);
         Assert.Contains(">SQLite<", system);
         Assert.Contains("href=\"/admin/users\"", await admin.GetStringAsync("/", ct));
-    }
-
-    internal static async Task<HttpClient> ApiClientAsync(PortalFactory factory, string email)
-    {
-        HttpClient client = factory.CreateClient();
-        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
-        login.EnsureSuccessStatusCode();
-        string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
     }
 }

@@ -15,7 +15,7 @@ public sealed class HistoryAndAuditApiTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", seed: 1);
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", seed: 2);
-        HttpClient auditor = await TestStudies.ApiClientAsync(factory, "auditor@medcrypt.local");
+        HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
 
         JsonElement first = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/predictions?pageSize=4", ct);
         Assert.Equal(6, first.GetProperty("total").GetInt32());
@@ -44,7 +44,7 @@ public sealed class HistoryAndAuditApiTests
         Assert.Equal(4, CsvExportTests.Parse(await csv.Content.ReadAsStringAsync(ct)).Count);
 
         await ApiProblems.AssertAsync(await factory.CreateClient().GetAsync("/api/v1/predictions", ct), HttpStatusCode.Unauthorized);
-        HttpClient staff = await TestStudies.ApiClientAsync(factory, "staff@medcrypt.local");
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/api/v1/predictions", ct)).StatusCode);
     }
 
@@ -74,15 +74,15 @@ public sealed class HistoryAndAuditApiTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        HttpClient staff = await TestStudies.ApiClientAsync(factory, "staff@medcrypt.local");
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         await ApiProblems.AssertAsync(await staff.GetAsync("/api/v1/audit", ct), HttpStatusCode.Forbidden);
         await ApiProblems.AssertAsync(await staff.GetAsync("/api/v1/audit/verify", ct), HttpStatusCode.Forbidden);
-        HttpClient doctor = await TestStudies.ApiClientAsync(factory, "doctor@medcrypt.local");
+        HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");
         await ApiProblems.AssertAsync(await doctor.GetAsync("/api/v1/audit", ct), HttpStatusCode.Forbidden);
         await ApiProblems.AssertAsync(await factory.CreateClient().GetAsync("/api/v1/audit/verify", ct), HttpStatusCode.Unauthorized);
         await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "staff@medcrypt.local", password = "wrong-password" }, ct);
 
-        HttpClient auditor = await TestStudies.ApiClientAsync(factory, "auditor@medcrypt.local");
+        HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
         JsonElement page = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit?pageSize=2", ct);
         Assert.Equal(2, page.GetProperty("items").GetArrayLength());
         Assert.True(page.GetProperty("total").GetInt32() >= 4);
@@ -103,7 +103,7 @@ public sealed class HistoryAndAuditApiTests
         Assert.True(verified.GetProperty("valid").GetBoolean());
         Assert.True(verified.GetProperty("entries").GetInt64() > 5);
         Assert.Equal(JsonValueKind.Null, verified.GetProperty("brokenAt").ValueKind);
-        HttpClient admin = await TestStudies.ApiClientAsync(factory, "admin@medcrypt.local");
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         Assert.True((await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify", ct)).GetProperty("valid").GetBoolean());
     }
 }

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Claims;
-using System.Text.Json;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Portal.Data;
@@ -39,16 +36,5 @@ internal static class TestStudies
         }
 
         return new ImageCodec().EncodePng(image);
-    }
-
-    /// <summary>A client of the REST API with a bearer token for a demo account.</summary>
-    public static async Task<HttpClient> ApiClientAsync(PortalFactory factory, string email)
-    {
-        HttpClient client = factory.CreateClient();
-        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
-        login.EnsureSuccessStatusCode();
-        string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }

@@ -70,12 +70,12 @@ public sealed partial class TwoFactorTests
         // The API: no code, a clear 401 problem; a wrong code, 401; the right one, a token.
         HttpClient api = factory.CreateClient();
         HttpResponseMessage noCode = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword }, ct);
-        await AdminTests.AssertProblemAsync(noCode, HttpStatusCode.Unauthorized);
+        await Api.AssertProblemAsync(noCode, HttpStatusCode.Unauthorized);
         JsonElement problem = await noCode.Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.Contains("twoFactorCode", problem.GetProperty("detail").GetString());
         Assert.True(problem.GetProperty("twoFactorRequired").GetBoolean());
         string now = Totp.Code(sharedKey, DateTimeOffset.UtcNow);
-        await AdminTests.AssertProblemAsync(
+        await Api.AssertProblemAsync(
             await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorCode = Wrong(now) }, ct), HttpStatusCode.Unauthorized);
         HttpResponseMessage token = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorCode = now }, ct);
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
