@@ -1,5 +1,6 @@
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Live;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,16 +55,8 @@ public sealed class StudyFeedTests
         _ = a.Services; // starts instance A: it creates and migrates the database
         using var b = new PortalFactory(a);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        foreach (PortalFactory instance in new[] { a, b })
-        {
-            PostgresStudyListener listener = instance.Services.GetRequiredService<PostgresStudyListener>();
-            for (int i = 0; i < 100 && !listener.IsListening; i++)
-            {
-                await Task.Delay(50, ct);
-            }
-
-            Assert.True(listener.IsListening);
-        }
+        await ListeningAsync(a, ct);
+        await ListeningAsync(b, ct);
 
         var heardByB = new List<Guid>();
         var arrived = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,5 +91,48 @@ public sealed class StudyFeedTests
         {
             Assert.Equal([study.Id], heardByB);
         }
+    }
+
+    [Fact]
+    public async Task On_postgres_a_study_committed_while_the_listener_was_cut_off_reaches_it_when_it_is_back()
+    {
+        using PortalFactory a = AccountTests.Create("Postgres");
+        _ = a.Services;
+        using var b = new PortalFactory(a);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await ListeningAsync(a, ct);
+        await ListeningAsync(b, ct);
+        PostgresStudyListener listenerB = b.Services.GetRequiredService<PostgresStudyListener>();
+        var arrived = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = b.Services.GetRequiredService<StudyFeed>().Subscribe(id => arrived.TrySetResult(id));
+
+        // The server ends both instances' listening sessions (this test's database only); they reconnect after 1 s.
+        await using (AsyncServiceScope scope = a.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'medcrypt-study-listener' AND datname = current_database()", ct);
+        }
+
+        for (int i = 0; i < 100 && listenerB.IsListening; i++)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        Assert.False(listenerB.IsListening);
+        StudyRecord study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
+        Assert.False(listenerB.IsListening, "B was back before the study was committed: its NOTIFY could have carried it, so this proves nothing.");
+
+        Assert.Equal(study.Id, await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10), ct));
+    }
+
+    private static async Task ListeningAsync(PortalFactory instance, CancellationToken ct)
+    {
+        PostgresStudyListener listener = instance.Services.GetRequiredService<PostgresStudyListener>();
+        for (int i = 0; i < 100 && !listener.IsListening; i++)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.True(listener.IsListening);
     }
 }
