@@ -79,6 +79,14 @@ public sealed class StudyWorkflow(
             $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}",
             async (entry, ct) =>
             {
+                // A master-key rotation may have re-wrapped the stored originals while this one was analysed: it is
+                // stored under the key that is current now, so a rotation leaves none behind under a retired key.
+                MasterKey current = await keys.CurrentMasterKeyAsync(ct);
+                if (current.Id != master.Id)
+                {
+                    study.SealedOriginal = EnvelopeCipher.Rewrap(study.SealedOriginal, master, current);
+                }
+
                 // The study, its predictions and its audit entry in one SaveChanges: one transaction, all or nothing.
                 await using AsyncServiceScope scope = scopes.CreateAsyncScope();
                 PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();

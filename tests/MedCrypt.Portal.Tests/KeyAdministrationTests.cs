@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Images;
+using MedCrypt.Crypto.Keys;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
 using MedCrypt.Portal.Studies;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,6 +61,34 @@ public sealed class KeyAdministrationTests
         string[] trail = await AuditTrailAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local key.master.rotate Succeeded", trail);
         Assert.Contains("admin@medcrypt.local key.master.rewrap Succeeded", trail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task An_upload_analysed_while_the_master_key_rotated_is_stored_under_the_new_key(string provider)
+    {
+        using PortalFactory portal = AccountTests.Create(provider);
+        RotatesDuringTheNextUpload? keyStore = null;
+        using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        {
+            ServiceDescriptor real = services.Single(d => d.ServiceType == typeof(IKeyStore));
+            services.Remove(real);
+            services.AddSingleton<IKeyStore>(sp => keyStore = new RotatesDuringTheNextUpload((IKeyStore)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!), sp));
+        }));
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        string before = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
+        (byte[] png, byte[] pixels) = Scan(9);
+
+        keyStore!.Arm();
+        Guid id = (await studies.AnalyseAsync(Staff, "during-rotation.png", png, "block", ct)).Id;
+
+        string current = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
+        Assert.NotEqual(before, current); // the rotation ran, and its re-wrap finished before the study was stored
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        byte[] sealedOriginal = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == id).Select(s => s.SealedOriginal).SingleAsync(ct);
+        Assert.Equal(current, EnvelopeCipher.ReadMasterKeyId(sealedOriginal));
+        Assert.Equal(pixels, new ImageCodec().Decode(await studies.OpenOriginalAsync(Doctor, id, ct), PixelFormat.Gray8).Pixels.ToArray());
     }
 
     [Theory]
@@ -202,5 +233,38 @@ public sealed class KeyAdministrationTests
         }
 
         return (new ImageCodec().EncodePng(image), image.Pixels.ToArray());
+    }
+
+    /// <summary>
+    /// The real key store, except that once armed, the next read of the current master key (an upload's, before it
+    /// seals the original) is followed at once by a whole rotation and re-wrap, as if an administrator rotated while
+    /// the scan was being analysed.
+    /// </summary>
+    private sealed class RotatesDuringTheNextUpload(IKeyStore inner, IServiceProvider services) : IKeyStore
+    {
+        private int _armed;
+
+        public void Arm() => Interlocked.Exchange(ref _armed, 1);
+
+        public async Task<MasterKey> CurrentMasterKeyAsync(CancellationToken cancellationToken)
+        {
+            MasterKey key = await inner.CurrentMasterKeyAsync(cancellationToken);
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await services.GetRequiredService<KeyAdministration>().RotateMasterKeyAsync(Admin, cancellationToken: cancellationToken);
+            }
+
+            return key;
+        }
+
+        public Task<(string Id, SecretKey Key)> ActiveSchemeKeyAsync(string schemeId, CancellationToken cancellationToken) => inner.ActiveSchemeKeyAsync(schemeId, cancellationToken);
+
+        public Task<SecretKey> SchemeKeyAsync(string id, CancellationToken cancellationToken) => inner.SchemeKeyAsync(id, cancellationToken);
+
+        public Task<MasterKey> MasterKeyAsync(string id, CancellationToken cancellationToken) => inner.MasterKeyAsync(id, cancellationToken);
+
+        public Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken) => inner.RotateMasterKeyAsync(actor, cancellationToken);
+
+        public Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken) => inner.RotateSchemeKeyAsync(schemeId, actor, cancellationToken);
     }
 }
