@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using MedCrypt.Portal.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MedCrypt.EndToEnd;
+
+/// <summary>An administrator's work in a real browser: a new colleague's account, who then enrols an authenticator and needs it to sign in.</summary>
+public sealed class AdministrationScenarioTests(PortalInBrowser portal) : BrowserScenario(portal)
+{
+    private const string InitialPassword = "New-Colleague-2026!";
+
+    [Fact(Timeout = 180_000)]
+    public Task An_administrator_creates_a_doctor_who_enrols_an_authenticator_and_then_needs_it_to_sign_in() => ScenarioAsync(async () =>
+    {
+        string email = $"doctor-{Guid.NewGuid():N}@medcrypt.local";
+        IPage admin = await SignInAsync("admin", "/admin/users");
+        await WaitForInteractiveAsync(admin, "create-user");
+        await admin.Locator("[data-testid=new-email] input, input[data-testid=new-email]").First.FillAsync(email);
+        await admin.Locator("[data-testid=new-password] input, input[data-testid=new-password]").First.FillAsync(InitialPassword);
+        await admin.Locator(".mud-paper", new() { HasText = "New user" }).GetByText("Doctor", new() { Exact = true }).ClickAsync();
+        await admin.GetByTestId("create-user").ClickAsync();
+        await Expect(admin.GetByTestId("users-table")).ToContainTextAsync(email);
+
+        // The new doctor signs in with the initial password and is asked to enrol an authenticator.
+        IPage doctor = await OpenAsync("/account");
+        await SubmitCredentialsAsync(doctor, email);
+        await Expect(doctor.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
+        await Expect(doctor).ToHaveURLAsync(new Regex("/account$"));
+        await Expect(doctor.GetByTestId("two-factor-reminder")).ToBeVisibleAsync();
+        string key = await doctor.GetByTestId("shared-key").InnerTextAsync();
+        await doctor.Locator("#enable-code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
+        await Expect(doctor.GetByTestId("two-factor-state")).ToContainTextAsync("On:");
+        await Expect(doctor.GetByTestId("recovery-codes")).ToBeVisibleAsync();
+
+        // Signed out, the password alone no longer signs the doctor in: the authenticator's code does.
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(doctor).ToHaveURLAsync(LoginUrl());
+        await SubmitCredentialsAsync(doctor, email);
+        await Expect(doctor).ToHaveURLAsync(new Regex("/account/login-2fa"));
+        await Expect(doctor.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
+        await doctor.Locator("#code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await Expect(doctor.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
+
+        // A doctor, not an administrator.
+        await doctor.GotoAsync("/admin/users");
+        await Expect(doctor).ToHaveURLAsync(new Regex("/account/denied"));
+    });
+
+    private static async Task SubmitCredentialsAsync(IPage page, string email)
+    {
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(InitialPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+}
