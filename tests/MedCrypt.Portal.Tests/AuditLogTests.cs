@@ -1,5 +1,6 @@
 using System.Net;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,9 +26,10 @@ public sealed class AuditLogTests
 
         HttpClient auditor = factory.CreateClient(new() { AllowAutoRedirect = false });
         await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
-        string log = await auditor.GetStringAsync("/audit", ct);
-        Assert.Contains("wrong email or password", log);
-        Assert.Contains("staff@medcrypt.local", log);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/audit", ct)).StatusCode);
+        AuditPage refused = await factory.Services.GetRequiredService<AuditSearch>().QueryAsync(
+            TestStudies.User("auditor@medcrypt.local", Roles.Auditor), new AuditFilter(Actor: "staff@medcrypt.local", Outcome: AuditOutcome.Denied), 1, 10, ct);
+        Assert.Contains(refused.Items, e => e.Action == "sign-in" && e.Detail.Contains("wrong email or password", StringComparison.Ordinal));
 
         AuditLog audit = factory.Services.GetRequiredService<AuditLog>();
         Assert.Null(await audit.VerifyAsync(ct));

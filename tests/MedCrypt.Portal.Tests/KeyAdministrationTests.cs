@@ -17,9 +17,9 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Key management on the real databases: master-key rotation re-wraps every original and loses none, resumably.</summary>
 public sealed class KeyAdministrationTests
 {
-    private static readonly ClaimsPrincipal Admin = User("admin@medcrypt.local", Roles.Admin);
-    private static readonly ClaimsPrincipal Staff = User("staff@medcrypt.local", Roles.Staff);
-    private static readonly ClaimsPrincipal Doctor = User("doctor@medcrypt.local", Roles.Doctor);
+    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
+    private static readonly ClaimsPrincipal Staff = TestStudies.User("staff@medcrypt.local", Roles.Staff);
+    private static readonly ClaimsPrincipal Doctor = TestStudies.User("doctor@medcrypt.local", Roles.Doctor);
 
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
@@ -216,8 +216,6 @@ public sealed class KeyAdministrationTests
             .OrderBy(r => r.Sequence).Select(r => r.Actor + " " + r.Action + " " + r.Outcome.ToString()).ToListAsync(ct)];
     }
 
-    private static ClaimsPrincipal User(string email, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
 
     /// <summary>A small head-like slice, different for each seed; its PNG and its pixels.</summary>
     internal static (byte[] Png, byte[] Pixels) Scan(int seed)

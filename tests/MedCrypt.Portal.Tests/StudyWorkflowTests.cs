@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;
@@ -21,15 +20,15 @@ public sealed class StudyWorkflowTests
         StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
         byte[] upload = Scan();
 
-        StudyRecord study = await studies.AnalyseAsync(User("staff@medcrypt.local", Roles.Staff), "../../etc/scan\u0001.png", upload, "block", ct);
+        StudyRecord study = await studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "../../etc/scan\u0001.png", upload, "block", ct);
 
         StudyRecord stored = (await studies.FindAsync(study.Id, ct))!;
         Assert.Equal("scan.png", stored.FileName);
         Assert.Equal(["tiny-a", "tiny-b", "ensemble"], stored.Predictions.OrderBy(p => p.Id).Select(p => p.Model));
         Assert.False(stored.DecryptedForInference);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.OpenOriginalAsync(User("staff@medcrypt.local", Roles.Staff), study.Id, ct));
-        byte[] original = await studies.OpenOriginalAsync(User("doctor@medcrypt.local", Roles.Doctor), study.Id, ct);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.OpenOriginalAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), study.Id, ct));
+        byte[] original = await studies.OpenOriginalAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), study.Id, ct);
         var codec = new ImageCodec();
         Assert.Equal(codec.Decode(upload, PixelFormat.Gray8).Pixels.ToArray(), codec.Decode(original, PixelFormat.Gray8).Pixels.ToArray());
 
@@ -48,9 +47,9 @@ public sealed class StudyWorkflowTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
 
-        await Assert.ThrowsAsync<ImageRejectedException>(() => studies.AnalyseAsync(User("staff@medcrypt.local", Roles.Staff), "x.png", "<html/>"u8.ToArray(), "block", ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.AnalyseAsync(User("auditor@medcrypt.local", Roles.Auditor), "x.png", Scan(), "block", ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => studies.AnalyseAsync(User("staff@medcrypt.local", Roles.Staff), "x.png", Scan(), "rot13", ct));
+        await Assert.ThrowsAsync<ImageRejectedException>(() => studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "x.png", "<html/>"u8.ToArray(), "block", ct));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.AnalyseAsync(TestStudies.User("auditor@medcrypt.local", Roles.Auditor), "x.png", Scan(), "block", ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "x.png", Scan(), "rot13", ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AnyAsync(ct));
@@ -66,8 +65,6 @@ public sealed class StudyWorkflowTests
             .OrderBy(r => r.Sequence).Select(r => r.Actor + " " + r.Action + " " + r.Outcome.ToString()).ToListAsync(ct)];
     }
 
-    private static ClaimsPrincipal User(string email, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
 
     private static byte[] Scan()
     {

@@ -10,7 +10,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Account administration on the real databases: the password policy, whole changes or none, no self-lockout, all audited.</summary>
 public sealed class UserAdministrationTests
 {
-    private static readonly ClaimsPrincipal Admin = User("admin@medcrypt.local", Roles.Admin);
+    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
 
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
@@ -61,9 +61,9 @@ public sealed class UserAdministrationTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
         UserSummary second = await accounts.CreateAsync(Admin, "second-admin@medcrypt.local", "Good-Password-2026!", [Roles.Admin], ct);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
         await accounts.SetRolesAsync(Admin, second.Id, [Roles.Auditor], ct); // another administrator may
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => accounts.ListAsync(User("doctor@medcrypt.local", Roles.Doctor), ct));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), ct));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => accounts.SetLockedAsync(Admin, "no-such-user", locked: true, ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
@@ -72,7 +72,4 @@ public sealed class UserAdministrationTests
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.CountAsync(u => u.LockoutEnd != null, ct));
         Assert.Contains("doctor@medcrypt.local users.list Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
     }
-
-    private static ClaimsPrincipal User(string email, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Role, role)], "test"));
 }
