@@ -11,6 +11,7 @@ using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MedCrypt.Portal.Studies;
 
@@ -25,8 +26,7 @@ public sealed class StudyWorkflow(
     AuditLog audit,
     IServiceScopeFactory scopes,
     TimeProvider clock,
-    StudyFeed feed,
-    ILogger<StudyWorkflow> logger)
+    StudyFeed feed)
 {
     public const int MaxUploadBytes = 20 * 1024 * 1024;
 
@@ -74,6 +74,7 @@ public sealed class StudyWorkflow(
             DecryptedForInference = analysis.DecryptedForInference,
             Predictions = [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(p => Record(id, p))],
         };
+        MasterKey sealedUnder = master;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
         await audit.RecordAsync(actor, "study.analysed", $"study/{id:D}", AuditOutcome.Succeeded,
             $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}",
@@ -82,21 +83,29 @@ public sealed class StudyWorkflow(
                 // A master-key rotation may have re-wrapped the stored originals while this one was analysed: it is
                 // stored under the key that is current now, so a rotation leaves none behind under a retired key.
                 MasterKey current = await keys.CurrentMasterKeyAsync(ct);
-                if (current.Id != master.Id)
+                if (current.Id != sealedUnder.Id)
                 {
-                    study.SealedOriginal = EnvelopeCipher.Rewrap(study.SealedOriginal, master, current);
+                    study.SealedOriginal = EnvelopeCipher.Rewrap(study.SealedOriginal, sealedUnder, current);
+                    sealedUnder = current; // this callback runs again if another writer took the audit sequence number
                 }
 
-                // The study, its predictions and its audit entry in one SaveChanges: one transaction, all or nothing.
+                // The study, its predictions and its audit entry in one transaction, all or nothing. On PostgreSQL the
+                // other portal instances are told in it too: NOTIFY is delivered when, and only if, it commits.
                 await using AsyncServiceScope scope = scopes.CreateAsyncScope();
                 PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+                await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(ct);
                 db.Studies.Add(study);
                 db.AuditRecords.Add(AuditRecord.From(entry));
                 await db.SaveChangesAsync(ct);
+                if (db.Database.IsNpgsql())
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {id.ToString("D")})", ct);
+                }
+
+                await transaction.CommitAsync(ct);
             },
             cancellationToken);
         feed.Publish(id);
-        await NotifyOtherInstancesAsync(id);
         return study;
     }
 
@@ -129,29 +138,6 @@ public sealed class StudyWorkflow(
     {
         MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), cancellationToken);
         return EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(study.Id), master);
-    }
-
-    /// <summary>
-    /// On PostgreSQL, tells the other portal instances (their <see cref="PostgresStudyListener"/>) after the commit.
-    /// The study is stored either way: a lost notification only delays their dashboards until their next refresh.
-    /// </summary>
-    private async Task NotifyOtherInstancesAsync(Guid id)
-    {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (!db.Database.IsNpgsql())
-        {
-            return;
-        }
-
-        try
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {id.ToString("D")})", CancellationToken.None);
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            logger.LogWarning("Other portal instances were not told of study {StudyId}: {Message}", id, e.Message);
-        }
     }
 
     private static PredictionRecord Record(Guid studyId, ModelPrediction p) => new()
