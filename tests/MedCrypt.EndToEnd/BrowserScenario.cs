@@ -45,13 +45,18 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
         return page;
     }
 
-    /// <summary>Fills and posts the static sign-in form on <paramref name="page"/>, then waits to be signed in.</summary>
+    /// <summary>
+    /// Fills and posts the static sign-in form on <paramref name="page"/>, then waits to be signed in and for the
+    /// circuit of the (interactive) page it lands on: a click while the circuit swaps the prerendered HTML for its own can press an
+    /// element that is gone by the time the button is released, and nothing happens.
+    /// </summary>
     protected static async Task SubmitLoginAsync(IPage page, string role)
     {
         await page.Locator("#email").FillAsync(Email(role));
         await page.Locator("#password").FillAsync(PortalFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(Email(role));
+        await WaitForCircuitAsync(page);
     }
 
     protected static string Email(string role) => $"{role}@medcrypt.local";

@@ -14,7 +14,6 @@ public sealed class LiveDashboardTests(PortalInBrowser portal) : BrowserScenario
         await ScenarioAsync(async () =>
         {
             ILocator recent = doctor.GetByTestId("recent-analyses");
-            await WaitForCircuitAsync(doctor);
             await doctor.EvaluateAsync("() => window.medcryptNotReloaded = true");
             string fileName = $"phantom-live-{Guid.NewGuid():N}.png";
 
