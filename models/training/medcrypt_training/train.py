@@ -115,6 +115,8 @@ def main(argv=None):
     p.add_argument("--teacher", help="distil from this trained model's best checkpoint (e.g. resnet18): soft targets on the augmented batches")
     p.add_argument("--distillation-weight", type=float, default=0.5)
     p.add_argument("--temperature", type=float, default=2.0)
+    p.add_argument("--init-from", help="a second cycle: start from this run's best checkpoint (e.g. densenet121-128) "
+                                        "with a fresh optimizer and schedule; checkpoints go to <run>-continued")
     args = p.parse_args(argv)
 
     deadline = time.time() + args.max_minutes * 60 if args.max_minutes else None
@@ -147,10 +149,13 @@ def main(argv=None):
 
     optimizer = make_optimizer(model)
     steps_per_epoch = max(1, len(fit_idx) // batch_size)
-    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else ""))
+    folder = os.path.join(args.work, "checkpoints", f"{args.init_from}-continued" if args.init_from else
+                          f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else ""))
     os.makedirs(folder, exist_ok=True)
     last, best = os.path.join(folder, "last.pt"), os.path.join(folder, "best.pt")
     saved = torch.load(last, map_location=device) if os.path.exists(last) else None
+    if args.init_from and saved is None:
+        model.load_state_dict(torch.load(os.path.join(args.work, "checkpoints", args.init_from, "best.pt"), map_location=device))
     epochs, reserve = args.epochs, 15.0  # reserve: seconds kept for the final validation pass and the report
     if saved is not None:
         epochs = saved["state"].get("epochs", args.epochs)  # the schedule's length is the first run's
@@ -213,6 +218,7 @@ def main(argv=None):
         "batch_size": batch_size, "lr": lr, "mixed_precision": "bfloat16" if device == "cuda" else None,
         "epochs": state["epoch"], "planned_epochs": epochs, "train_seconds": round(state["seconds"]), "history": state["history"],
         "teacher": args.teacher, "distillation_weight": args.distillation_weight if args.teacher else None,
+        "initialised_from": args.init_from,
         "dataset_sha256sums_hash": meta.get("dataset_sha256_sums_hash"),
         "pretrained": pretrained_provenance(args.model),
         "preparation_version": meta.get("preparation_version"),

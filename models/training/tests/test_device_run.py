@@ -1,6 +1,6 @@
 """What a training run on the device machine relies on: the packed training set reads exactly like the folder
-(same tensors, same split), the float16 chunks reassemble to the trained weights within float16's rounding, and
---max-minutes sizes the schedule to the epochs that fit.
+(same tensors, same split), the float16 chunks reassemble to the trained weights within float16's rounding,
+--max-minutes sizes the schedule to the epochs that fit, and --init-from starts a second cycle from a run's weights.
 Run from models/training:  /usr/bin/python3 -m unittest discover -s tests -v"""
 import json
 import os
@@ -61,6 +61,23 @@ class DeviceRunTest(unittest.TestCase):
             self.assertEqual(report["epochs"], 2)
             self.assertEqual(report["lr"], 1e-3)  # the CPU's default, whatever the batch
 
+    def test_a_second_cycle_starts_from_the_first_runs_best_weights_in_a_folder_of_its_own(self):
+        with tempfile.TemporaryDirectory() as work:
+            data = os.path.join(work, "prepared")
+            write_tiny_prepared_set(data)
+            first = os.path.join(work, "checkpoints", "xception-first")
+            os.makedirs(first)
+            torch.manual_seed(0)  # not the run's seed: a fresh model would differ everywhere
+            weights = build("xception").state_dict()
+            torch.save(weights, os.path.join(first, "best.pt"))
+            report = train.main(["--model", "xception", "--data", data, "--work", work, "--epochs", "1", "--max-steps", "1",
+                                 "--batch-size", "4", "--threads", "2", "--lr", "1e-7", "--init-from", "xception-first"])
+            self.assertEqual(report["initialised_from"], "xception-first")
+            second = torch.load(os.path.join(work, "checkpoints", "xception-first-continued", "best.pt"))
+            for name, t in weights.items():
+                if t.is_floating_point() and "running" not in name:  # one step at 1e-7 barely moves a weight
+                    self.assertTrue(torch.allclose(second[name], t, atol=1e-5), name)
+            self.assertTrue(all(torch.equal(torch.load(os.path.join(first, "best.pt"))[n], t) for n, t in weights.items()))
 
 if __name__ == "__main__":
     unittest.main()
