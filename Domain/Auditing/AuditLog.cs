@@ -7,6 +7,7 @@ namespace MedCrypt.Domain.Auditing;
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider clock)
 {
+    private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
@@ -15,8 +16,8 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
     /// <summary>
     /// Records an event through the caller's own unit of work, so the event and the change it describes commit
     /// together or not at all (an analysis and its audit entry). <paramref name="commit"/> must store the entry it is
-    /// given in one transaction with that change; it is called again with a new entry if another writer took the
-    /// sequence number.
+    /// given in one transaction with that change, and throw <see cref="AuditSequenceTakenException"/> if another
+    /// writer took the sequence number; it is then called again with an entry on the new tip.
     /// </summary>
     public async Task<AuditEvent> RecordAsync(
         string actor, string action, string subject, AuditOutcome outcome, string detail, Func<AuditEvent, CancellationToken, Task> commit, CancellationToken cancellationToken)
@@ -32,9 +33,11 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
                     await commit(entry, cancellationToken).ConfigureAwait(false);
                     return entry;
                 }
-                catch (Exception) when (attempt < 5 && !cancellationToken.IsCancellationRequested)
+                catch (AuditSequenceTakenException) when (attempt < MaxAttempts)
                 {
-                    // Another instance appended first: chain onto its entry.
+                    // Another instance appended first: chain onto its entry after a random pause, so two instances
+                    // that keep colliding fall out of step.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken).ConfigureAwait(false);
                 }
             }
         }

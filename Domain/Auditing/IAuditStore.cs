@@ -5,7 +5,8 @@ public interface IAuditStore
 {
     Task<AuditEvent?> LastAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stores the entry; fails if its sequence number is taken (another writer got there first).</summary>
+    /// <summary>Stores the entry.</summary>
+    /// <exception cref="AuditSequenceTakenException">Its sequence number is taken: another writer got there first.</exception>
     Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken);
 
     /// <summary>Every entry, in sequence order, for verification.</summary>

@@ -19,7 +19,7 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         db.AuditRecords.Add(AuditRecord.From(entry));
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveWithAuditEntryAsync(entry, cancellationToken);
     }
 
     public async IAsyncEnumerable<AuditEvent> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -96,7 +96,7 @@ public sealed class StudyWorkflow(
                 await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(ct);
                 db.Studies.Add(study);
                 db.AuditRecords.Add(AuditRecord.From(entry));
-                await db.SaveChangesAsync(ct);
+                await db.SaveWithAuditEntryAsync(entry, ct);
                 if (db.Database.IsNpgsql())
                 {
                     await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {id.ToString("D")})", ct);

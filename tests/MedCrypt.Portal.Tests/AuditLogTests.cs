@@ -58,4 +58,29 @@ public sealed class AuditLogTests
 
         Assert.Equal(3, (await audit.VerifyAsync(ct))?.Sequence);
     }
+
+    [Fact]
+    public async Task Two_instances_writing_at_once_extend_one_unbroken_chain_on_postgres()
+    {
+        using PortalFactory a = AccountTests.Create("Postgres");
+        _ = a.Services; // instance A creates and migrates the database
+        using var b = new PortalFactory(a);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog first = a.Services.GetRequiredService<AuditLog>(), second = b.Services.GetRequiredService<AuditLog>();
+        const int each = 30;
+
+        // Each instance serialises its own appends; between the two, only the database's unique sequence decides.
+        await Task.WhenAll(Enumerable.Range(0, each).SelectMany(i => new[]
+        {
+            first.RecordAsync("a@medcrypt.local", "test.race", $"a/{i}", AuditOutcome.Succeeded, cancellationToken: ct),
+            second.RecordAsync("b@medcrypt.local", "test.race", $"b/{i}", AuditOutcome.Succeeded, cancellationToken: ct),
+        }));
+
+        Assert.Null(await first.VerifyAsync(ct));
+        await using AsyncServiceScope scope = a.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        List<string> subjects = await db.AuditRecords.Where(r => r.Action == "test.race").Select(r => r.Subject).ToListAsync(ct);
+        Assert.Equal(2 * each, subjects.Distinct().Count());
+        Assert.Equal(2 * each, subjects.Count);
+    }
 }

@@ -1,0 +1,34 @@
+using MedCrypt.Domain.Auditing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace MedCrypt.Portal.Data;
+
+/// <summary>
+/// Saves a unit of work that appends an audit entry, and turns the database's refusal of a taken sequence number (the
+/// unique index on it) into <see cref="AuditSequenceTakenException"/>, the one failure the audit log retries.
+/// </summary>
+internal static class AuditedSave
+{
+    private const int SqliteConstraint = 19, SqliteConstraintUnique = 2067, SqliteConstraintPrimaryKey = 1555;
+
+    public static async Task SaveWithAuditEntryAsync(this PortalDbContext db, AuditEvent entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            throw new AuditSequenceTakenException(entry.Sequence, e);
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException s => s.SqliteErrorCode == SqliteConstraint && s.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
+        _ => false,
+    };
+}
