@@ -7,13 +7,16 @@ using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
 using MedCrypt.Inference.Sessions;
 
-// dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- [manifest] [threads] [seconds per measurement]
+// dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- [manifest] [threads] [seconds per measurement] [cpu|cuda|auto]
+// The comparison with PyTorch runs both on the CPU; the device (default cpu) is the micro-batching part's: its targets
+// presume an accelerator, where a batch costs about one call.
 // Default manifest: models/training/.work/bench/models.json (python3 -m medcrypt_training.make_bench_models .work/bench 128),
 // whose folder also holds each model's PyTorch weights (<name>.pt). Loopback-free, bounded: every measurement stops by itself.
 string root = RepositoryRoot.Path;
 string manifestPath = args.Length > 0 ? args[0] : Path.Combine(root, "models", "training", ".work", "bench", "models.json");
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
 double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 6;
+InferenceDevice device = args.Length > 3 ? Enum.Parse<InferenceDevice>(args[3], ignoreCase: true) : InferenceDevice.Cpu;
 ModelManifest manifest = ModelManifest.Load(manifestPath);
 Console.WriteLine($"{Environment.ProcessorCount} cores, {threads} threads for both runtimes, {seconds:F0} s per throughput measurement\n");
 Console.WriteLine("| model | runtime | p50 batch 1 | p95 batch 1 | images/s batch 1 | batch 8 | batch 32 |");
@@ -32,12 +35,12 @@ foreach (ModelDescriptor model in manifest.Models)
     }
 }
 
-Console.WriteLine("\nMicro-batching: 16 concurrent callers through the classifier (one model), against the same callers unbatched\n");
-Console.WriteLine("| model | mode | images/s | p50 latency | p95 latency | single-call latency |");
-Console.WriteLine("|---|---|---|---|---|---|");
-var options = new InferenceOptions { Manifest = manifestPath, Device = InferenceDevice.Cpu, IntraOpThreads = threads };
+var options = new InferenceOptions { Manifest = manifestPath, Device = device, IntraOpThreads = threads };
 await using Classifier unbatched = Classifier.Load(options with { MaxBatchSize = 1, BatchWindow = TimeSpan.Zero });
 await using Classifier batched = Classifier.Load(options with { MaxBatchSize = 16, BatchWindow = TimeSpan.FromMilliseconds(4) });
+Console.WriteLine($"\nMicro-batching on {unbatched.Device}: 16 concurrent callers through the classifier (one model), against the same callers unbatched\n");
+Console.WriteLine("| model | mode | images/s | p50 latency | p95 latency | single-call latency |");
+Console.WriteLine("|---|---|---|---|---|---|");
 foreach (ModelDescriptor model in manifest.Models)
 {
     string[] only = [model.Name];

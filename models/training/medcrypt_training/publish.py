@@ -20,11 +20,13 @@ def main(argv=None):
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
     p.add_argument("--work", default=".work")
+    p.add_argument("--run", help="the run's checkpoint folder under <work>/checkpoints (default <model>-<size>; "
+                                 "a second cycle's is <model>-<size>-continued)")
     p.add_argument("--onnx", required=True)
     p.add_argument("--manifest", required=True)
     args = p.parse_args(argv)
     _, (val_x, val_y, val_names), meta = load_prepared(args.data)
-    folder = os.path.join(args.work, "checkpoints", f"{args.model}-{meta['size']}")
+    folder = os.path.join(args.work, "checkpoints", args.run or f"{args.model}-{meta['size']}")
     model = build(args.model)
     model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
     with open(os.path.join(folder, "report.json"), encoding="utf-8") as f:
