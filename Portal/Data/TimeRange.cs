@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace MedCrypt.Portal.Data;
 
@@ -10,63 +13,49 @@ namespace MedCrypt.Portal.Data;
 /// </summary>
 internal static class TimeRange
 {
-    public static IQueryable<StudyRecord> StudiesCreated(PortalDbContext db, DateTimeOffset? from, DateTimeOffset? to)
+    public static IQueryable<StudyRecord> StudiesCreated(PortalDbContext db, DateTimeOffset? from, DateTimeOffset? to) =>
+        Within(db, db.Studies, s => s.CreatedAt, from, to);
+
+    public static IQueryable<AuditRecord> AuditEventsAt(PortalDbContext db, DateTimeOffset? from, DateTimeOffset? to) =>
+        Within(db, db.AuditRecords, e => e.At, from, to);
+
+    private static IQueryable<T> Within<T>(PortalDbContext db, DbSet<T> rows, Expression<Func<T, DateTimeOffset>> at, DateTimeOffset? from, DateTimeOffset? to)
+        where T : class
     {
         if (from is null && to is null)
         {
-            return db.Studies;
+            return rows;
         }
 
         if (db.Database.IsSqlite())
         {
-            return db.Studies.FromSql(
-                $"""SELECT * FROM "Studies" WHERE julianday("CreatedAt") >= julianday({Start(from)}) AND julianday("CreatedAt") < julianday({End(to)})""");
+            // Table and column names come from the model, the bounds are parameters.
+            IEntityType entity = db.Model.FindEntityType(typeof(T))!;
+            string table = entity.GetTableName()!;
+            string column = entity.FindProperty(((MemberExpression)at.Body).Member.Name)!.GetColumnName(StoreObjectIdentifier.Table(table, null))!;
+            string sql = $$"""SELECT * FROM "{{table}}" WHERE julianday("{{column}}") >= julianday({0}) AND julianday("{{column}}") < julianday({1})""";
+            return rows.FromSqlRaw(sql, Start(from), End(to));
         }
 
-        IQueryable<StudyRecord> studies = db.Studies;
+        IQueryable<T> query = rows;
         if (from is { } start)
         {
             start = start.ToUniversalTime(); // Npgsql writes timestamptz parameters in UTC only
-            studies = studies.Where(s => s.CreatedAt >= start);
+            query = query.Where(Compose(at, value => value >= start));
         }
 
         if (to is { } end)
         {
             end = end.ToUniversalTime();
-            studies = studies.Where(s => s.CreatedAt < end);
+            query = query.Where(Compose(at, value => value < end));
         }
 
-        return studies;
+        return query;
     }
 
-    public static IQueryable<AuditRecord> AuditEventsAt(PortalDbContext db, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        if (from is null && to is null)
-        {
-            return db.AuditRecords;
-        }
-
-        if (db.Database.IsSqlite())
-        {
-            return db.AuditRecords.FromSql(
-                $"""SELECT * FROM "AuditEvents" WHERE julianday("At") >= julianday({Start(from)}) AND julianday("At") < julianday({End(to)})""");
-        }
-
-        IQueryable<AuditRecord> events = db.AuditRecords;
-        if (from is { } start)
-        {
-            start = start.ToUniversalTime();
-            events = events.Where(e => e.At >= start);
-        }
-
-        if (to is { } end)
-        {
-            end = end.ToUniversalTime();
-            events = events.Where(e => e.At < end);
-        }
-
-        return events;
-    }
+    /// <summary>The row's instant put into a bound's test; the bound stays a captured variable, so a query parameter.</summary>
+    private static Expression<Func<T, bool>> Compose<T>(Expression<Func<T, DateTimeOffset>> at, Expression<Func<DateTimeOffset, bool>> test) =>
+        Expression.Lambda<Func<T, bool>>(ReplacingExpressionVisitor.Replace(test.Parameters[0], at.Body, test.Body), at.Parameters);
 
     /// <summary>An instant as SQLite's date functions read it (UTC, to the millisecond); an open end as the calendar's limit.</summary>
     private static string Start(DateTimeOffset? at) => at is null ? "0001-01-01 00:00:00.000" : Text(at.Value);
