@@ -4,6 +4,7 @@ using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
+using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
@@ -13,6 +14,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
+await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
 if (app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler(); // ProblemExceptionHandler's 4xx/503 answers; anything else a 500 problem+json

@@ -8,7 +8,7 @@ source tests/lib.sh
 require_dotnet
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
 # browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
-need_debian_packages python3 python3-torch python3-torchvision python3-onnx postgresql chromium
+need_debian_packages python3 python3-cryptography python3-torch python3-torchvision python3-onnx postgresql chromium
 
 results=$(mktemp -d)
 chmod 755 "$results"
@@ -34,9 +34,10 @@ dotnet test MedCrypt.Portal.sln -c Debug --no-build -nologo 2>&1 | tee "$results
 dotnet_status=${PIPESTATUS[0]}
 set -e
 
-say "logistic-sine: an independent Python implementation must give the C# known answers"
+say "logistic-sine and pixel-shuffle: independent Python implementations must give the C# known answers"
 reference_failed=0
 /usr/bin/python3 tests/reference/logistic_sine_reference.py || reference_failed=1
+/usr/bin/python3 tests/reference/pixel_shuffle_reference.py || reference_failed=$((reference_failed + 1))
 
 say "training pipeline (one step per architecture on generated slices, ONNX export, the adaptation stem)"
 set +e
@@ -56,7 +57,7 @@ bash tests/load-bench.sh --clients 4 --seconds 5 --outage-seconds 3 2>&1 | tee "
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
     for (i = 1; i <= NF; i++) { gsub(/ /, "", $i); if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
   } END { print p+0, f+0, s+0 }' "$results/dotnet-test.log")
-passed=$((passed + 2 - reference_failed - bench_failed + python_ran - python_failed - python_skipped))
+passed=$((passed + 3 - reference_failed - bench_failed + python_ran - python_failed - python_skipped))
 failed=$((failed + reference_failed + bench_failed + python_failed))
 skipped=$((skipped + python_skipped))
 

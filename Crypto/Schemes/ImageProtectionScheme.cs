@@ -22,6 +22,9 @@ public abstract class ImageProtectionScheme
     /// <summary>True when a classifier can read the protected pixels (exactly, or with some loss for filters).</summary>
     public abstract bool IsModelReadable { get; }
 
+    /// <summary>What the protected pixels are worth without the key: encryption, obfuscation or a mere filter.</summary>
+    public abstract ProtectionKind Kind { get; }
+
     /// <summary>Bytes of random per-image nonce the scheme takes; 0 for deterministic schemes.</summary>
     public virtual int NonceSize => 0;
 

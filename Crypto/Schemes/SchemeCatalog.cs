@@ -2,12 +2,16 @@ using System.Diagnostics.CodeAnalysis;
 using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Crypto.Schemes.Chaos;
 using MedCrypt.Crypto.Schemes.Filters;
+using MedCrypt.Crypto.Schemes.Shuffle;
 
 namespace MedCrypt.Crypto.Schemes;
 
 /// <summary>Every image-protection scheme, configured once, found by its stable id.</summary>
 public sealed class SchemeCatalog
 {
+    /// <summary>The scheme an upload gets unless another is chosen: encryption that the models still read exactly.</summary>
+    public const string DefaultSchemeId = PixelShuffleScheme.SchemeId;
+
     private readonly Dictionary<string, ImageProtectionScheme> _byId;
 
     public SchemeCatalog(SchemeOptions? options = null)
@@ -15,6 +19,7 @@ public sealed class SchemeCatalog
         options ??= new SchemeOptions();
         All =
         [
+            new PixelShuffleScheme(),
             new BlockScramblingScheme(options.BlockSize),
             new LogisticSineScheme(options.LogisticSineRounds),
             new NegativePositiveScheme(options.BlockSize),

@@ -10,20 +10,27 @@ namespace MedCrypt.Domain.Analysis;
 
 /// <summary>
 /// The analysis of an uploaded scan: decode (format sniffed, size checked from the header), keep the original only
-/// sealed, prepare it as the models expect, protect it with the chosen scheme and classify the protected pixels —
-/// block-wise schemes through the key's adaptation, filters as they are, and a cipher no model can read only after
-/// decrypting it here, if the installation allows it. Keys are passed in explicitly; nothing is stored here.
+/// sealed, prepare it as the models expect, protect it with the chosen scheme, seal the protected image too, and
+/// classify the protected pixels the way <see cref="SchemeReader"/> says. Keys are passed in explicitly; nothing is
+/// stored here.
 /// </summary>
 public sealed class StudyAnalyser(
     ImageCodec codec,
     ScanPreparation preparation,
     SchemeCatalog schemes,
     Classifier classifier,
-    BlockAdaptations adaptations,
+    SchemeReader reader,
     AnalysisOptions options)
 {
     /// <summary>The associated data that binds a study's sealed original to that study.</summary>
     public static byte[] OriginalContext(Guid studyId) => new EnvelopeContext($"study/{studyId:D}", "original-image").ToAssociatedData();
+
+    /// <summary>
+    /// The associated data that binds a study's sealed protected image to that study, its scheme and its nonce: a
+    /// changed nonce or scheme in the database makes it fail to open rather than decrypt into a plausible wrong image.
+    /// </summary>
+    public static byte[] ProtectedContext(Guid studyId, string schemeId, ReadOnlySpan<byte> nonce) =>
+        new EnvelopeContext($"study/{studyId:D}", $"protected-image/{schemeId}/{Convert.ToHexStringLower(nonce)}").ToAssociatedData();
 
     /// <summary>
     /// The original as the scheme protected it: prepared for the models, and RGB for a scheme that shuffles colours.
@@ -54,7 +61,7 @@ public sealed class StudyAnalyser(
         if (!scheme.IsModelReadable && !options.AllowDecryptForInference)
         {
             throw new InferenceNotPermittedException(
-                $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose a block-wise scheme.");
+                $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose '{SchemeCatalog.DefaultSchemeId}'.");
         }
 
         PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
@@ -63,33 +70,21 @@ public sealed class StudyAnalyser(
         // The original is re-encoded (which also drops any metadata the file carried) and sealed at once.
         byte[] sealedOriginal = EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey);
         ProtectedImage protectedImage = scheme.Encrypt(prepared, schemeKey);
+        byte[] sealedProtected = EnvelopeCipher.Seal(
+            codec.EncodePng(protectedImage.Pixels), ProtectedContext(studyId, scheme.Id, protectedImage.Nonce), masterKey);
+        ModelInput input = reader.Read(scheme, protectedImage, schemeKey, options.AllowDecryptForInference);
 
-        PixelImage modelInput = protectedImage.Pixels;
-        IReadOnlyDictionary<string, AdaptationParameters>? adaptation = null;
-        bool decrypted = false;
-        if (scheme is BlockwiseScheme blockwise)
-        {
-            adaptation = adaptations.For(blockwise, schemeKey, prepared.Channels);
-        }
-        else if (!scheme.IsModelReadable)
-        {
-            modelInput = scheme.Decrypt(protectedImage, schemeKey);
-            decrypted = true;
-        }
-
-        Diagnosis diagnosis = await classifier.ClassifyAsync(
-            new ImageInput(modelInput.Pixels.ToArray(), modelInput.Width, modelInput.Height, modelInput.Channels), adaptation, models, cancellationToken)
-            .ConfigureAwait(false);
+        Diagnosis diagnosis = await classifier.ClassifyAsync(input.Image, input.Adaptations, models, cancellationToken).ConfigureAwait(false);
         return new StudyAnalysis(
             studyId,
             scheme.Id,
             protectedImage.Pixels,
             protectedImage.Nonce,
-            codec.EncodePng(protectedImage.Pixels),
+            sealedProtected,
             sealedOriginal,
             original.Width,
             original.Height,
             diagnosis,
-            decrypted);
+            input.Decrypted);
     }
 }

@@ -11,8 +11,8 @@ namespace MedCrypt.Domain.Evaluation;
 
 /// <summary>
 /// Measures the models on a folder-per-class dataset under one protection scheme, the way the portal would read
-/// each image: decode, prepare, protect under a fresh evaluation key, then classify — block-wise schemes through
-/// the key's adaptation, filters as they are, ciphers a model cannot read either directly or decrypted first.
+/// each image: decode, prepare, protect under a fresh evaluation key, then classify as <see cref="SchemeReader"/>
+/// says — except that a cipher the models cannot read is, without <c>decryptFirst</c>, handed to them as it is.
 /// </summary>
 public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparation, SchemeCatalog schemes, Classifier classifier)
 {
@@ -48,15 +48,14 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
 
         using SecretKey key = SecretKey.Generate();
         PixelFormat format = scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8;
-        IReadOnlyDictionary<string, AdaptationParameters>? adaptations =
-            scheme is BlockwiseScheme blockwise ? new BlockAdaptations(classifier.Models).For(blockwise, key, (int)format) : null;
+        var reader = new SchemeReader(new BlockAdaptations(classifier.Models));
 
         var results = new ConcurrentDictionary<int, Diagnosis>();
         int done = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            PixelImage image = Protect(Read(files[i].Path, format), scheme, key, decryptFirst);
-            results[i] = await classifier.ClassifyAsync(new ImageInput(image.Pixels.ToArray(), image.Width, image.Height, image.Channels), adaptations, models, ct).ConfigureAwait(false);
+            ModelInput input = Protect(Read(files[i].Path, format), scheme, key, reader, decryptFirst);
+            results[i] = await classifier.ClassifyAsync(input.Image, input.Adaptations, models, ct).ConfigureAwait(false);
             progress?.Report(Interlocked.Increment(ref done));
         }).ConfigureAwait(false);
 
@@ -79,15 +78,21 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
         return format == PixelFormat.Gray8 ? prepared : PixelConversions.GrayToRgb(prepared);
     }
 
-    private static PixelImage Protect(PixelImage image, ImageProtectionScheme? scheme, SecretKey key, bool decryptFirst)
+    private static ModelInput Protect(PixelImage image, ImageProtectionScheme? scheme, SecretKey key, SchemeReader reader, bool decryptFirst)
     {
         if (scheme is null)
         {
-            return image;
+            return SchemeReader.AsIs(image);
         }
 
         ProtectedImage protectedImage = scheme.Encrypt(image, key);
-        return !scheme.IsModelReadable && decryptFirst ? scheme.Decrypt(protectedImage, key) : protectedImage.Pixels;
+        if (!scheme.IsModelReadable && !decryptFirst)
+        {
+            // What a model makes of ciphertext it cannot read: the measurement that shows why such schemes need decryption.
+            return SchemeReader.AsIs(protectedImage.Pixels);
+        }
+
+        return reader.Read(scheme, protectedImage, key, allowDecrypt: true);
     }
 
     private static double[] Probabilities(Diagnosis diagnosis, string model, IReadOnlyList<string> classes)

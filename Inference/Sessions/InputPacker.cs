@@ -1,3 +1,4 @@
+using System.Buffers;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
 
@@ -21,10 +22,32 @@ internal sealed class InputPacker
         }
     }
 
-    /// <summary>Writes one image's 3×S×S planes into <paramref name="destination"/>.</summary>
+    /// <summary>Writes one image's 3×S×S planes into <paramref name="destination"/>, unscrambling protected pixels on the way.</summary>
     public void Pack(ImageInput image, Span<float> destination)
     {
-        ReadOnlySpan<byte> pixels = image.Pixels.Span;
+        if (image.Unscramble is not { } permutation)
+        {
+            Pack(image.Pixels.Span, image, destination);
+            return;
+        }
+
+        byte[] plain = ArrayPool<byte>.Shared.Rent(image.Pixels.Length);
+        try
+        {
+            Span<byte> values = plain.AsSpan(0, image.Pixels.Length);
+            permutation.Apply(image.Pixels.Span, values);
+            Pack(values, image, destination);
+        }
+        finally
+        {
+            // The plain values must not linger in a pooled buffer another caller will read.
+            plain.AsSpan(0, image.Pixels.Length).Clear();
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    private void Pack(ReadOnlySpan<byte> pixels, ImageInput image, Span<float> destination)
+    {
         int plane = image.Width * image.Height;
         for (int c = 0; c < 3; c++)
         {

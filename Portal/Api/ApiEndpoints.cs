@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MedCrypt.Crypto.Envelope;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;
@@ -95,7 +96,7 @@ internal static class ApiEndpoints
         await file.CopyToAsync(buffer, cancellationToken);
         try
         {
-            StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? "block", cancellationToken);
+            StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
             return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
         }
         catch (Exception e) when (e is ImageRejectedException or ArgumentException)
@@ -111,8 +112,32 @@ internal static class ApiEndpoints
     private static async Task<IResult> GetStudyAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
         await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.Ok(StudyResponse.From(study)) : NotFound(id);
 
-    private static async Task<IResult> GetProtectedImageAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
-        await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.File(study.ProtectedPng, "image/png") : NotFound(id);
+    private static async Task<IResult> GetProtectedImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<StudyWorkflow>() is not { } studies)
+        {
+            return NotFound(id);
+        }
+
+        try
+        {
+            return TypedResults.File(await studies.OpenProtectedAsync(user, id, cancellationToken), "image/png");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound(id);
+        }
+        catch (EnvelopeException)
+        {
+            return TypedResults.Problem(
+                "The stored protected image does not verify: it was altered, or its nonce or scheme changed. It is not shown.",
+                statusCode: StatusCodes.Status409Conflict, title: "Stored image failed verification");
+        }
+    }
 
     private static async Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
     {

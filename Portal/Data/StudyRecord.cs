@@ -1,6 +1,6 @@
 namespace MedCrypt.Portal.Data;
 
-/// <summary>An analysed scan: its protected image, its original only as an AES-256-GCM envelope, and its predictions.</summary>
+/// <summary>An analysed scan: its protected image and its original, each only as an AES-256-GCM envelope bound to the study, and its predictions.</summary>
 public sealed class StudyRecord
 {
     public Guid Id { get; set; }
@@ -19,7 +19,8 @@ public sealed class StudyRecord
 
     public required byte[] ProtectedNonce { get; set; }
 
-    public required byte[] ProtectedPng { get; set; }
+    /// <summary>The protected image's PNG, sealed; the associated data names the study, the scheme and <see cref="ProtectedNonce"/>.</summary>
+    public required byte[] SealedProtected { get; set; }
 
     public required byte[] SealedOriginal { get; set; }
 

@@ -55,6 +55,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(new ImageCodec());
         builder.Services.AddSingleton<ScanPreparation>();
         builder.Services.AddSingleton(new BlockAdaptations(classifier.Models));
+        builder.Services.AddSingleton<SchemeReader>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Analysis").Get<AnalysisOptions>() ?? new AnalysisOptions());
         builder.Services.AddSingleton<StudyAnalyser>();
         builder.Services.AddSingleton<StudyWorkflow>();

@@ -18,7 +18,7 @@ namespace MedCrypt.Portal.Studies;
 /// model's reading of the protected pixels (staff, doctors, admins; audited).
 /// </summary>
 public sealed class StudyInsights(
-    StudyWorkflow studies, StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec, Classifier classifier, BlockAdaptations adaptations, AuditLog audit)
+    StudyWorkflow studies, StudyAnalyser analyser, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec, Classifier classifier, SchemeReader reader, AuditLog audit)
 {
     /// <summary>The models a heat map can be drawn for.</summary>
     public IReadOnlyList<string> Models => [.. classifier.Models.Select(m => m.Name)];
@@ -38,7 +38,7 @@ public sealed class StudyInsights(
         ImageProtectionScheme scheme = schemes.Get(study.SchemeId);
         PixelImage original = codec.Decode(await studies.UnsealOriginalAsync(study, cancellationToken), PixelFormat.Gray8);
         PixelImage prepared = analyser.Prepare(original, scheme);
-        PixelImage protectedPixels = codec.Decode(study.ProtectedPng, prepared.Format);
+        PixelImage protectedPixels = codec.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), prepared.Format);
         SecurityReport report = SecurityMetrics.Measure(prepared, protectedPixels);
         await audit.RecordAsync(actor, "original.metrics", $"study/{id:D}", AuditOutcome.Succeeded,
             $"NPCR {report.Npcr:F2} %, UACI {report.Uaci:F2} %, entropy {report.Entropy:F4}", cancellationToken);
@@ -66,18 +66,21 @@ public sealed class StudyInsights(
             throw new InvalidOperationException($"The models read '{scheme.Id}' only after decrypting it, so no heat map is drawn over its protected image.");
         }
 
-        string name = model ?? classifier.Models[0].Name;
-        PixelImage pixels = codec.Decode(study.ProtectedPng, scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8);
-        AdaptationParameters? adaptation = null;
-        if (scheme is BlockwiseScheme blockwise)
+        // A scheme that moves pixels across the image gives a map in the original's coordinates: it shows where the
+        // anatomy is, so only those who may see the original get it, drawn over the original.
+        bool overOriginal = scheme.Kind == ProtectionKind.Encryption;
+        if (overOriginal && !user.IsInRole(Roles.Doctor))
         {
-            adaptations.For(blockwise, await keys.SchemeKeyAsync(study.SchemeKeyId, cancellationToken), pixels.Channels).TryGetValue(name, out adaptation);
+            await audit.RecordAsync(actor, "study.explain", $"study/{id:D}", AuditOutcome.Denied, "the map would show the original's anatomy", cancellationToken);
+            throw new UnauthorizedAccessException($"'{scheme.Id}' moves every pixel, so its heat map is drawn over the original: only doctors see it.");
         }
 
-        OcclusionMap map = await classifier.ExplainAsync(
-            new ImageInput(pixels.Pixels.ToArray(), pixels.Width, pixels.Height, pixels.Channels), name, adaptation, cancellationToken: cancellationToken);
+        string name = model ?? classifier.Models[0].Name;
+        PixelImage pixels = codec.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8);
+        ModelInput input = reader.Read(scheme, new ProtectedImage(scheme.Id, pixels, study.ProtectedNonce), await keys.SchemeKeyAsync(study.SchemeKeyId, cancellationToken), allowDecrypt: false);
+        OcclusionMap map = await classifier.ExplainAsync(input.Image, name, input.Adaptations?.GetValueOrDefault(name), cancellationToken: cancellationToken);
         await audit.RecordAsync(actor, "study.explain", $"study/{id:D}", AuditOutcome.Succeeded, $"{map.Model}, P(tumor) {map.TumorProbability:F3}", cancellationToken);
-        return new Explanation(map.Model, map.TumorProbability, codec.EncodePng(HeatMapImage.Render(map)));
+        return new Explanation(map.Model, map.TumorProbability, codec.EncodePng(HeatMapImage.Render(map)), overOriginal);
     }
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";

@@ -67,7 +67,7 @@ public sealed class StudyWorkflow(
             SchemeId = scheme.Id,
             SchemeKeyId = keyId,
             ProtectedNonce = analysis.ProtectedNonce,
-            ProtectedPng = analysis.ProtectedPng,
+            SealedProtected = analysis.SealedProtected,
             SealedOriginal = analysis.SealedOriginal,
             OriginalWidth = analysis.OriginalWidth,
             OriginalHeight = analysis.OriginalHeight,
@@ -86,6 +86,7 @@ public sealed class StudyWorkflow(
                 if (current.Id != sealedUnder.Id)
                 {
                     study.SealedOriginal = EnvelopeCipher.Rewrap(study.SealedOriginal, sealedUnder, current);
+                    study.SealedProtected = EnvelopeCipher.Rewrap(study.SealedProtected, sealedUnder, current);
                     sealedUnder = current; // this callback runs again if another writer took the audit sequence number
                 }
 
@@ -133,11 +134,47 @@ public sealed class StudyWorkflow(
         return png;
     }
 
+    /// <summary>The protected image as PNG, for the roles that work with images (not auditors); every attempt is audited.</summary>
+    /// <exception cref="UnauthorizedAccessException">The user is not staff, a doctor or an administrator.</exception>
+    /// <exception cref="KeyNotFoundException">No such study.</exception>
+    /// <exception cref="EnvelopeException">The sealed image was altered, or its nonce or scheme changed in the database.</exception>
+    public async Task<byte[]> OpenProtectedAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    {
+        string actor = Actor(user);
+        if (!(user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin)))
+        {
+            await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Denied, "role may not see images", cancellationToken);
+            throw new UnauthorizedAccessException("Only staff, doctors and administrators may see protected images.");
+        }
+
+        StudyRecord study = await FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
+        byte[] png;
+        try
+        {
+            png = await UnsealProtectedAsync(study, cancellationToken);
+        }
+        catch (EnvelopeException e)
+        {
+            await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Failed, e.Message, cancellationToken);
+            throw;
+        }
+
+        await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Succeeded, "", cancellationToken);
+        return png;
+    }
+
     /// <summary>The original's PNG, for callers that have checked the role and audit the access themselves.</summary>
     internal async Task<byte[]> UnsealOriginalAsync(StudyRecord study, CancellationToken cancellationToken)
     {
         MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), cancellationToken);
         return EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(study.Id), master);
+    }
+
+    /// <summary>The protected image's PNG, for callers that have checked the role and audit the access themselves.</summary>
+    internal async Task<byte[]> UnsealProtectedAsync(StudyRecord study, CancellationToken cancellationToken)
+    {
+        MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedProtected), cancellationToken);
+        return EnvelopeCipher.Open(study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.ProtectedNonce), master);
     }
 
     private static PredictionRecord Record(Guid studyId, ModelPrediction p) => new()

@@ -72,4 +72,49 @@ public sealed class SchemeKeyingTests
             Assert.Equal(scheme.Encrypt(plain, key).Pixels.Pixels.ToArray(), scheme.Encrypt(plain, key).Pixels.Pixels.ToArray());
         }
     }
+
+    [Fact]
+    public void Pixel_shuffle_draws_a_fresh_map_for_every_image_and_the_same_map_for_the_same_nonce()
+    {
+        var scheme = (Schemes.Shuffle.PixelShuffleScheme)Catalog.Get("pixel-shuffle");
+        using SecretKey key = SecretKey.Generate();
+        PixelImage plain = TestImages.HeadPhantom(128, 128);
+
+        ProtectedImage first = scheme.Encrypt(plain, key);
+        ProtectedImage second = scheme.Encrypt(plain, key);
+        var a = scheme.GetImageMap(key, first.Nonce, 128, 128, 1);
+        var again = scheme.GetImageMap(key, first.Nonce, 128, 128, 1);
+        var b = scheme.GetImageMap(key, second.Nonce, 128, 128, 1);
+
+        Assert.NotEqual(first.Nonce, second.Nonce);
+        Assert.Equal(a.Source.ToArray(), again.Source.ToArray());
+        Assert.Equal(a.XorMask.ToArray(), again.XorMask.ToArray());
+        // Two images' maps agree on about 1 index in n (n = 16,384) and on half the flips, as independent draws do.
+        int sameSource = 0, sameFlip = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            sameSource += a.Source[j] == b.Source[j] ? 1 : 0;
+            sameFlip += a.XorMask[j] == b.XorMask[j] ? 1 : 0;
+        }
+
+        Assert.InRange(sameSource, 0, 10);
+        Assert.InRange(sameFlip / (double)a.Length, 0.48, 0.52);
+        Assert.True(SecurityMetrics.Npcr(first.Pixels, second.Pixels) > 40, "the same slice protected twice must not look alike");
+    }
+
+    [Fact]
+    public void Pixel_shuffle_with_the_wrong_nonce_does_not_decrypt()
+    {
+        ImageProtectionScheme scheme = Catalog.Get("pixel-shuffle");
+        PixelImage plain = TestImages.Random(64, 64, PixelFormat.Gray8, seed: 3);
+        using SecretKey key = SecretKey.Generate();
+        ProtectedImage encrypted = scheme.Encrypt(plain, key);
+        byte[] otherNonce = (byte[])encrypted.Nonce.Clone();
+        otherNonce[^1] ^= 1;
+
+        PixelImage wrong = plain.CreateLike();
+        scheme.Decrypt(encrypted.Pixels, key, otherNonce, wrong);
+
+        Assert.True(SecurityMetrics.Npcr(plain, wrong) > 99.0);
+    }
 }

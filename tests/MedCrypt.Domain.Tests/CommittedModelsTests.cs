@@ -59,18 +59,22 @@ public sealed class CommittedModelsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Block_encrypted_phantoms_give_the_plain_logits()
+    [Theory]
+    [InlineData("pixel-shuffle")]
+    [InlineData("block")]
+    public async Task Encrypted_phantoms_give_the_plain_logits(string schemeId)
     {
         Classifier classifier = Loaded();
         for (int seed = 0; seed < 3; seed++)
         {
-            await AssertEncryptedEqualsPlain(classifier, Phantom(classifier.InputSize, seed));
+            await AssertEncryptedEqualsPlain(classifier, Phantom(classifier.InputSize, seed), schemeId);
         }
     }
 
-    [Fact]
-    public async Task Block_encrypted_real_slices_give_the_plain_logits()
+    [Theory]
+    [InlineData("pixel-shuffle")]
+    [InlineData("block")]
+    public async Task Encrypted_real_slices_give_the_plain_logits(string schemeId)
     {
         Classifier classifier = Loaded();
         Assert.SkipUnless(Directory.Exists(Dataset), $"The dataset is not at {Dataset}.");
@@ -79,20 +83,22 @@ public sealed class CommittedModelsTests : IAsyncLifetime
         foreach (string label in new[] { "glioma", "meningioma", "notumor", "pituitary" })
         {
             string file = Directory.GetFiles(Path.Combine(Dataset, label)).Order(StringComparer.Ordinal).First();
-            await AssertEncryptedEqualsPlain(classifier, preparation.Prepare(codec.Decode(File.ReadAllBytes(file), PixelFormat.Gray8), classifier.InputSize));
+            await AssertEncryptedEqualsPlain(classifier, preparation.Prepare(codec.Decode(File.ReadAllBytes(file), PixelFormat.Gray8), classifier.InputSize), schemeId);
         }
     }
 
-    private static async Task AssertEncryptedEqualsPlain(Classifier classifier, PixelImage plain)
+    private static async Task AssertEncryptedEqualsPlain(Classifier classifier, PixelImage plain, string schemeId)
     {
-        var scheme = (BlockwiseScheme)new SchemeCatalog().Get(BlockScramblingScheme.SchemeId);
+        ImageProtectionScheme scheme = new SchemeCatalog().Get(schemeId);
         using SecretKey key = SecretKey.Generate();
-        PixelImage encrypted = scheme.Encrypt(plain, key).Pixels;
-        var adaptations = new BlockAdaptations(classifier.Models).For(scheme, key, plain.Channels);
+        ProtectedImage encrypted = scheme.Encrypt(plain, key);
+        Assert.NotEqual(plain.Pixels.ToArray(), encrypted.Pixels.Pixels.ToArray());
+        ModelInput input = new SchemeReader(new BlockAdaptations(classifier.Models)).Read(scheme, encrypted, key, allowDecrypt: false);
+        Assert.False(input.Decrypted);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         Diagnosis expected = await classifier.ClassifyAsync(Input(plain), cancellationToken: ct);
-        Diagnosis actual = await classifier.ClassifyAsync(Input(encrypted), adaptations, cancellationToken: ct);
+        Diagnosis actual = await classifier.ClassifyAsync(input.Image, input.Adaptations, cancellationToken: ct);
 
         for (int m = 0; m < expected.Models.Count; m++)
         {

@@ -30,6 +30,7 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _classifier.DisposeAsync();
 
     [Theory]
+    [InlineData("pixel-shuffle", false)]
     [InlineData("block", false)]
     [InlineData("negative-positive", false)]
     [InlineData("color-shuffle", false)]
@@ -51,7 +52,11 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
         byte[] original = EnvelopeCipher.Open(analysis.SealedOriginal, StudyAnalyser.OriginalContext(studyId), _master);
         Assert.Equal(_codec.Decode(upload, PixelFormat.Gray8).Pixels.ToArray(), _codec.Decode(original, PixelFormat.Gray8).Pixels.ToArray());
         Assert.Throws<EnvelopeException>(() => EnvelopeCipher.Open(analysis.SealedOriginal, StudyAnalyser.OriginalContext(Guid.NewGuid()), _master));
-        Assert.Equal(analysis.ProtectedPixels.Pixels.ToArray(), _codec.Decode(analysis.ProtectedPng, analysis.ProtectedPixels.Format).Pixels.ToArray());
+        // The protected image is sealed too, bound to the study, the scheme and its nonce: a changed nonce does not open.
+        byte[] protectedPng = EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, analysis.ProtectedNonce), _master);
+        Assert.Equal(analysis.ProtectedPixels.Pixels.ToArray(), _codec.Decode(protectedPng, analysis.ProtectedPixels.Format).Pixels.ToArray());
+        byte[] otherNonce = [.. analysis.ProtectedNonce, 1];
+        Assert.Throws<EnvelopeException>(() => EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, otherNonce), _master));
     }
 
     [Fact]
@@ -92,7 +97,7 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
     }
 
     private StudyAnalyser Analyser(AnalysisOptions? options = null) => new(
-        _codec, new ScanPreparation(_codec), new SchemeCatalog(), _classifier, new BlockAdaptations(_classifier.Models), options ?? new AnalysisOptions());
+        _codec, new ScanPreparation(_codec), new SchemeCatalog(), _classifier, new SchemeReader(new BlockAdaptations(_classifier.Models)), options ?? new AnalysisOptions());
 
     /// <summary>A PNG of a head-like ellipse, as an upload.</summary>
     private byte[] Slice(int width, int height)

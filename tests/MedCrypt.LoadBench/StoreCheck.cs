@@ -35,7 +35,7 @@ internal static class StoreCheck
             problems.Add($"{lost} studies answered 201 but missing from the database");
         }
 
-        await Count(""" SELECT count(*) FROM "Studies" WHERE length("ProtectedPng") = 0 OR length("SealedOriginal") = 0 """, "studies without their images");
+        await Count(""" SELECT count(*) FROM "Studies" WHERE length("SealedProtected") = 0 OR length("SealedOriginal") = 0 """, "studies without their images");
         await Count("""
             SELECT count(*) FROM "Studies" s
             WHERE (SELECT count(*) FROM "Predictions" p WHERE p."StudyId" = s."Id") <>

@@ -51,7 +51,7 @@ public sealed class StudyInsightsTests
         Explanation other = await insights.ExplainAsync(TestStudies.Doctor, median.Id, "tiny-b", ct);
 
         var codec = new ImageCodec(minSide: 1);
-        var protectedImage = codec.Decode(block.ProtectedPng, Crypto.Images.PixelFormat.Gray8);
+        var protectedImage = codec.Decode(await factory.Services.GetRequiredService<StudyWorkflow>().OpenProtectedAsync(TestStudies.Staff, block.Id, ct), Crypto.Images.PixelFormat.Gray8);
         var heat = codec.Decode(map.Png, Crypto.Images.PixelFormat.Rgb24);
         Assert.Equal((protectedImage.Width, protectedImage.Height), (heat.Width, heat.Height));
         Assert.Equal("tiny-a", map.Model);

@@ -31,6 +31,9 @@ public abstract class BlockwiseScheme : ImageProtectionScheme
 
     public override bool IsModelReadable => true;
 
+    /// <summary>One map for every block of every image under a key: a ciphertext-only attack undoes it (docs/threat-model.md).</summary>
+    public override ProtectionKind Kind => ProtectionKind.Obfuscation;
+
     /// <summary>The map this key applies to each block of an image with <paramref name="channels"/> channels.</summary>
     public BlockLinearMap GetBlockMap(SecretKey key, int channels)
     {
@@ -45,7 +48,7 @@ public abstract class BlockwiseScheme : ImageProtectionScheme
         byte[] xorMask = new byte[length];
         // The purpose names the scheme and the block geometry, so no two geometries share parameters.
         // A shuffle takes 4 bytes per value and a flip 1: 5 bytes per value at most (3,840 for 16×16 RGB).
-        var random = new DerivedRandom(key, $"medcrypt/v1/{Id}/M{BlockSize}/C{channels}", 5 * length);
+        using var random = new DerivedRandom(key, $"medcrypt/v1/{Id}/M{BlockSize}/C{channels}", 5 * length);
         Derive(random, channels, source, xorMask);
         return new BlockLinearMap(BlockSize, channels, source, xorMask);
     }

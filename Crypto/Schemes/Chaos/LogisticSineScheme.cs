@@ -56,6 +56,8 @@ public sealed class LogisticSineScheme : ImageProtectionScheme
 
     public override bool IsModelReadable => false;
 
+    public override ProtectionKind Kind => ProtectionKind.Encryption;
+
     public override int NonceSize => NonceSizeBytes;
 
     protected override void EncryptCore(PixelImage plain, SecretKey key, ReadOnlySpan<byte> nonce, PixelImage destination)

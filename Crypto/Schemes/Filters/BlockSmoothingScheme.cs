@@ -29,6 +29,8 @@ public sealed class BlockSmoothingScheme : ImageProtectionScheme
 
     public override bool IsModelReadable => true;
 
+    public override ProtectionKind Kind => ProtectionKind.Filter;
+
     protected override void EncryptCore(PixelImage plain, SecretKey key, ReadOnlySpan<byte> nonce, PixelImage destination)
     {
         int channels = plain.Channels;

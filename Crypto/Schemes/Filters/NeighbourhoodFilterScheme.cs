@@ -32,6 +32,8 @@ public abstract class NeighbourhoodFilterScheme : ImageProtectionScheme
 
     public override bool IsModelReadable => true;
 
+    public override ProtectionKind Kind => ProtectionKind.Filter;
+
     /// <summary>Reduces a window of k² vectors (row by row) to one; it may reorder <paramref name="window"/>.</summary>
     protected abstract Vector256<byte> Reduce(Span<Vector256<byte>> window);
 

@@ -187,10 +187,6 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
-                    b.Property<byte[]>("ProtectedPng")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("SchemeId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -202,6 +198,10 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.Property<byte[]>("SealedOriginal")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("SealedProtected")
                         .IsRequired()
                         .HasColumnType("bytea");
 

@@ -178,10 +178,6 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<byte[]>("ProtectedPng")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("SchemeId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -193,6 +189,10 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("SealedOriginal")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SealedProtected")
                         .IsRequired()
                         .HasColumnType("BLOB");
 
