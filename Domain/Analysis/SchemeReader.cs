@@ -32,13 +32,20 @@ public sealed class SchemeReader(BlockAdaptations adaptations)
             case { IsModelReadable: true }:
                 return AsIs(pixels);
             default:
-                if (!allowDecrypt)
-                {
-                    throw new InferenceNotPermittedException(
-                        $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose '{SchemeCatalog.DefaultSchemeId}'.");
-                }
-
+                EnsureReadable(scheme, allowDecrypt);
                 return new ModelInput(Input(scheme.Decrypt(image, key)), null, Decrypted: true);
+        }
+    }
+
+    /// <summary>Fails before any work is done when the models could read <paramref name="scheme"/> only decrypted and that is not allowed.</summary>
+    /// <exception cref="InferenceNotPermittedException">The scheme needs decryption and <paramref name="allowDecrypt"/> is false.</exception>
+    public static void EnsureReadable(ImageProtectionScheme scheme, bool allowDecrypt)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        if (!scheme.IsModelReadable && !allowDecrypt)
+        {
+            throw new InferenceNotPermittedException(
+                $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose '{SchemeCatalog.DefaultSchemeId}'.");
         }
     }
 

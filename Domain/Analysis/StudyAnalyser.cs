@@ -58,11 +58,7 @@ public sealed class StudyAnalyser(
         ArgumentNullException.ThrowIfNull(schemeKey);
         ArgumentNullException.ThrowIfNull(masterKey);
         ImageProtectionScheme scheme = schemes.Get(schemeId);
-        if (!scheme.IsModelReadable && !options.AllowDecryptForInference)
-        {
-            throw new InferenceNotPermittedException(
-                $"'{scheme.Id}' cannot be read by the models, and this installation does not allow decrypting images for inference. Choose '{SchemeCatalog.DefaultSchemeId}'.");
-        }
+        SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
 
         PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
         PixelImage prepared = Prepare(original, scheme);

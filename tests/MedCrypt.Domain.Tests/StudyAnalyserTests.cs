@@ -84,7 +84,8 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
 
         InferenceNotPermittedException e = await Assert.ThrowsAsync<InferenceNotPermittedException>(
             () => analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "logistic-sine", _schemeKey, _master, cancellationToken: ct));
-        Assert.Contains("block-wise", e.Message);
+        Assert.Contains("pixel-shuffle", e.Message); // the advice names the encryption the models read
+        Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "pixel-shuffle", _schemeKey, _master, cancellationToken: ct)).DecryptedForInference);
         Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "block", _schemeKey, _master, cancellationToken: ct)).DecryptedForInference);
     }
 

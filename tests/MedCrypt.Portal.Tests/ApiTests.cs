@@ -51,7 +51,13 @@ public sealed class ApiTests
         await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray(), "x.png", "block"), ct), HttpStatusCode.BadRequest);
         await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "x.png", "rot13"), ct), HttpStatusCode.BadRequest);
         await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{Guid.NewGuid()}", ct), HttpStatusCode.NotFound);
-        Assert.Equal(9, (await staff.GetFromJsonAsync<JsonElement>("/api/v1/schemes", ct)).GetArrayLength());
+        JsonElement schemes = await staff.GetFromJsonAsync<JsonElement>("/api/v1/schemes", ct);
+        Assert.Equal(new Crypto.Schemes.SchemeCatalog().All.Count, schemes.GetArrayLength());
+        // The default comes first and is encryption; Tanaka's block is labelled as the obfuscation it is.
+        Assert.Equal(("pixel-shuffle", "encryption"), (schemes[0].GetProperty("id").GetString(), schemes[0].GetProperty("protection").GetString()));
+        JsonElement block = schemes.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "block");
+        Assert.Equal("obfuscation", block.GetProperty("protection").GetString());
+        Assert.Contains("ciphertext-only attack", block.GetProperty("caveat").GetString());
     }
 
     [Fact]

@@ -30,7 +30,12 @@ public sealed class HomePageTests : BunitContext
             Assert.Contains($"<code>{scheme.Id}</code>", page.Markup);
         }
 
-        Assert.Equal(9, page.FindAll("tbody tr").Count);
+        Assert.Equal(new SchemeCatalog().All.Count, page.FindAll("tbody tr").Count);
+        // What each scheme is worth is on the page, not only its name: encryption first, block-wise obfuscation and filters labelled.
+        string[] kinds = [.. page.FindAll("tbody tr").Select(row => row.QuerySelectorAll("td")[2].TextContent.Trim())];
+        Assert.Equal("encryption", kinds[0]);
+        Assert.Contains("obfuscation", kinds);
+        Assert.Contains("filter", kinds);
     }
 
     [Fact]
