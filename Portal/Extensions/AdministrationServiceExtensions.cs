@@ -10,5 +10,7 @@ internal static class AdministrationServiceExtensions
     {
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<KeyAdministration>();
+        services.AddSingleton<KeyMaintenance>();
+        services.AddHostedService(s => s.GetRequiredService<KeyMaintenance>());
     }
 }

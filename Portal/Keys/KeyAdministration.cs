@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
@@ -13,16 +14,22 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MedCrypt.Portal.Keys;
 
 /// <summary>
-/// Key management for administrators: the key list, a new key for a scheme, and master-key rotation followed by
-/// re-wrapping every sealed original onto the new key. The re-wrap runs online in small batches, each in its own
-/// transaction, and is idempotent: it moves whatever is not yet under the current master key, so a second run
+/// Key management for administrators: the key list, a new key for a scheme, and two ways to move every sealed payload
+/// (each study's original and protected image) onto a new master key. Rotation re-wraps each envelope's data key (60
+/// bytes; it contains a leaked master key). Re-encryption, after a suspected compromise, opens every payload and seals
+/// it again under a fresh data key (it also contains leaked data keys). Both run online in small batches, each in its
+/// own transaction, and are idempotent: they move whatever is not yet under the current master key, so a second run
 /// finishes what a crash or a cancellation left. Old keys are never deleted, so nothing becomes unreadable meanwhile.
-/// Every action, allowed or denied, is audited.
+/// Every action, allowed or denied, and every re-encryption batch, is audited.
 /// </summary>
 public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, AuditLog audit, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public const int DefaultBatchSize = 50;
     private const string Master = "master";
+    private const string ReencryptAction = "key.reencrypt";
+    private const string ReencryptBatchAction = "key.reencrypt.batch";
+    private const string ReencryptDoneAction = "key.reencrypt.done";
+    private const string ResumedDetail = "re-encryption resumed";
 
     /// <summary>An upload that took the old master key just before a rotation is stored a little later; a later pass catches it.</summary>
     private static readonly TimeSpan LateUploadWindow = TimeSpan.FromMinutes(5);
@@ -59,12 +66,52 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         return id;
     }
 
-    /// <summary>Makes a new master key, then re-wraps every sealed original onto it.</summary>
+    /// <summary>Makes a new master key, then re-wraps every sealed payload onto it.</summary>
     /// <param name="onBatch">Called after each committed batch with the running totals (a page's progress).</param>
-    public async Task<RewrapReport> RotateMasterKeyAsync(
+    public Task<RewrapReport> RotateMasterKeyAsync(
+        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
+        RotateAsync(user, Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
+
+    /// <summary>
+    /// After a suspected compromise: a new master key, then every sealed payload opened and sealed again under a fresh
+    /// data key. <see cref="KeyMaintenance"/> runs it in the background and resumes it after a restart.
+    /// </summary>
+    public Task<RewrapReport> ReencryptAsync(
+        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
+        RotateAsync(user, Reencryption.Reseal, onBatch, batchSize, cancellationToken);
+
+    /// <summary>Re-wraps whatever is not under the current master key yet: finishes an interrupted rotation.</summary>
+    public async Task<RewrapReport> RewrapAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await audit.DemandAdminAsync(user, "key.master.rotate", "keys/master", "keys", cancellationToken);
+        string actor = await audit.DemandAdminAsync(user, "key.master.rewrap", "keys/master", "keys", cancellationToken);
+        return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
+    }
+
+    /// <summary>Seals again under fresh data keys whatever is not under the current master key yet: finishes an interrupted re-encryption.</summary>
+    public async Task<RewrapReport> ResumeReencryptionAsync(
+        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        string actor = await audit.DemandAdminAsync(user, ReencryptAction, "keys/master", "keys", cancellationToken);
+        MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
+        await audit.RecordAsync(actor, ReencryptAction, $"key/{current.Id}", AuditOutcome.Succeeded, ResumedDetail, cancellationToken);
+        return await RewrapCoreAsync(actor, current, Reencryption.Reseal, onBatch, batchSize, cancellationToken);
+    }
+
+    /// <summary>True when the audit log's last re-encryption entry is not its end: a crash or a cancellation interrupted it.</summary>
+    public async Task<bool> IsReencryptionUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        string? last = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
+            .Where(r => r.Action == ReencryptAction || r.Action == ReencryptDoneAction)
+            .OrderByDescending(r => r.Sequence).Select(r => r.Action).FirstOrDefaultAsync(cancellationToken);
+        return last == ReencryptAction;
+    }
+
+    private async Task<RewrapReport> RotateAsync(ClaimsPrincipal user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
+    {
+        string action = mode == Reencryption.Rewrap ? "key.master.rotate" : ReencryptAction;
+        string actor = await audit.DemandAdminAsync(user, action, "keys/master", "keys", cancellationToken);
         string? retired;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
@@ -73,20 +120,14 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         }
 
         MasterKey next = await keys.RotateMasterKeyAsync(actor, cancellationToken);
-        await audit.RecordAsync(actor, "key.master.rotate", $"key/{next.Id}", AuditOutcome.Succeeded, $"replaces {retired ?? "no key"}", cancellationToken);
-        RewrapReport report = await RewrapCoreAsync(actor, next, onBatch, batchSize, cancellationToken);
+        string started = mode == Reencryption.Rewrap ? "" : "re-encryption started: every payload gets a fresh data key; ";
+        await audit.RecordAsync(actor, action, $"key/{next.Id}", AuditOutcome.Succeeded, $"{started}replaces {retired ?? "no key"}", cancellationToken);
+        RewrapReport report = await RewrapCoreAsync(actor, next, mode, onBatch, batchSize, cancellationToken);
         return report with { RetiredMasterKeyId = retired };
     }
 
-    /// <summary>Re-wraps whatever is not under the current master key yet: finishes an interrupted rotation.</summary>
-    public async Task<RewrapReport> RewrapAsync(
-        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
-    {
-        string actor = await audit.DemandAdminAsync(user, "key.master.rewrap", "keys/master", "keys", cancellationToken);
-        return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), onBatch, batchSize, cancellationToken);
-    }
-
-    private async Task<RewrapReport> RewrapCoreAsync(string actor, MasterKey current, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
+    private async Task<RewrapReport> RewrapCoreAsync(
+        string actor, MasterKey current, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         await _rewrapping.WaitAsync(cancellationToken);
@@ -110,7 +151,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
 
                 foreach (Guid[] batch in ids.Chunk(batchSize))
                 {
-                    (int rewrapped, int alreadyCurrent) = await RewrapBatchAsync(batch, current, failed, cancellationToken);
+                    (int rewrapped, int alreadyCurrent) = await RewrapBatchAsync(batch, current, mode, failed, cancellationToken);
                     report = report with
                     {
                         Examined = report.Examined + batch.Length,
@@ -118,6 +159,12 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
                         AlreadyCurrent = report.AlreadyCurrent + alreadyCurrent,
                         Failed = [.. failed],
                     };
+                    if (mode == Reencryption.Reseal)
+                    {
+                        await audit.RecordAsync(actor, ReencryptBatchAction, $"key/{current.Id}", AuditOutcome.Succeeded,
+                            $"{rewrapped} sealed afresh, {alreadyCurrent} already current, {failed.Count} failed so far; {report.Examined} examined", cancellationToken);
+                    }
+
                     onBatch?.Invoke(report);
                 }
 
@@ -126,8 +173,9 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         }
         catch (OperationCanceledException)
         {
-            await audit.RecordAsync(actor, "key.master.rewrap", $"key/{current.Id}", AuditOutcome.Failed,
-                $"cancelled after {report.Rewrapped} re-wrapped; run it again to finish", CancellationToken.None);
+            // Re-encryption stays unfinished in the log (its last entry is not the end), so the next start resumes it.
+            await audit.RecordAsync(actor, mode == Reencryption.Rewrap ? "key.master.rewrap" : ReencryptBatchAction, $"key/{current.Id}", AuditOutcome.Failed,
+                $"cancelled after {report.Rewrapped} moved; run it again to finish", CancellationToken.None);
             throw;
         }
         finally
@@ -135,9 +183,11 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
             _rewrapping.Release();
         }
 
-        string detail = $"{report.Examined} examined, {report.Rewrapped} re-wrapped, {report.AlreadyCurrent} already current, {failed.Count} failed"
+        string moved = mode == Reencryption.Rewrap ? "re-wrapped" : "sealed afresh";
+        string detail = $"{report.Examined} examined, {report.Rewrapped} {moved}, {report.AlreadyCurrent} already current, {failed.Count} failed"
             + (failed.Count > 0 ? ": " + string.Join(", ", failed.Take(20)) : "");
-        await audit.RecordAsync(actor, "key.master.rewrap", $"key/{current.Id}", failed.Count == 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed, detail, cancellationToken);
+        await audit.RecordAsync(actor, mode == Reencryption.Rewrap ? "key.master.rewrap" : ReencryptDoneAction, $"key/{current.Id}",
+            failed.Count == 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed, detail, cancellationToken);
         return report;
     }
 
@@ -152,31 +202,24 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     }
 
     /// <summary>
-    /// One batch in one transaction. Each new envelope is opened with the study's context before it is written, so a
-    /// damaged envelope is reported and left as it was rather than replaced by one that does not open either.
+    /// One batch in one transaction. Each new envelope is opened with its context before it is written, so a damaged
+    /// envelope is reported and its study left as it was rather than given one that does not open either.
     /// </summary>
-    private async Task<(int Rewrapped, int AlreadyCurrent)> RewrapBatchAsync(Guid[] batch, MasterKey current, List<Guid> failed, CancellationToken cancellationToken)
+    private async Task<(int Rewrapped, int AlreadyCurrent)> RewrapBatchAsync(Guid[] batch, MasterKey current, Reencryption mode, List<Guid> failed, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Studies.AsNoTracking().Where(s => batch.Contains(s.Id)).Select(s => new { s.Id, s.SealedOriginal }).ToListAsync(cancellationToken);
+        var rows = await db.Studies.AsNoTracking().Where(s => batch.Contains(s.Id))
+            .Select(s => new { s.Id, s.SchemeId, s.ProtectedNonce, s.SealedOriginal, s.SealedProtected }).ToListAsync(cancellationToken);
         int rewrapped = 0, alreadyCurrent = 0;
         foreach (var row in rows)
         {
-            byte[] next;
+            byte[]? original, protectedImage;
             try
             {
-                string keyId = EnvelopeCipher.ReadMasterKeyId(row.SealedOriginal);
-                if (keyId == current.Id)
-                {
-                    alreadyCurrent++;
-                    continue;
-                }
-
-                MasterKey old = await keys.MasterKeyAsync(keyId, cancellationToken);
-                next = EnvelopeCipher.Rewrap(row.SealedOriginal, old, current);
-                EnvelopeCipher.Open(next, StudyAnalyser.OriginalContext(row.Id), current); // throws rather than store what would not open
+                original = await MoveAsync(row.SealedOriginal, StudyAnalyser.OriginalContext(row.Id), current, mode, cancellationToken);
+                protectedImage = await MoveAsync(row.SealedProtected, StudyAnalyser.ProtectedContext(row.Id, row.SchemeId, row.ProtectedNonce), current, mode, cancellationToken);
             }
             catch (Exception e) when (e is EnvelopeException or KeyNotFoundException)
             {
@@ -184,11 +227,57 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
                 continue;
             }
 
-            await db.Studies.Where(s => s.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.SealedOriginal, next), cancellationToken);
+            if (original is null && protectedImage is null)
+            {
+                alreadyCurrent++;
+                continue;
+            }
+
+            byte[] nextOriginal = original ?? row.SealedOriginal, nextProtected = protectedImage ?? row.SealedProtected;
+            await db.Studies.Where(s => s.Id == row.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(r => r.SealedOriginal, nextOriginal).SetProperty(r => r.SealedProtected, nextProtected), cancellationToken);
             rewrapped++;
         }
 
         await transaction.CommitAsync(cancellationToken);
         return (rewrapped, alreadyCurrent);
+    }
+
+    /// <summary>The envelope under <paramref name="current"/> (re-wrapped, or sealed afresh), checked to open; null when it is under it already.</summary>
+    private async Task<byte[]?> MoveAsync(byte[] envelope, byte[] context, MasterKey current, Reencryption mode, CancellationToken cancellationToken)
+    {
+        string keyId = EnvelopeCipher.ReadMasterKeyId(envelope);
+        if (keyId == current.Id)
+        {
+            return null;
+        }
+
+        MasterKey old = await keys.MasterKeyAsync(keyId, cancellationToken);
+        byte[] next;
+        if (mode == Reencryption.Rewrap)
+        {
+            next = EnvelopeCipher.Rewrap(envelope, old, current);
+        }
+        else
+        {
+            byte[] plaintext = EnvelopeCipher.Open(envelope, context, old);
+            try
+            {
+                next = EnvelopeCipher.Seal(plaintext, context, current);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+
+        EnvelopeCipher.Open(next, context, current); // throws rather than store what would not open
+        return next;
+    }
+
+    private enum Reencryption
+    {
+        Rewrap,
+        Reseal,
     }
 }

@@ -205,8 +205,11 @@ public sealed class KeyAdministrationTests
     private static async Task<string> MasterKeyOfAsync(PortalFactory factory, Guid id, CancellationToken ct)
     {
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
-        byte[] sealedOriginal = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == id).Select(s => s.SealedOriginal).SingleAsync(ct);
-        return EnvelopeCipher.ReadMasterKeyId(sealedOriginal);
+        var sealedImages = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == id)
+            .Select(s => new { s.SealedOriginal, s.SealedProtected }).SingleAsync(ct);
+        // Both of a study's envelopes move together.
+        Assert.Equal(EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal), EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedProtected));
+        return EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal);
     }
 
     internal static async Task<string[]> AuditTrailAsync(PortalFactory factory, CancellationToken ct)

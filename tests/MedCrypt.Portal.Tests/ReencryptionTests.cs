@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Keys;
+using MedCrypt.Portal.Studies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// Re-encryption after a suspected compromise: every sealed payload (original and protected image) gets a fresh data
+/// key under a new master key, nothing is lost when it is interrupted, and the next start of the portal finishes it.
+/// </summary>
+public sealed class ReencryptionTests
+{
+    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
+    private static readonly ClaimsPrincipal Staff = TestStudies.User("staff@medcrypt.local", Roles.Staff);
+    private static readonly ClaimsPrincipal Doctor = TestStudies.User("doctor@medcrypt.local", Roles.Doctor);
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Every_payload_gets_a_fresh_data_key_and_still_opens(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
+        byte[][] protectedPngs = [.. await Task.WhenAll(made.Select(m => studies.OpenProtectedAsync(Staff, m.Id, ct)))];
+
+        RewrapReport report = await factory.Services.GetRequiredService<KeyAdministration>().ReencryptAsync(Admin, batchSize: 2, cancellationToken: ct);
+
+        Assert.Equal((5, 5, 0), (report.Examined, report.Rewrapped, report.AlreadyCurrent));
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> after = await EnvelopesAsync(factory, ct);
+        var codec = new ImageCodec();
+        for (int i = 0; i < made.Count; i++)
+        {
+            (Guid id, byte[] pixels) = made[i];
+            foreach ((byte[] old, byte[] next) in new[] { (before[id].Original, after[id].Original), (before[id].Protected, after[id].Protected) })
+            {
+                Assert.Equal(report.MasterKeyId, EnvelopeCipher.ReadMasterKeyId(next));
+                // A re-wrap keeps the payload's ciphertext; a fresh data key changes all of it.
+                Assert.NotEqual(Tail(old), Tail(next));
+            }
+
+            Assert.Equal(pixels, codec.Decode(await studies.OpenOriginalAsync(Doctor, id, ct), PixelFormat.Gray8).Pixels.ToArray());
+            Assert.Equal(protectedPngs[i], await studies.OpenProtectedAsync(Staff, id, ct));
+        }
+
+        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        Assert.Equal(3, trail.Count(e => e == "admin@medcrypt.local key.reencrypt.batch Succeeded")); // 5 studies, batches of 2
+        Assert.Contains("admin@medcrypt.local key.reencrypt.done Succeeded", trail);
+        Assert.False(await factory.Services.GetRequiredService<KeyAdministration>().IsReencryptionUnfinishedAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task An_interrupted_re_encryption_loses_nothing_and_the_next_start_finishes_it(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
+        List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
+
+        // Stopped after its first batch of two, as a crash would stop it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => keys.ReencryptAsync(Admin, _ => stop.Cancel(), batchSize: 2, cancellationToken: stop.Token));
+        string current = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
+        Assert.Equal(2, (await EnvelopesAsync(factory, ct)).Values.Count(e => EnvelopeCipher.ReadMasterKeyId(e.Original) == current));
+        Assert.True(await keys.IsReencryptionUnfinishedAsync(ct));
+        foreach ((Guid id, _) in made)
+        {
+            Assert.NotEmpty(await studies.OpenOriginalAsync(Doctor, id, ct)); // nothing lost meanwhile
+            Assert.NotEmpty(await studies.OpenProtectedAsync(Staff, id, ct));
+        }
+
+        // The portal starts again: its key maintenance finds the job unfinished in the audit log and resumes it.
+        using var restarted = new PortalFactory(factory);
+        KeyMaintenance maintenance = restarted.Services.GetRequiredService<KeyMaintenance>();
+        KeyAdministration again = restarted.Services.GetRequiredService<KeyAdministration>();
+        for (int i = 0; i < 200 && await again.IsReencryptionUnfinishedAsync(ct); i++)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.False(await again.IsReencryptionUnfinishedAsync(ct));
+        Assert.Null(maintenance.Error);
+        Assert.All((await EnvelopesAsync(restarted, ct)).Values, e =>
+            Assert.Equal((current, current), (EnvelopeCipher.ReadMasterKeyId(e.Original), EnvelopeCipher.ReadMasterKeyId(e.Protected))));
+        StudyWorkflow reopened = restarted.Services.GetRequiredService<StudyWorkflow>();
+        var codec = new ImageCodec();
+        foreach ((Guid id, byte[] pixels) in made)
+        {
+            Assert.Equal(pixels, codec.Decode(await reopened.OpenOriginalAsync(Doctor, id, ct), PixelFormat.Gray8).Pixels.ToArray());
+        }
+
+        string[] trail = await KeyAdministrationTests.AuditTrailAsync(restarted, ct);
+        Assert.Contains("admin@medcrypt.local key.reencrypt.batch Failed", trail); // the interruption, recorded
+        Assert.Contains("system (resuming re-encryption) key.reencrypt.done Succeeded", trail);
+    }
+
+    private static async Task<List<(Guid Id, byte[] Pixels)>> UploadAsync(StudyWorkflow studies, int count, CancellationToken ct)
+    {
+        var made = new List<(Guid, byte[])>();
+        for (int i = 0; i < count; i++)
+        {
+            (byte[] png, byte[] pixels) = KeyAdministrationTests.Scan(i);
+            made.Add(((await studies.AnalyseAsync(Staff, $"scan{i}.png", png, "pixel-shuffle", ct)).Id, pixels));
+        }
+
+        return made;
+    }
+
+    private static async Task<Dictionary<Guid, (byte[] Original, byte[] Protected)>> EnvelopesAsync(PortalFactory factory, CancellationToken ct)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AsNoTracking()
+            .ToDictionaryAsync(s => s.Id, s => (s.SealedOriginal, s.SealedProtected), ct);
+    }
+
+    private static byte[] Tail(byte[] envelope) => envelope[^64..];
+}
