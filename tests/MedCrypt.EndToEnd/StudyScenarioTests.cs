@@ -23,7 +23,7 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
             }
 
             await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "phantom-staff.png" })).ToBeVisibleAsync();
-            await Expect(staff.Locator("code", new() { HasText = "block" })).ToBeVisibleAsync();
+            await Expect(staff.Locator("code", new() { HasText = "pixel-shuffle" })).ToBeVisibleAsync(); // the default scheme
             ILocator rows = staff.GetByTestId("predictions").Locator("tbody tr");
             await Expect(rows).ToHaveCountAsync(3);
             foreach (string model in new[] { "tiny-a", "tiny-b", "ensemble" })
