@@ -38,6 +38,48 @@ public sealed class ClassifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scrambled_image_with_its_permutation_gives_the_plain_logits_and_a_wrong_one_does_not()
+    {
+        ImageInput plain = TinyModels.Image(3);
+        int n = plain.Pixels.Length;
+        var random = new Random(5);
+        int[] source = [.. Enumerable.Range(0, n).OrderBy(_ => random.Next())];
+        byte[] mask = [.. Enumerable.Range(0, n).Select(_ => random.Next(2) == 0 ? (byte)0 : (byte)0xFF)];
+        // protected[source[j]] = plain[j] ^ mask[j], so that plain[j] = protected[source[j]] ^ mask[j].
+        byte[] scrambled = new byte[n];
+        ReadOnlySpan<byte> values = plain.Pixels.Span;
+        for (int j = 0; j < n; j++)
+        {
+            scrambled[source[j]] = (byte)(values[j] ^ mask[j]);
+        }
+
+        ImageInput protectedInput = plain with { Pixels = scrambled, Unscramble = new InputPermutation(source, mask) };
+        Diagnosis expected = await _classifier.ClassifyAsync(plain, cancellationToken: Ct);
+        Diagnosis actual = await _classifier.ClassifyAsync(protectedInput, cancellationToken: Ct);
+        OcclusionMap expectedMap = await _classifier.ExplainAsync(plain, "tiny-a", cancellationToken: Ct);
+        OcclusionMap actualMap = await _classifier.ExplainAsync(protectedInput, "tiny-a", cancellationToken: Ct);
+        Diagnosis unread = await _classifier.ClassifyAsync(plain with { Pixels = scrambled }, cancellationToken: Ct);
+
+        for (int m = 0; m < expected.Models.Count; m++)
+        {
+            Assert.Equal(expected.Models[m].Logits, actual.Models[m].Logits); // bit for bit: the model sees the same tensor
+        }
+
+        Assert.Equal(expectedMap.Values, actualMap.Values);
+        Assert.NotEqual(expected.Models[0].Logits, unread.Models[0].Logits);
+    }
+
+    [Fact]
+    public async Task A_permutation_that_is_not_one_or_does_not_fit_the_image_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new InputPermutation([0, 0, 1], new byte[3]));
+        Assert.Throws<ArgumentException>(() => new InputPermutation([0, 1, 3], new byte[3]));
+        Assert.Throws<ArgumentException>(() => new InputPermutation([0, 1, 2], new byte[2]));
+        ImageInput image = TinyModels.Image(1) with { Unscramble = new InputPermutation([0, 1, 2], new byte[3]) };
+        await Assert.ThrowsAsync<ArgumentException>(() => _classifier.ClassifyAsync(image, cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task Identity_adaptation_leaves_the_output_unchanged_and_another_changes_it()
     {
         ImageInput image = TinyModels.Image(2, channels: 3);
