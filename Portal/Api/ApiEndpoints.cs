@@ -31,7 +31,7 @@ internal static class ApiEndpoints
         secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin))
             .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
-        secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
         secured.MapHistoryApi();
         secured.MapAuditApi();
@@ -112,7 +112,14 @@ internal static class ApiEndpoints
     private static async Task<IResult> GetStudyAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
         await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.Ok(StudyResponse.From(study)) : NotFound(id);
 
-    private static async Task<IResult> GetProtectedImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    private static Task<IResult> GetProtectedImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken) =>
+        ImageAsync(id, services, studies => studies.OpenProtectedAsync(user, id, cancellationToken));
+
+    private static Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken) =>
+        ImageAsync(id, services, studies => studies.OpenOriginalAsync(user, id, cancellationToken));
+
+    /// <summary>A study's image as PNG; the use case audits every attempt, this only turns its outcome into HTTP.</summary>
+    private static async Task<IResult> ImageAsync(Guid id, IServiceProvider services, Func<StudyWorkflow, Task<byte[]>> open)
     {
         if (services.GetService<StudyWorkflow>() is not { } studies)
         {
@@ -121,7 +128,7 @@ internal static class ApiEndpoints
 
         try
         {
-            return TypedResults.File(await studies.OpenProtectedAsync(user, id, cancellationToken), "image/png");
+            return TypedResults.File(await open(studies), "image/png");
         }
         catch (UnauthorizedAccessException e)
         {
@@ -134,29 +141,8 @@ internal static class ApiEndpoints
         catch (EnvelopeException)
         {
             return TypedResults.Problem(
-                "The stored protected image does not verify: it was altered, or its nonce or scheme changed. It is not shown.",
+                "The stored image does not verify: it was altered, or its nonce, scheme or key changed. It is not shown.",
                 statusCode: StatusCodes.Status409Conflict, title: "Stored image failed verification");
-        }
-    }
-
-    private static async Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (services.GetService<StudyWorkflow>() is not { } studies)
-        {
-            return NotFound(id);
-        }
-
-        try
-        {
-            return TypedResults.File(await studies.OpenOriginalAsync(user, id, cancellationToken), "image/png");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (KeyNotFoundException)
-        {
-            return NotFound(id);
         }
     }
 

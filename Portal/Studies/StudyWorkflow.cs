@@ -119,47 +119,49 @@ public sealed class StudyWorkflow(
 
     /// <summary>The original as PNG, for doctors only; every attempt is audited.</summary>
     /// <exception cref="UnauthorizedAccessException">The user is not a doctor.</exception>
-    public async Task<byte[]> OpenOriginalAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
-    {
-        string actor = Actor(user);
-        if (!user.IsInRole(Roles.Doctor))
-        {
-            await audit.RecordAsync(actor, "original.view", $"study/{id:D}", AuditOutcome.Denied, "only doctors see originals", cancellationToken);
-            throw new UnauthorizedAccessException("Only doctors may see the original image.");
-        }
-
-        StudyRecord study = await FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
-        byte[] png = await UnsealOriginalAsync(study, cancellationToken);
-        await audit.RecordAsync(actor, "original.view", $"study/{id:D}", AuditOutcome.Succeeded, "", cancellationToken);
-        return png;
-    }
+    /// <exception cref="KeyNotFoundException">No such study.</exception>
+    /// <exception cref="EnvelopeException">The sealed original was altered.</exception>
+    public Task<byte[]> OpenOriginalAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
+        OpenAuditedAsync(user, id, "original.view", user.IsInRole(Roles.Doctor), "Only doctors may see the original image.", UnsealOriginalAsync, cancellationToken);
 
     /// <summary>The protected image as PNG, for the roles that work with images (not auditors); every attempt is audited.</summary>
     /// <exception cref="UnauthorizedAccessException">The user is not staff, a doctor or an administrator.</exception>
     /// <exception cref="KeyNotFoundException">No such study.</exception>
     /// <exception cref="EnvelopeException">The sealed image was altered, or its nonce or scheme changed in the database.</exception>
-    public async Task<byte[]> OpenProtectedAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken)
+    public Task<byte[]> OpenProtectedAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
+        OpenAuditedAsync(user, id, "protected.view", user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin),
+            "Only staff, doctors and administrators may see protected images.", UnsealProtectedAsync, cancellationToken);
+
+    /// <summary>One audit entry for every attempt, whatever its end: denied, no such study, a payload that does not open, or shown.</summary>
+    private async Task<byte[]> OpenAuditedAsync(
+        ClaimsPrincipal user, Guid id, string action, bool allowed, string denial, Func<StudyRecord, CancellationToken, Task<byte[]>> unseal, CancellationToken cancellationToken)
     {
         string actor = Actor(user);
-        if (!(user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin)))
+        string subject = $"study/{id:D}";
+        if (!allowed)
         {
-            await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Denied, "role may not see images", cancellationToken);
-            throw new UnauthorizedAccessException("Only staff, doctors and administrators may see protected images.");
+            await audit.RecordAsync(actor, action, subject, AuditOutcome.Denied, denial, cancellationToken);
+            throw new UnauthorizedAccessException(denial);
         }
 
-        StudyRecord study = await FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
+        if (await FindAsync(id, cancellationToken) is not { } study)
+        {
+            await audit.RecordAsync(actor, action, subject, AuditOutcome.Failed, "no such study", cancellationToken);
+            throw new KeyNotFoundException($"No study {id}.");
+        }
+
         byte[] png;
         try
         {
-            png = await UnsealProtectedAsync(study, cancellationToken);
+            png = await unseal(study, cancellationToken);
         }
-        catch (EnvelopeException e)
+        catch (Exception e) when (e is EnvelopeException or KeyNotFoundException)
         {
-            await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Failed, e.Message, cancellationToken);
-            throw;
+            await audit.RecordAsync(actor, action, subject, AuditOutcome.Failed, e.Message, cancellationToken);
+            throw new EnvelopeException($"The stored image of study {id} does not open: {e.Message}", e);
         }
 
-        await audit.RecordAsync(actor, "protected.view", $"study/{id:D}", AuditOutcome.Succeeded, "", cancellationToken);
+        await audit.RecordAsync(actor, action, subject, AuditOutcome.Succeeded, "", cancellationToken);
         return png;
     }
 

@@ -103,6 +103,42 @@ public sealed class ProtectedImageStorageTests
         Assert.False(stored.AsSpan().StartsWith(PngSignature));
     }
 
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task Every_attempt_on_an_image_is_audited_whatever_its_end(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");
+        HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
+        string id = await UploadWithoutSchemeAsync(staff, ct);
+        string unknown = Guid.NewGuid().ToString("D");
+
+        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct)).StatusCode);
+        await Api.AssertProblemAsync(await auditor.GetAsync($"/api/v1/studies/{id}/image/protected", ct), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{unknown}/image/original", ct), HttpStatusCode.NotFound);
+        await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            StudyRecord study = await db.Studies.SingleAsync(s => s.Id == Guid.Parse(id), ct);
+            study.SealedOriginal = [.. study.SealedOriginal];
+            study.SealedOriginal[^1] ^= 1;
+            await db.SaveChangesAsync(ct);
+        }
+
+        await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.Conflict);
+
+        string[] trail = [.. (await KeyAdministrationTests.AuditTrailAsync(factory, ct)).Where(e => e.Contains(".view ", StringComparison.Ordinal))];
+        Assert.Equal(
+        [
+            "doctor@medcrypt.local original.view Succeeded",
+            "auditor@medcrypt.local protected.view Denied",
+            "doctor@medcrypt.local original.view Failed", // no such study
+            "doctor@medcrypt.local original.view Failed", // does not open
+        ], trail);
+    }
+
     private static async Task<string> UploadWithoutSchemeAsync(HttpClient client, CancellationToken ct)
     {
         var file = new ByteArrayContent(Api.Scan());
