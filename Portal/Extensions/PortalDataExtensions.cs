@@ -63,8 +63,7 @@ internal static class PortalDataExtensions
         builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
         builder.Services.AddSingleton<AuditLog>();
         IDataProtectionBuilder dataProtection = builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
-        builder.Services.AddSingleton<EfKeyStore>();
-        builder.Services.AddSingleton<IKeyStore>(s => s.GetRequiredService<EfKeyStore>());
+        builder.Services.AddSingleton<IKeyStore, EfKeyStore>();
         builder.AddKeyEncryption(dataProtection);
     }
 

@@ -20,7 +20,8 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
 
         // Resolved only now: a key file is made on first use, which the check above must precede.
         IKeyEncryptionKey kek = services.GetRequiredService<IKeyEncryptionKey>();
-        int keys = await services.GetRequiredService<EfKeyStore>().WrapLegacyKeysAsync(cancellationToken);
+        // A store of its own for the upgrade: the registered IKeyStore may be decorated, and nothing it caches is needed later.
+        int keys = await ActivatorUtilities.CreateInstance<EfKeyStore>(services).WrapLegacyKeysAsync(cancellationToken);
         if (keys > 0)
         {
             logger.LogWarning("{Count} key-store keys stored under Data Protection were re-wrapped under key-encryption key {KekId}.", keys, kek.Id);
