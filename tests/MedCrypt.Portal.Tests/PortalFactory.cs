@@ -85,19 +85,26 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
-        if (_sqliteFile is not null)
+        try
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (string file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
-            {
-                File.Delete(file);
-            }
+            base.Dispose(disposing);
         }
-
-        if (_ownsKeyFile)
+        finally
         {
-            File.Delete(KeyFile);
+            // Also when the portal failed to start (and stopping it throws): no database or key file is left behind.
+            if (_sqliteFile is not null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (string file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+                {
+                    File.Delete(file);
+                }
+            }
+
+            if (_ownsKeyFile)
+            {
+                File.Delete(KeyFile);
+            }
         }
     }
 }
