@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Domain.Keys;
 using Microsoft.AspNetCore.DataProtection;
@@ -9,17 +10,58 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MedCrypt.Portal.Data;
 
 /// <summary>
-/// Keys in the database, their bytes protected with ASP.NET Core Data Protection (purpose "MedCrypt.KeyStore.v1"),
-/// whose key ring is persisted to the same database so every portal instance reads them. New keys come from the CSPRNG.
-/// A key never changes under its id, so each is unprotected once and the same instance is handed out after that
+/// Keys in the database, their bytes wrapped under the key-encryption key (which is not in the database), bound to
+/// their id and purpose. New keys come from the CSPRNG. Records an earlier version protected with ASP.NET Core Data
+/// Protection (purpose "MedCrypt.KeyStore.v1") are still read, and re-wrapped at start-up (<see cref="WrapLegacyKeysAsync"/>).
+/// A key never changes under its id, so each is unwrapped once and the same instance is handed out after that
 /// (callers must not dispose it): per-key caches such as the models' block adaptations then hit.
 /// </summary>
-internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock) : IKeyStore
+internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey kek, IDataProtectionProvider protection, TimeProvider clock) : IKeyStore
 {
     private const string Master = "master";
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentDictionary<string, SecretKey> _unprotected = new(StringComparer.Ordinal);
-    private readonly IDataProtector _protector = protection.CreateProtector("MedCrypt.KeyStore.v1");
+    private readonly IDataProtector _legacy = protection.CreateProtector("MedCrypt.KeyStore.v1");
+
+    /// <summary>
+    /// Wraps every record an earlier version stored under Data Protection under the KEK instead — the same key bytes,
+    /// so nothing sealed under them changes — in one transaction, and checks that every other record unwraps under the
+    /// configured KEK: with the wrong key file the portal stops here, before it makes new keys. Returns how many it re-wrapped.
+    /// </summary>
+    public async Task<int> WrapLegacyKeysAsync(CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        int rewrapped = 0;
+        foreach (KeyRecord record in await db.Keys.ToListAsync(cancellationToken))
+        {
+            byte[] bytes;
+            if (IsDataProtectionPayload(record.ProtectedKey))
+            {
+                bytes = _legacy.Unprotect(record.ProtectedKey);
+                record.ProtectedKey = Wrap(record.Id, record.Purpose, bytes);
+                rewrapped++;
+            }
+            else
+            {
+                try
+                {
+                    bytes = kek.Unwrap(KeyEncryptionPurpose.KeyStore, record.ProtectedKey, AssociatedData(record.Id, record.Purpose));
+                }
+                catch (CryptographicException e)
+                {
+                    throw new InvalidOperationException(
+                        $"Key '{record.Id}' does not unwrap under the configured key-encryption key {kek.Id} ({e.Message}) " +
+                        "Configure the key file or certificate this database was used with (KeyEncryption section); the portal does not start without it.", e);
+                }
+            }
+
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return rewrapped;
+    }
 
     public async Task<(string Id, SecretKey Key)> ActiveSchemeKeyAsync(string schemeId, CancellationToken cancellationToken)
     {
@@ -133,11 +175,12 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         try
         {
             DateTimeOffset now = clock.GetUtcNow();
+            string id = $"{purpose}-{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
             return new KeyRecord
             {
-                Id = $"{purpose}-{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}",
+                Id = id,
                 Purpose = purpose,
-                ProtectedKey = _protector.Protect(bytes),
+                ProtectedKey = Wrap(id, purpose, bytes),
                 CreatedAt = now,
                 CreatedBy = actor,
                 Active = true,
@@ -149,9 +192,19 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
         }
     }
 
+    /// <summary>Data Protection's payloads start with its magic header 09 F0 C9 F0; the KEK's never do.</summary>
+    private static bool IsDataProtectionPayload(ReadOnlySpan<byte> stored) => stored.StartsWith((ReadOnlySpan<byte>)[0x09, 0xF0, 0xC9, 0xF0]);
+
+    /// <summary>The record's id and purpose: a wrapped key moved to another record, or passed off as a master key, does not open.</summary>
+    private static byte[] AssociatedData(string id, string purpose) => new EnvelopeContext($"key/{id}", purpose).ToAssociatedData();
+
+    private byte[] Wrap(string id, string purpose, ReadOnlySpan<byte> key) => kek.Wrap(KeyEncryptionPurpose.KeyStore, key, AssociatedData(id, purpose));
+
     private SecretKey Unprotect(KeyRecord record) => _unprotected.GetOrAdd(record.Id, _ =>
     {
-        byte[] bytes = _protector.Unprotect(record.ProtectedKey);
+        byte[] bytes = IsDataProtectionPayload(record.ProtectedKey)
+            ? _legacy.Unprotect(record.ProtectedKey)
+            : kek.Unwrap(KeyEncryptionPurpose.KeyStore, record.ProtectedKey, AssociatedData(record.Id, record.Purpose));
         try
         {
             return SecretKey.FromBytes(bytes);

@@ -1,6 +1,6 @@
 namespace MedCrypt.Portal.Data;
 
-/// <summary>A key as stored: its bytes only under ASP.NET Core Data Protection (whose own keys live in this database too).</summary>
+/// <summary>A key as stored: its bytes only wrapped under the key-encryption key, which is not in this database.</summary>
 public sealed class KeyRecord
 {
     public required string Id { get; set; }

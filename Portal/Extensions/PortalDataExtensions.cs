@@ -2,6 +2,7 @@ using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
 using Microsoft.AspNetCore.DataProtection;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.KeyEncryption;
 using MedCrypt.Portal.Live;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -61,15 +62,17 @@ internal static class PortalDataExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
         builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
+        IDataProtectionBuilder dataProtection = builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
         builder.Services.AddSingleton<IKeyStore, EfKeyStore>();
+        builder.AddKeyEncryption(dataProtection);
     }
 
-    /// <summary>Creates or migrates the database and seeds roles and accounts, before the portal takes requests.</summary>
+    /// <summary>Creates or migrates the database, checks the key-encryption key and upgrades what predates it, and seeds roles and accounts, before the portal takes requests.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<KeyEncryptionUpgrade>().RunAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }
 

@@ -6,7 +6,8 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>
 /// The real portal in-process, on a database of its own: a fresh SQLite file, or — when the test command started
 /// one (MEDCRYPT_TEST_POSTGRES) — a fresh database on a real PostgreSQL server. Development environment, so the demo
-/// accounts are seeded; the fixture models stand in for the trained ones.
+/// accounts are seeded; the fixture models stand in for the trained ones. Each portal has a key-encryption key file of
+/// its own (made at its first start), shared with a second instance.
 /// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
@@ -14,6 +15,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     private readonly string _provider;
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
+    private readonly bool _ownsKeyFile;
 
     /// <param name="postgresServer">Another way to the test server (e.g. through a <see cref="TcpRelay"/>) than <see cref="PostgresServer"/>.</param>
     public PortalFactory(string provider, string? postgresServer = null)
@@ -29,6 +31,17 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             _sqliteFile = Path.Combine(Path.GetTempPath(), $"medcrypt-test-{Guid.NewGuid():N}.db");
             _connectionString = $"Data Source={_sqliteFile}";
         }
+
+        KeyFile = Path.Combine(Path.GetTempPath(), $"medcrypt-test-{Guid.NewGuid():N}.kek");
+        _ownsKeyFile = true;
+    }
+
+    /// <summary>A portal on a database that already exists (e.g. a restored copy), with the key file given; neither is deleted.</summary>
+    public PortalFactory(string provider, string connectionString, string keyFile)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        KeyFile = keyFile;
     }
 
     /// <summary>A second portal on <paramref name="first"/>'s database, as a second instance of one deployment (the first cleans up).</summary>
@@ -37,7 +50,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(first);
         _provider = first._provider;
         _connectionString = first._connectionString;
+        KeyFile = first.KeyFile;
     }
+
+    public string Provider => _provider;
+
+    public string ConnectionString => _connectionString;
+
+    /// <summary>The key-encryption key file (KeyEncryption:KeyFile).</summary>
+    public string KeyFile { get; }
+
+    /// <summary>Further settings, e.g. a certificate instead of the key file; set before the portal starts.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
 
     /// <summary>The throwaway server the test command starts, without a database name; null when none runs.</summary>
     public static string? PostgresServer => Environment.GetEnvironmentVariable("MEDCRYPT_TEST_POSTGRES");
@@ -52,17 +76,34 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
         builder.UseSetting("Inference:Manifest", Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"));
         builder.UseSetting("Inference:Device", "cpu");
+        builder.UseSetting("KeyEncryption:KeyFile", KeyFile);
+        foreach ((string key, string value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
-        if (_sqliteFile is not null)
+        try
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (string file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            // Also when the portal failed to start (and stopping it throws): no database or key file is left behind.
+            if (_sqliteFile is not null)
             {
-                File.Delete(file);
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (string file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+                {
+                    File.Delete(file);
+                }
+            }
+
+            if (_ownsKeyFile)
+            {
+                File.Delete(KeyFile);
             }
         }
     }

@@ -111,7 +111,7 @@ public sealed partial class TwoFactorTests
 
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task<string> PostAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields)
+    internal static async Task<string> PostAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields)
     {
         HttpResponseMessage response = await PostRawAsync(client, path, page, form, fields);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -122,8 +122,8 @@ public sealed partial class TwoFactorTests
         client.PostAsync(path, AccountTests.Form(AccountTests.Token(page), [("_handler", form), .. fields]), TestContext.Current.CancellationToken);
 
     [GeneratedRegex("data-testid=\"shared-key\">([^<]+)<")]
-    private static partial Regex SharedKey();
+    internal static partial Regex SharedKey();
 
     [GeneratedRegex("data-testid=\"recovery-codes\">([^<]+)<")]
-    private static partial Regex RecoveryCodes();
+    internal static partial Regex RecoveryCodes();
 }
