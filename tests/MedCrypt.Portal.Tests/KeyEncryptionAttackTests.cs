@@ -47,7 +47,7 @@ public sealed class KeyEncryptionAttackTests
                 await portal.Services.GetRequiredService<IKeyStore>().RotateMasterKeyAsync("admin@medcrypt.local", ct);
             }
 
-            HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(i), $"scan-{i}.png", i == 1 ? "logistic-sine" : "block"), ct);
+            HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(i), $"scan-{i}.png", i switch { 0 => "pixel-shuffle", 1 => "logistic-sine", _ => "block" }), ct);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Guid id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
             originals[id] = await doctor.GetByteArrayAsync($"/api/v1/studies/{id}/image/original", ct);
@@ -73,13 +73,13 @@ public sealed class KeyEncryptionAttackTests
         IDataProtector keyStoreProtector = readOnlyRing.GetRequiredService<IDataProtectionProvider>().CreateProtector("MedCrypt.KeyStore.v1");
         Assert.DoesNotContain(keyRows, row => Opens(() => keyStoreProtector.Unprotect(row.ProtectedKey)));
 
-        // 2. Every sealed original with every candidate key the copy holds: every 32-byte window of every key row, of every
+        // 2. Every sealed original and protected image with every candidate key the copy holds: every 32-byte window of every key row, of every
         //    base64 value in the key ring and of every user token.
         List<byte[]> candidates = [.. keyRows.SelectMany(k => Windows(k.ProtectedKey))];
         candidates.AddRange(ring.SelectMany(k => XElement.Parse(k.Xml!).DescendantsAndSelf()).Where(e => !e.HasElements).SelectMany(e => Windows(Base64(e.Value))));
         candidates.AddRange(tokens.SelectMany(t => Windows(Base64(t.Value!.Split(':')[^1]))));
         Assert.True(candidates.Count > 100, $"only {candidates.Count} candidate keys");
-        Assert.Equal(0, studies.Sum(s => candidates.Count(key => OpensWith(s, key))));
+        Assert.Equal(0, studies.Sum(s => candidates.Count(key => OriginalOpensWith(s, key) || ProtectedOpensWith(s, key))));
         IKeyStore keyStore = portal.Services.GetRequiredService<IKeyStore>();
         List<byte[]> real = [];
         foreach (KeyRecord master in keyRows.Where(k => k.Purpose == "master"))
@@ -87,7 +87,8 @@ public sealed class KeyEncryptionAttackTests
             real.Add((await keyStore.MasterKeyAsync(master.Id, ct)).Key.Bytes.ToArray());
         }
 
-        Assert.All(studies, s => Assert.Contains(real, key => OpensWith(s, key))); // the same attempt with the right keys opens each one
+        // The same attempt with the right keys opens each one.
+        Assert.All(studies, s => Assert.Contains(real, key => OriginalOpensWith(s, key) && ProtectedOpensWith(s, key)));
 
         // 3. The Data Protection ring: every key's secret encrypted, none readable from the copy.
         XElement[] ringKeys = [.. ring.Select(k => XElement.Parse(k.Xml!)).Where(e => e.Name.LocalName == "key")];
@@ -137,6 +138,7 @@ public sealed class KeyEncryptionAttackTests
         foreach ((Guid id, byte[] original) in originals)
         {
             Assert.Equal(original, await api.GetByteArrayAsync($"/api/v1/studies/{id}/image/original", ct));
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/studies/{id}/image/protected", ct)).StatusCode);
         }
 
         HttpResponseMessage recovery = await restored.CreateClient().PostAsJsonAsync(
@@ -159,8 +161,12 @@ public sealed class KeyEncryptionAttackTests
         return (sharedKey, codes);
     }
 
-    private static bool OpensWith(StudyRecord study, byte[] key) =>
+    private static bool OriginalOpensWith(StudyRecord study, byte[] key) =>
         Opens(() => EnvelopeCipher.Open(study.SealedOriginal, StudyAnalyser.OriginalContext(study.Id), new MasterKey(EnvelopeCipher.ReadMasterKeyId(study.SealedOriginal), SecretKey.FromBytes(key))));
+
+    private static bool ProtectedOpensWith(StudyRecord study, byte[] key) =>
+        Opens(() => EnvelopeCipher.Open(
+            study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.ProtectedNonce), new MasterKey(EnvelopeCipher.ReadMasterKeyId(study.SealedProtected), SecretKey.FromBytes(key))));
 
     /// <summary>Whether an attempt gives a result; any failure — a refused tag, a key that cannot be read — is "no".</summary>
     private static bool Opens(Func<object> attempt)
