@@ -7,7 +7,9 @@ namespace MedCrypt.Attacks;
 /// from the known (plain, protected) pair, give every protected value j a plain position p holding the same value or
 /// its negative, each plain position used once, the nearest to j first (a map that keeps positions is found exactly);
 /// then undo that map on the target. It recovers the target only if the target was protected with the pair's map —
-/// a scheme that draws a fresh map per image leaves it a random rearrangement.
+/// a scheme that draws a fresh map per image leaves it a random rearrangement. Even a reused whole-image permutation
+/// is only partly recovered from one pair: the pair cannot tell apart plain positions holding the same value (the
+/// black background), so only rare values land right; a map that keeps positions, or repeats per block, it gets whole.
 /// </summary>
 public sealed class KnownPlaintextImageMapAttack : ReconstructionAttack
 {
