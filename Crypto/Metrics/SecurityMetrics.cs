@@ -131,6 +131,34 @@ public static class SecurityMetrics
         return varianceA <= 0 || varianceB <= 0 ? double.NaN : covariance / Math.Sqrt(varianceA * varianceB);
     }
 
+    /// <summary>
+    /// Pearson correlation between two images of the same shape, value by value (all channels): how much of one
+    /// image a reconstruction recovers, or how alike two protections of one image are; NaN when either is flat.
+    /// </summary>
+    public static double Pearson(PixelImage a, PixelImage b)
+    {
+        EnsureSameShape(a, b);
+        ReadOnlySpan<byte> x = a.Pixels;
+        ReadOnlySpan<byte> y = b.Pixels;
+        long sumA = 0, sumB = 0, sumAa = 0, sumBb = 0, sumAb = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            int u = x[i];
+            int v = y[i];
+            sumA += u;
+            sumB += v;
+            sumAa += u * u;
+            sumBb += v * v;
+            sumAb += u * v;
+        }
+
+        double n = x.Length;
+        double covariance = (n * sumAb) - ((double)sumA * sumB);
+        double varianceA = (n * sumAa) - ((double)sumA * sumA);
+        double varianceB = (n * sumBb) - ((double)sumB * sumB);
+        return varianceA <= 0 || varianceB <= 0 ? double.NaN : covariance / Math.Sqrt(varianceA * varianceB);
+    }
+
     /// <summary>Peak signal-to-noise ratio in dB; +∞ for identical images.</summary>
     public static double Psnr(PixelImage reference, PixelImage other)
     {

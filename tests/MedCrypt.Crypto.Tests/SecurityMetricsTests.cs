@@ -63,6 +63,22 @@ public sealed class SecurityMetricsTests
     }
 
     [Fact]
+    public void Pearson_is_one_for_an_affine_copy_minus_one_for_the_negative_and_nan_against_a_flat_image()
+    {
+        var a = new PixelImage(3, 2, PixelFormat.Gray8, [0, 10, 20, 30, 40, 250]);
+        var affine = new PixelImage(3, 2, PixelFormat.Gray8, [5, 7, 9, 11, 13, 55]); // a / 5 + 5
+        var negative = new PixelImage(3, 2, PixelFormat.Gray8, [255, 245, 235, 225, 215, 5]);
+        var unrelated = new PixelImage(2, 2, PixelFormat.Gray8, [0, 0, 255, 255]);
+        var crossed = new PixelImage(2, 2, PixelFormat.Gray8, [0, 255, 0, 255]);
+
+        Assert.Equal(1, SecurityMetrics.Pearson(a, affine), 12);
+        Assert.Equal(-1, SecurityMetrics.Pearson(a, negative), 12);
+        Assert.Equal(0, SecurityMetrics.Pearson(unrelated, crossed), 12);
+        Assert.True(double.IsNaN(SecurityMetrics.Pearson(a, a.CreateLike())));
+        Assert.Throws<ArgumentException>(() => SecurityMetrics.Pearson(a, unrelated));
+    }
+
+    [Fact]
     public void Psnr_of_an_error_of_one_everywhere_is_48_13_db_and_of_equal_images_infinite()
     {
         var a = new PixelImage(10, 10, PixelFormat.Rgb24);

@@ -6,12 +6,20 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Metrics;
 using MedCrypt.Crypto.Schemes.Chaos;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.SecurityReport;
 using SixLabors.ImageSharp;
 
 // dotnet run --project tests/MedCrypt.SecurityReport -- [dataset folder] [images per class]
 // Encrypts real MRI slices with logistic-sine, each under a fresh random key and nonce, and prints the metrics
 // of the targets (mean, worst) as Markdown tables.
-string dataset = args.Length > 0 ? args[0] : Path.Combine(RepositoryRoot.Path, "..", "shared", "datasets", "brain-tumor-mri");
+// dotnet run --project tests/MedCrypt.SecurityReport -- attacks [dataset folder] [slices]
+// Runs every attack against every scheme of the catalog instead (AttackReport).
+if (args.Length > 0 && args[0] == "attacks")
+{
+    return AttackReport.Run(args[1..]);
+}
+
+string dataset = args.Length > 0 ? args[0] : DatasetSlices.DefaultFolder;
 int perClass = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25;
 if (!Directory.Exists(dataset))
 {
@@ -19,13 +27,7 @@ if (!Directory.Exists(dataset))
     return 2;
 }
 
-string[] files =
-[
-    .. from label in new[] { "glioma", "meningioma", "notumor", "pituitary" }
-       let all = Directory.GetFiles(Path.Combine(dataset, label), "*.jpg").Order(StringComparer.Ordinal).ToArray()
-       from file in all.Where((_, i) => i % Math.Max(1, all.Length / perClass) == 0).Take(perClass)
-       select file,
-];
+string[] files = DatasetSlices.Pick(dataset, perClass);
 
 // The targets are for 512×512. The slices are 224×224, where even an ideal cipher's entropy is about 7.9963 bits
 // and its correlations scatter by ±0.0045 (1/√n), so both sizes are reported.
