@@ -99,6 +99,10 @@ internal static class ApiEndpoints
             StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
             return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
         }
+        catch (ImageRejectedException e) when (e.TooLarge)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image too large");
+        }
         catch (Exception e) when (e is ImageRejectedException or ArgumentException)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);

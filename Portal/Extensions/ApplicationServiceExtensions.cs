@@ -52,7 +52,7 @@ public static class ApplicationServiceExtensions
 
         Classifier classifier = Classifier.Load(options);
         builder.Services.AddSingleton(classifier);
-        builder.Services.AddSingleton(new ImageCodec());
+        builder.Services.AddSingleton(new ImageCodec(maxPixels: builder.Configuration.GetValue("Imaging:MaxPixels", ImageCodec.DefaultMaxPixels)));
         builder.Services.AddSingleton<ScanPreparation>();
         builder.Services.AddSingleton(new BlockAdaptations(classifier.Models));
         builder.Services.AddSingleton<SchemeReader>();
