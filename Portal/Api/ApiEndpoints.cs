@@ -41,10 +41,16 @@ internal static class ApiEndpoints
     internal static AuthorizationPolicy Policy(params string[] roles) =>
         new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(roles).Build();
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
     {
+        Dictionary<string, string[]> errors = request.Validate();
+        if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
+        {
+            return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
+        }
+
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme; // the handler writes { tokenType, accessToken, expiresIn, refreshToken }
-        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
         string failure = "email or password";
         if (result.RequiresTwoFactor)
         {
@@ -61,14 +67,14 @@ internal static class ApiEndpoints
             }
             else
             {
-                await audit.RecordAsync(request.Email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
+                await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
                 return TypedResults.Problem(
                     "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
                     statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
             }
         }
 
-        await audit.RecordAsync(request.Email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
+        await audit.RecordAsync(email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
             result.Succeeded ? "" : result.IsLockedOut ? "locked out" : $"wrong {failure}");
         return result.Succeeded
             ? TypedResults.Empty
@@ -171,4 +177,22 @@ internal static class ApiEndpoints
 }
 
 /// <summary>The API's sign-in; the two-factor fields only for accounts with an authenticator.</summary>
-public sealed record LoginRequest(string Email, string Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null);
+/// <remarks>Nullable, and checked by <see cref="Validate"/>: a body without them is the caller's mistake (400), not a null reaching Identity (500).</remarks>
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null)
+{
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(Email))
+        {
+            errors["email"] = ["The email is required."];
+        }
+
+        if (string.IsNullOrEmpty(Password))
+        {
+            errors["password"] = ["The password is required."];
+        }
+
+        return errors;
+    }
+}
