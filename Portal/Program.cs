@@ -15,6 +15,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
+app.UseSecurityHeaders();   // CSP, nosniff, no referrer, no-store
 if (app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler(); // ProblemExceptionHandler's 4xx/503 answers; anything else a 500 problem+json
