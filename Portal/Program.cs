@@ -15,6 +15,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
+app.UseTransportSecurity(); // forwarded headers from trusted proxies; HTTPS redirection and HSTS outside Development
 app.UseSecurityHeaders();   // CSP, nosniff, no referrer, no-store
 if (app.Environment.IsDevelopment())
 {
@@ -23,7 +24,6 @@ if (app.Environment.IsDevelopment())
 else
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
-    app.UseHsts();
 }
 
 app.UseStatusCodePages(); // bare 401/403/404 answers get a problem+json body
