@@ -29,6 +29,7 @@ else
 app.UseStatusCodePages(); // bare 401/403/404 answers get a problem+json body
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: uploads count against the signed-in user
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });

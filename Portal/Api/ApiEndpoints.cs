@@ -5,6 +5,7 @@ using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.RateLimiting;
 using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,11 +25,11 @@ internal static class ApiEndpoints
         app.MapOpenApi("/openapi/{documentName}.json"); // /openapi/v1.json
         RouteGroupBuilder api = app.MapGroup("/api/v1").DisableAntiforgery(); // bearer tokens, not cookies: no cross-site forms to guard against
 
-        api.MapPost("/auth/login", LoginAsync).AllowAnonymous();
+        api.MapPost("/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignInPolicy);
 
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
-        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin))
+        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin)).RequireRateLimiting(RateLimits.UploadsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));

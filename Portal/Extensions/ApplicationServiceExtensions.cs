@@ -24,6 +24,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddMudServices();
         builder.AddPortalData();
         builder.AddTransportSecurity();
+        builder.AddPortalRateLimits();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
