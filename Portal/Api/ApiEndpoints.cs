@@ -5,6 +5,7 @@ using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.RateLimiting;
 using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,11 +25,11 @@ internal static class ApiEndpoints
         app.MapOpenApi("/openapi/{documentName}.json"); // /openapi/v1.json
         RouteGroupBuilder api = app.MapGroup("/api/v1").DisableAntiforgery(); // bearer tokens, not cookies: no cross-site forms to guard against
 
-        api.MapPost("/auth/login", LoginAsync).AllowAnonymous();
+        api.MapPost("/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignInPolicy);
 
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
-        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin))
+        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin)).RequireRateLimiting(RateLimits.UploadsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
         secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited
@@ -41,10 +42,16 @@ internal static class ApiEndpoints
     internal static AuthorizationPolicy Policy(params string[] roles) =>
         new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(roles).Build();
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
     {
+        Dictionary<string, string[]> errors = request.Validate();
+        if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
+        {
+            return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
+        }
+
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme; // the handler writes { tokenType, accessToken, expiresIn, refreshToken }
-        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
         string failure = "email or password";
         if (result.RequiresTwoFactor)
         {
@@ -61,14 +68,14 @@ internal static class ApiEndpoints
             }
             else
             {
-                await audit.RecordAsync(request.Email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
+                await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
                 return TypedResults.Problem(
                     "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
                     statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
             }
         }
 
-        await audit.RecordAsync(request.Email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
+        await audit.RecordAsync(email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
             result.Succeeded ? "" : result.IsLockedOut ? "locked out" : $"wrong {failure}");
         return result.Succeeded
             ? TypedResults.Empty
@@ -98,6 +105,10 @@ internal static class ApiEndpoints
         {
             StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
             return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
+        }
+        catch (ImageRejectedException e) when (e.TooLarge)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image too large");
         }
         catch (Exception e) when (e is ImageRejectedException or ArgumentException)
         {
@@ -153,4 +164,22 @@ internal static class ApiEndpoints
 }
 
 /// <summary>The API's sign-in; the two-factor fields only for accounts with an authenticator.</summary>
-public sealed record LoginRequest(string Email, string Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null);
+/// <remarks>Nullable, and checked by <see cref="Validate"/>: a body without them is the caller's mistake (400), not a null reaching Identity (500).</remarks>
+public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null)
+{
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(Email))
+        {
+            errors["email"] = ["The email is required."];
+        }
+
+        if (string.IsNullOrEmpty(Password))
+        {
+            errors["password"] = ["The password is required."];
+        }
+
+        return errors;
+    }
+}

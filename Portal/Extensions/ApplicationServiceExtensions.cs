@@ -23,6 +23,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddPortalData();
+        builder.AddTransportSecurity();
+        builder.AddPortalRateLimits();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
@@ -52,7 +54,7 @@ public static class ApplicationServiceExtensions
 
         Classifier classifier = Classifier.Load(options);
         builder.Services.AddSingleton(classifier);
-        builder.Services.AddSingleton(new ImageCodec());
+        builder.Services.AddSingleton(new ImageCodec(maxPixels: builder.Configuration.GetValue("Imaging:MaxPixels", ImageCodec.DefaultMaxPixels)));
         builder.Services.AddSingleton<ScanPreparation>();
         builder.Services.AddSingleton(new BlockAdaptations(classifier.Models));
         builder.Services.AddSingleton<SchemeReader>();

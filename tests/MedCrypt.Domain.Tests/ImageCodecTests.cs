@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -59,6 +60,48 @@ public sealed class ImageCodecTests
         ImageRejectedException e = Assert.Throws<ImageRejectedException>(() => _codec.Decode(bomb, PixelFormat.Gray8));
 
         Assert.Contains("60000 × 60000", e.Message);
+    }
+
+    /// <summary>
+    /// The security review's 20 KB PNG that decodes to 4096 × 4096: refused from its header, allocating almost
+    /// nothing, where decoding it (the budget raised to let it through, as before the budget) allocates over 16 MB.
+    /// </summary>
+    [Fact]
+    public void A_small_png_that_decodes_to_4096_by_4096_is_refused_from_its_header_by_the_pixel_budget()
+    {
+        byte[] png = OversizedPng.Create(4096, 4096);
+        Assert.InRange(png.Length, 1, 32 * 1024);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ImageRejectedException e = Assert.Throws<ImageRejectedException>(() => _codec.Decode(png, PixelFormat.Gray8));
+        long refusing = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(e.TooLarge);
+        Assert.Contains("4096 × 4096", e.Message);
+        Assert.Contains("at most 4.2 megapixels", e.Message);
+        Assert.InRange(refusing, 0, 1_048_576);
+
+        var unbounded = new ImageCodec(maxPixels: 4096L * 4096);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        PixelImage decoded = unbounded.Decode(png, PixelFormat.Gray8);
+        long decoding = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal((4096, 4096), (decoded.Width, decoded.Height));
+        Assert.True(decoding > 16 * refusing && decoding > 16_000_000, $"decoding allocated {decoding:N0} bytes, refusing {refusing:N0}");
+        TestContext.Current.SendDiagnosticMessage($"4096 × 4096 PNG of {png.Length:N0} bytes: refused with {refusing:N0} bytes allocated; decoded with {decoding:N0}");
+    }
+
+    [Fact]
+    public void The_pixel_budget_counts_width_times_height_and_is_configurable()
+    {
+        var codec = new ImageCodec(maxPixels: 64 * 64);
+
+        PixelImage square = codec.Decode(_codec.EncodePng(Noise(64, 64)), PixelFormat.Gray8);
+        Assert.Equal((64, 64), (square.Width, square.Height));
+        ImageRejectedException e = Assert.Throws<ImageRejectedException>(() => codec.Decode(_codec.EncodePng(Noise(128, 40)), PixelFormat.Gray8));
+        Assert.True(e.TooLarge);
+        Assert.Contains("128 × 40", e.Message);
+        Assert.Equal(ImageCodec.DefaultMaxPixels, new ImageCodec().MaxPixels);
+        Assert.False(Assert.Throws<ImageRejectedException>(() => codec.Decode(_codec.EncodePng(Noise(8, 8)), PixelFormat.Gray8)).TooLarge);
     }
 
     [Theory]

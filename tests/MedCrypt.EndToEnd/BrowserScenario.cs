@@ -18,11 +18,27 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
     protected const float Timeout = 30_000;
 
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _policyViolations = [];
 
     static BrowserScenario() => SetDefaultExpectTimeout(Timeout);
 
     /// <summary>Where failing scenarios leave their screenshots and HTML.</summary>
     public static string EvidenceFolder { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-screenshots");
+
+    /// <summary>
+    /// Every Content-Security-Policy violation any page of this scenario met: Chromium's own console report ("Refused
+    /// to …") and each securitypolicyviolation event, which a script Playwright adds to every document reports.
+    /// </summary>
+    protected IReadOnlyList<string> PolicyViolations
+    {
+        get
+        {
+            lock (_policyViolations)
+            {
+                return [.. _policyViolations];
+            }
+        }
+    }
 
     /// <summary>A fresh browser context (no cookies) with one page, opened at <paramref name="path"/>.</summary>
     protected async Task<IPage> OpenAsync(string path = "/")
@@ -31,7 +47,19 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
         _contexts.Add(context);
         context.SetDefaultTimeout(Timeout);
         context.SetDefaultNavigationTimeout(2 * Timeout);
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));");
         IPage page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) || message.Text.StartsWith("CSP violation", StringComparison.Ordinal))
+            {
+                lock (_policyViolations)
+                {
+                    _policyViolations.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
         await page.GotoAsync(path);
         return page;
     }

@@ -4,13 +4,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Imaging;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MedCrypt.Portal.Tests;
 
 /// <summary>What API tests share: a signed-in client, the problem+json check, a multipart upload and a generated head scan.</summary>
 internal static class Api
 {
-    public static async Task<HttpClient> SignedInAsync(PortalFactory factory, string email)
+    public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> factory, string email)
     {
         HttpClient client = factory.CreateClient();
         HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Data;
+using MedCrypt.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
@@ -36,7 +37,8 @@ public sealed class HostileInputTests
             ("truncated JPEG", Api.Upload(jpeg[..(jpeg.Length / 3)], "scan.jpg", "block"), HttpStatusCode.BadRequest),
             ("JPEG with damaged header", Api.Upload(Damaged(jpeg, from: 2, count: 200), "scan.jpg", "block"), HttpStatusCode.BadRequest),
             ("1×1 image", Api.Upload(Png(1, 1), "dot.png", "block"), HttpStatusCode.BadRequest),
-            ("header claiming 60000×60000", Api.Upload(DecompressionBomb(), "bomb.png", "block"), HttpStatusCode.BadRequest),
+            ("header claiming 60000×60000", Api.Upload(DecompressionBomb(), "bomb.png", "block"), HttpStatusCode.UnprocessableEntity),
+            ("26 KB PNG decoding to 4096×4096", Api.Upload(OversizedPng.Create(), "big.png", "block"), HttpStatusCode.UnprocessableEntity),
             ("HTML named .png", Api.Upload("<html><script>alert(1)</script></html>"u8.ToArray(), "page.png", "block"), HttpStatusCode.BadRequest),
             ("SVG named .png", Api.Upload("<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>"u8.ToArray(), "x.png", "block"), HttpStatusCode.BadRequest),
             ("empty file", Api.Upload([], "empty.png", "block"), HttpStatusCode.BadRequest),

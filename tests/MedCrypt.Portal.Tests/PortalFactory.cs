@@ -76,6 +76,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
         builder.UseSetting("Inference:Manifest", Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"));
         builder.UseSetting("Inference:Device", "cpu");
+        // The tests sign in and upload dozens of times a minute from one client; RateLimitTests set the limits they test.
+        builder.UseSetting("RateLimits:SignIn:PermitLimit", "100000");
+        builder.UseSetting("RateLimits:Uploads:PermitLimit", "100000");
         builder.UseSetting("KeyEncryption:KeyFile", KeyFile);
         foreach ((string key, string value) in Settings)
         {
