@@ -37,6 +37,12 @@ public sealed class ImageCodec
         MaxPixels = maxPixels;
     }
 
+    /// <summary>
+    /// For what the portal stored itself (originals and protected images, each checked when it was uploaded): no upload
+    /// budget, only the pixel buffer's own limits, so lowering the budget later never makes a stored study unreadable.
+    /// </summary>
+    public static ImageCodec ForStoredImages { get; } = new(minSide: 1, maxSide: PixelImage.MaxSide, maxPixels: (long)PixelImage.MaxSide * PixelImage.MaxSide);
+
     public int MinSide { get; }
 
     public int MaxSide { get; }

@@ -1,4 +1,6 @@
 using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Data;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using MedCrypt.Portal.KeyEncryption;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -33,6 +35,11 @@ internal static class KeyEncryptionExtensions
                 new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingXmlEncryptor(s.GetRequiredService<IKeyEncryptionKey>())));
         }
 
+        // The ring's repository (the database) hands Data Protection only encrypted keys once the upgrade has run.
+        builder.Services.AddSingleton(s => new EncryptedKeysOnlyRepository(
+            new EntityFrameworkCoreXmlRepository<PortalDbContext>(s, s.GetRequiredService<ILoggerFactory>()), s.GetRequiredService<ILogger<EncryptedKeysOnlyRepository>>()));
+        builder.Services.AddSingleton<IPostConfigureOptions<KeyManagementOptions>>(s =>
+            new PostConfigureOptions<KeyManagementOptions>(Options.DefaultName, o => o.XmlRepository = s.GetRequiredService<EncryptedKeysOnlyRepository>()));
         builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore<IdentityUser>, ProtectedUserStore>());
         builder.Services.AddScoped<KeyEncryptionUpgrade>();
     }

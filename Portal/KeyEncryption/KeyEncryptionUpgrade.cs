@@ -39,6 +39,9 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
             logger.LogWarning(
                 "{Count} Data Protection keys stored unencrypted were revoked: sessions and bearer tokens signed with them end, users sign in again.", revoked);
         }
+
+        // From here on a key written into the ring in the clear (by someone with the database, not the KEK) is ignored.
+        services.GetRequiredService<EncryptedKeysOnlyRepository>().Enforce();
     }
 
     /// <summary>Without its key file, a database that holds KEK-wrapped data must not get a new key (which would hide the loss).</summary>

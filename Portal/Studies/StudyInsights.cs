@@ -36,9 +36,9 @@ public sealed class StudyInsights(
 
         StudyRecord study = await studies.FindAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"No study {id}.");
         ImageProtectionScheme scheme = schemes.Get(study.SchemeId);
-        PixelImage original = codec.Decode(await studies.UnsealOriginalAsync(study, cancellationToken), PixelFormat.Gray8);
+        PixelImage original = ImageCodec.ForStoredImages.Decode(await studies.UnsealOriginalAsync(study, cancellationToken), PixelFormat.Gray8);
         PixelImage prepared = analyser.Prepare(original, scheme);
-        PixelImage protectedPixels = codec.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), prepared.Format);
+        PixelImage protectedPixels = ImageCodec.ForStoredImages.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), prepared.Format);
         SecurityReport report = SecurityMetrics.Measure(prepared, protectedPixels);
         await audit.RecordAsync(actor, "original.metrics", $"study/{id:D}", AuditOutcome.Succeeded,
             $"NPCR {report.Npcr:F2} %, UACI {report.Uaci:F2} %, entropy {report.Entropy:F4}", cancellationToken);
@@ -76,7 +76,7 @@ public sealed class StudyInsights(
         }
 
         string name = model ?? classifier.Models[0].Name;
-        PixelImage pixels = codec.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8);
+        PixelImage pixels = ImageCodec.ForStoredImages.Decode(await studies.UnsealProtectedAsync(study, cancellationToken), scheme is ColorShufflingScheme ? PixelFormat.Rgb24 : PixelFormat.Gray8);
         ModelInput input = reader.Read(scheme, new ProtectedImage(scheme.Id, pixels, study.ProtectedNonce), await keys.SchemeKeyAsync(study.SchemeKeyId, cancellationToken), allowDecrypt: false);
         OcclusionMap map = await classifier.ExplainAsync(input.Image, name, input.Adaptations?.GetValueOrDefault(name), cancellationToken: cancellationToken);
         await audit.RecordAsync(actor, "study.explain", $"study/{id:D}", AuditOutcome.Succeeded, $"{map.Model}, P(tumor) {map.TumorProbability:F3}", cancellationToken);

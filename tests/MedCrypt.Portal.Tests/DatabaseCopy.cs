@@ -67,17 +67,20 @@ internal sealed class DatabaseCopy : IDisposable
         : new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(ConnectionString).Options);
 
     /// <summary>Data Protection on the copy's key ring, configured as the portal configures it, with no key-encryption key.</summary>
-    public ServiceProvider DataProtection(bool makeKeys)
+    public ServiceProvider DataProtection(bool makeKeys) => DataProtectionOn(Provider, ConnectionString, makeKeys);
+
+    /// <summary>Data Protection on any portal database's key ring (a copy, or the live one an insider can write), with no key-encryption key.</summary>
+    public static ServiceProvider DataProtectionOn(string provider, string connectionString, bool makeKeys)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        if (Provider == "Postgres")
+        if (provider == "Postgres")
         {
-            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(ConnectionString));
+            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
         {
-            services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(ConnectionString));
+            services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(connectionString));
         }
 
         IDataProtectionBuilder builder = services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
