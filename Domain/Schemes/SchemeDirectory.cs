@@ -15,7 +15,7 @@ public sealed class SchemeDirectory(SchemeCatalog catalog)
     public static string Caveat(ProtectionKind kind) => kind switch
     {
         ProtectionKind.Encryption => "Encryption: a fresh key- and nonce-derived transform for every image.",
-        ProtectionKind.Obfuscation => "Perceptual obfuscation, not encryption: one map serves every image under a key, and a ciphertext-only attack recovers the anatomy from protected images alone. For research and comparison.",
+        ProtectionKind.Obfuscation => "Perceptual obfuscation, not encryption: one map serves every image under a key, and a ciphertext-only attack recovers the slice from protected images alone (r = 1.000 on 40 real slices, docs/threat-model.md). For research and comparison.",
         _ => "An irreversible filter that leaves the anatomy visible: not protection.",
     };
 }
