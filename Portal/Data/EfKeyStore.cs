@@ -28,7 +28,8 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
     /// so nothing sealed under them changes — in one transaction, and checks that every other record unwraps under the
     /// configured KEK: with the wrong key file the portal stops here, before it makes new keys. Returns how many it re-wrapped.
     /// </summary>
-    public async Task<int> WrapLegacyKeysAsync(CancellationToken cancellationToken)
+    /// <param name="adoptLegacy">False once the database was upgraded: a record in the earlier format is then a plant, and the portal does not start.</param>
+    public async Task<int> WrapLegacyKeysAsync(bool adoptLegacy, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -38,6 +39,14 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
             byte[] bytes;
             if (IsDataProtectionPayload(record.ProtectedKey))
             {
+                if (!adoptLegacy)
+                {
+                    // After the upgrade only someone with the database writes one: stop loudly rather than adopt a key they chose.
+                    throw new InvalidOperationException(
+                        $"Key '{record.Id}' is in the earlier version's format, but this database was moved under the key-encryption key " +
+                        "already: it was written into the database, not made by the portal. Remove it (and review who can write the database) before starting.");
+                }
+
                 bytes = _legacy.Unprotect(record.ProtectedKey);
                 record.ProtectedKey = Wrap(record.Id, record.Purpose, bytes);
                 rewrapped++;
@@ -193,7 +202,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
     }
 
     /// <summary>Data Protection's payloads start with its magic header 09 F0 C9 F0; the KEK's never do.</summary>
-    private static bool IsDataProtectionPayload(ReadOnlySpan<byte> stored) => stored.StartsWith((ReadOnlySpan<byte>)[0x09, 0xF0, 0xC9, 0xF0]);
+    internal static bool IsDataProtectionPayload(ReadOnlySpan<byte> stored) => stored.StartsWith((ReadOnlySpan<byte>)[0x09, 0xF0, 0xC9, 0xF0]);
 
     /// <summary>The record's id and purpose: a wrapped key moved to another record, or passed off as a master key, does not open.</summary>
     private static byte[] AssociatedData(string id, string purpose) => new EnvelopeContext($"key/{id}", purpose).ToAssociatedData();
@@ -202,8 +211,9 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
 
     private SecretKey Unprotect(KeyRecord record) => _unprotected.GetOrAdd(record.Id, _ =>
     {
+        // The earlier format is read only by the one-time upgrade (WrapLegacyKeysAsync): at run time it can only be a plant.
         byte[] bytes = IsDataProtectionPayload(record.ProtectedKey)
-            ? _legacy.Unprotect(record.ProtectedKey)
+            ? throw new CryptographicException($"Key '{record.Id}' is not wrapped under the key-encryption key: it was written into the database, not made by the portal.")
             : kek.Unwrap(KeyEncryptionPurpose.KeyStore, record.ProtectedKey, AssociatedData(record.Id, record.Purpose));
         try
         {

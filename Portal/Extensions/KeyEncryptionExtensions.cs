@@ -37,7 +37,7 @@ internal static class KeyEncryptionExtensions
 
         // The ring's repository (the database) hands Data Protection only encrypted keys once the upgrade has run.
         builder.Services.AddSingleton(s => new EncryptedKeysOnlyRepository(
-            new EntityFrameworkCoreXmlRepository<PortalDbContext>(s, s.GetRequiredService<ILoggerFactory>()), s.GetRequiredService<ILogger<EncryptedKeysOnlyRepository>>()));
+            new EntityFrameworkCoreXmlRepository<PortalDbContext>(s, s.GetRequiredService<ILoggerFactory>()), options.UsesCertificate, s.GetRequiredService<ILogger<EncryptedKeysOnlyRepository>>()));
         builder.Services.AddSingleton<IPostConfigureOptions<KeyManagementOptions>>(s =>
             new PostConfigureOptions<KeyManagementOptions>(Options.DefaultName, o => o.XmlRepository = s.GetRequiredService<EncryptedKeysOnlyRepository>()));
         builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore<IdentityUser>, ProtectedUserStore>());

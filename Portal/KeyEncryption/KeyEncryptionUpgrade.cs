@@ -10,7 +10,9 @@ namespace MedCrypt.Portal.KeyEncryption;
 /// Start-up, after the migrations and before anything else reads a key: makes sure the KEK is the one the database
 /// was used with, then moves what an earlier version stored without it under it — key records, user tokens — and
 /// revokes, once, the Data Protection keys that were stored unencrypted (a copy of the old ring then signs no cookie or
-/// token this portal accepts; signed-in users sign in again). Each step is idempotent, so every start runs it.
+/// token this portal accepts; signed-in users sign in again). The move happens once: after it, what looks like an
+/// earlier version's record (a key, a clear token, a clear ring key) was written by someone with the database, and is
+/// refused rather than adopted. Each step is idempotent, so every start runs it.
 /// </summary>
 internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider services, KeyEncryptionOptions options, ILogger<KeyEncryptionUpgrade> logger)
 {
@@ -20,14 +22,21 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
 
         // Resolved only now: a key file is made on first use, which the check above must precede.
         IKeyEncryptionKey kek = services.GetRequiredService<IKeyEncryptionKey>();
+        EncryptedKeysOnlyRepository ring = services.GetRequiredService<EncryptedKeysOnlyRepository>();
+        bool upgraded = await IsUpgradedAsync(cancellationToken);
+        if (upgraded)
+        {
+            ring.Enforce(); // nothing of the earlier version's is needed any more
+        }
+
         // A store of its own for the upgrade: the registered IKeyStore may be decorated, and nothing it caches is needed later.
-        int keys = await ActivatorUtilities.CreateInstance<EfKeyStore>(services).WrapLegacyKeysAsync(cancellationToken);
+        int keys = await ActivatorUtilities.CreateInstance<EfKeyStore>(services).WrapLegacyKeysAsync(adoptLegacy: !upgraded, cancellationToken);
         if (keys > 0)
         {
             logger.LogWarning("{Count} key-store keys stored under Data Protection were re-wrapped under key-encryption key {KekId}.", keys, kek.Id);
         }
 
-        int tokens = await ProtectPlainUserTokensAsync(kek, cancellationToken);
+        int tokens = upgraded ? 0 : await ProtectPlainUserTokensAsync(kek, cancellationToken);
         if (tokens > 0)
         {
             logger.LogWarning("{Count} authenticator secrets and recovery-code sets stored in plain text are now encrypted.", tokens);
@@ -40,8 +49,24 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
                 "{Count} Data Protection keys stored unencrypted were revoked: sessions and bearer tokens signed with them end, users sign in again.", revoked);
         }
 
-        // From here on a key written into the ring in the clear (by someone with the database, not the KEK) is ignored.
-        services.GetRequiredService<EncryptedKeysOnlyRepository>().Enforce();
+        // From here on a key written into the ring without the KEK (by someone with the database) is ignored.
+        ring.Enforce();
+    }
+
+    /// <summary>
+    /// True once anything is under the KEK — a key record, a user token or a ring key: the earlier version's records
+    /// were moved then (or never existed), so none may be adopted any more.
+    /// </summary>
+    private async Task<bool> IsUpgradedAsync(CancellationToken cancellationToken)
+    {
+        if ((await db.Keys.AsNoTracking().Select(k => k.ProtectedKey).ToListAsync(cancellationToken)).Any(k => !EfKeyStore.IsDataProtectionPayload(k))
+            || await db.UserTokens.AnyAsync(t => t.Value != null && t.Value.StartsWith(UserTokenProtection.Prefix), cancellationToken))
+        {
+            return true;
+        }
+
+        return (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken))
+            .Any(xml => xml is not null && XElement.Parse(xml).Name.LocalName == "key" && EncryptedKeysOnlyRepository.IsTrusted(XElement.Parse(xml), options.UsesCertificate));
     }
 
     /// <summary>Without its key file, a database that holds KEK-wrapped data must not get a new key (which would hide the loss).</summary>
@@ -83,7 +108,7 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
         HashSet<Guid> unencrypted = [.. (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken))
             .Where(xml => xml is not null)
             .Select(xml => XElement.Parse(xml!))
-            .Where(e => e.Name.LocalName == "key" && e.Attribute("id") is not null && !e.Descendants().Any(d => d.Name.LocalName == "encryptedSecret"))
+            .Where(e => e.Name.LocalName == "key" && e.Attribute("id") is not null && !EncryptedKeysOnlyRepository.IsTrusted(e, options.UsesCertificate))
             .Select(e => (Guid)e.Attribute("id")!)];
         if (unencrypted.Count == 0)
         {

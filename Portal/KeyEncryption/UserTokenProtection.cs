@@ -30,11 +30,13 @@ internal static class UserTokenProtection
         }
     }
 
-    public static string Unprotect(IKeyEncryptionKey kek, string userId, string loginProvider, string name, string stored)
+    public static string? Unprotect(IKeyEncryptionKey kek, string userId, string loginProvider, string name, string stored)
     {
         if (!IsProtected(stored))
         {
-            return stored;
+            // The start-up upgrade encrypted every earlier clear token; one in the clear now was written into the
+            // database (a planted authenticator secret): it counts as absent, so it signs no one in.
+            return null;
         }
 
         byte[] plain = kek.Unwrap(KeyEncryptionPurpose.UserTokens, Convert.FromBase64String(stored[Prefix.Length..]), AssociatedData(userId, loginProvider, name));

@@ -70,7 +70,8 @@ internal sealed class DatabaseCopy : IDisposable
     public ServiceProvider DataProtection(bool makeKeys) => DataProtectionOn(Provider, ConnectionString, makeKeys);
 
     /// <summary>Data Protection on any portal database's key ring (a copy, or the live one an insider can write), with no key-encryption key.</summary>
-    public static ServiceProvider DataProtectionOn(string provider, string connectionString, bool makeKeys)
+    /// <param name="configure">More set-up, e.g. Data Protection's own null encryptor, which marks a clear key "encrypted".</param>
+    public static ServiceProvider DataProtectionOn(string provider, string connectionString, bool makeKeys, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -89,6 +90,7 @@ internal sealed class DatabaseCopy : IDisposable
             builder.DisableAutomaticKeyGeneration();
         }
 
+        configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

@@ -17,9 +17,11 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed class ReencryptionTests
 {
-    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
-    private static readonly ClaimsPrincipal Staff = TestStudies.User("staff@medcrypt.local", Roles.Staff);
-    private static readonly ClaimsPrincipal Doctor = TestStudies.User("doctor@medcrypt.local", Roles.Doctor);
+    private static ClaimsPrincipal Admin => TestStudies.Admin;
+
+    private static ClaimsPrincipal Staff => TestStudies.Staff;
+
+    private static ClaimsPrincipal Doctor => TestStudies.Doctor;
 
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]

@@ -19,6 +19,8 @@ internal static class TestStudies
 
     public static ClaimsPrincipal Auditor => User("auditor@medcrypt.local", Roles.Auditor);
 
+    public static ClaimsPrincipal Admin => User("admin@medcrypt.local", Roles.Admin);
+
     public static Task<StudyRecord> AnalyseAsync(PortalFactory factory, ClaimsPrincipal user, string scheme = "block", string fileName = "scan.png", int seed = 0) =>
         factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(user, fileName, Scan(seed), scheme, TestContext.Current.CancellationToken);
 
