@@ -127,6 +127,8 @@ internal sealed class MicroBatcher : IAsyncDisposable
         }
         finally
         {
+            // The tensor is the plain slices, normalised (and invertible): it must not linger for the pool's next caller.
+            packed.AsSpan(0, perImage * live.Length).Clear();
             ArrayPool<float>.Shared.Return(packed);
         }
     }

@@ -88,12 +88,30 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
     }
 
-    /// <summary>Seals again under fresh data keys whatever is not under the current master key yet: finishes an interrupted re-encryption.</summary>
+    /// <summary>
+    /// Seals again under fresh data keys whatever is not under the current master key yet: finishes an interrupted
+    /// re-encryption. If the master key was rotated since the job began, "under the current key" no longer means "sealed
+    /// afresh" (a rotation re-wraps the old data keys), so the job starts over under a new master key.
+    /// </summary>
     public async Task<RewrapReport> ResumeReencryptionAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         string actor = await audit.DemandAdminAsync(user, ReencryptAction, "keys/master", "keys", cancellationToken);
         MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
+        string? jobKey;
+        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
+        {
+            jobKey = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
+                .Where(r => r.Action == ReencryptAction).OrderByDescending(r => r.Sequence).Select(r => r.Subject).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (jobKey != $"key/{current.Id}")
+        {
+            await audit.RecordAsync(actor, ReencryptAction, $"key/{current.Id}", AuditOutcome.Failed,
+                $"the master key changed since the interrupted job began ({jobKey ?? "unknown"}): starting over", cancellationToken);
+            return await RotateAsync(user, Reencryption.Reseal, onBatch, batchSize, cancellationToken);
+        }
+
         await audit.RecordAsync(actor, ReencryptAction, $"key/{current.Id}", AuditOutcome.Succeeded, ResumedDetail, cancellationToken);
         return await RewrapCoreAsync(actor, current, Reencryption.Reseal, onBatch, batchSize, cancellationToken);
     }

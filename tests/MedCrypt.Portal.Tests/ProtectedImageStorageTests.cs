@@ -3,6 +3,8 @@ using System.Text.Json;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
@@ -79,28 +81,51 @@ public sealed class ProtectedImageStorageTests
 
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
-    public async Task A_protected_image_an_earlier_version_stored_in_the_clear_is_sealed_at_start_up(string provider)
+    public async Task A_protected_image_an_earlier_version_stored_in_the_clear_is_sealed_at_the_first_start(string provider)
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string id = await UploadWithoutSchemeAsync(staff, ct);
         byte[] png = await staff.GetByteArrayAsync($"/api/v1/studies/{id}/image/protected", ct);
+
+        // The database as the earlier version left it: the schema before the seal, the PNG in the clear, and no record
+        // in the audit log that the seal ran.
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            await db.Studies.Where(s => s.Id == Guid.Parse(id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.SealedProtected, png), ct);
+            await db.GetService<IMigrator>().MigrateAsync("OneActiveKeyPerPurpose", cancellationToken: ct);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "Studies" SET "ProtectedPng" = {0} WHERE "Id" = {1}""", [png, Guid.Parse(id)], ct);
+            await db.AuditRecords.Where(r => r.Action == "studies.seal-clear-protected-images").ExecuteDeleteAsync(ct);
         }
 
-        // While the clear PNG is there, the read path refuses it rather than show what it cannot verify.
-        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/protected", ct), HttpStatusCode.Conflict);
-
-        using var restarted = new PortalFactory(factory);
-        HttpClient again = await Api.SignedInAsync(restarted, "staff@medcrypt.local");
+        using var upgraded = new PortalFactory(factory);
+        HttpClient again = await Api.SignedInAsync(upgraded, "staff@medcrypt.local");
         Assert.Equal(png, await again.GetByteArrayAsync($"/api/v1/studies/{id}/image/protected", ct));
-        await using AsyncServiceScope after = restarted.Services.CreateAsyncScope();
+        await using AsyncServiceScope after = upgraded.Services.CreateAsyncScope();
         byte[] stored = await after.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == Guid.Parse(id)).Select(s => s.SealedProtected).SingleAsync(ct);
         Assert.False(stored.AsSpan().StartsWith(PngSignature));
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task A_clear_image_written_into_the_database_later_stays_refused_after_a_restart(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        string id = await UploadWithoutSchemeAsync(staff, ct);
+        byte[] forged = Api.Scan(); // a plausible picture of the insider's choosing
+        await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == Guid.Parse(id))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.SealedProtected, forged), ct);
+        }
+
+        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/protected", ct), HttpStatusCode.Conflict);
+        using var restarted = new PortalFactory(factory);
+        HttpClient again = await Api.SignedInAsync(restarted, "staff@medcrypt.local");
+        await Api.AssertProblemAsync(await again.GetAsync($"/api/v1/studies/{id}/image/protected", ct), HttpStatusCode.Conflict);
     }
 
     [Theory]

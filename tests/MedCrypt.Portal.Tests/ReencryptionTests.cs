@@ -68,6 +68,7 @@ public sealed class ReencryptionTests
         StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
         List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
 
         // Stopped after its first batch of two, as a crash would stop it.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -92,8 +93,10 @@ public sealed class ReencryptionTests
 
         Assert.False(await again.IsReencryptionUnfinishedAsync(ct));
         Assert.Null(maintenance.Error);
-        Assert.All((await EnvelopesAsync(restarted, ct)).Values, e =>
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> after = await EnvelopesAsync(restarted, ct);
+        Assert.All(after.Values, e =>
             Assert.Equal((current, current), (EnvelopeCipher.ReadMasterKeyId(e.Original), EnvelopeCipher.ReadMasterKeyId(e.Protected))));
+        Assert.All(before, b => Assert.NotEqual(Tail(b.Value.Original), Tail(after[b.Key].Original))); // sealed afresh, not only re-wrapped
         StudyWorkflow reopened = restarted.Services.GetRequiredService<StudyWorkflow>();
         var codec = new ImageCodec();
         foreach ((Guid id, byte[] pixels) in made)
@@ -104,6 +107,37 @@ public sealed class ReencryptionTests
         string[] trail = await KeyAdministrationTests.AuditTrailAsync(restarted, ct);
         Assert.Contains("admin@medcrypt.local key.reencrypt.batch Failed", trail); // the interruption, recorded
         Assert.Contains("system (resuming re-encryption) key.reencrypt.done Succeeded", trail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    public async Task A_rotation_between_the_interruption_and_the_resumption_does_not_pass_for_re_encryption(string provider)
+    {
+        using PortalFactory factory = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
+        await UploadAsync(factory.Services.GetRequiredService<StudyWorkflow>(), 5, ct);
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => keys.ReencryptAsync(Admin, _ => stop.Cancel(), batchSize: 2, cancellationToken: stop.Token));
+        await keys.RotateMasterKeyAsync(Admin, cancellationToken: ct); // re-wraps: every payload under the newest key, three with their old data keys
+
+        using var restarted = new PortalFactory(factory);
+        KeyAdministration again = restarted.Services.GetRequiredService<KeyAdministration>();
+        for (int i = 0; i < 200 && await again.IsReencryptionUnfinishedAsync(ct); i++)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.False(await again.IsReencryptionUnfinishedAsync(ct));
+        Dictionary<Guid, (byte[] Original, byte[] Protected)> after = await EnvelopesAsync(restarted, ct);
+        Assert.All(before, b =>
+        {
+            Assert.NotEqual(Tail(b.Value.Original), Tail(after[b.Key].Original)); // a fresh data key for every payload
+            Assert.NotEqual(Tail(b.Value.Protected), Tail(after[b.Key].Protected));
+        });
+        Assert.Contains("system (resuming re-encryption) key.reencrypt Failed", await KeyAdministrationTests.AuditTrailAsync(restarted, ct)); // said so, and started over
     }
 
     private static async Task<List<(Guid Id, byte[] Pixels)>> UploadAsync(StudyWorkflow studies, int count, CancellationToken ct)

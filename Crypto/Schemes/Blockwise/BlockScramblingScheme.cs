@@ -4,7 +4,8 @@ using MedCrypt.Crypto.Keys;
 namespace MedCrypt.Crypto.Schemes.Blockwise;
 
 /// <summary>
-/// Learnable block-wise encryption: inside every M×M block, one key-derived permutation of its M·M·C values
+/// Tanaka's "learnable block-wise encryption" (2018) — obfuscation, not encryption (a ciphertext-only attack undoes it;
+/// docs/threat-model.md): inside every M×M block, one key-derived permutation of its M·M·C values
 /// and negative–positive on a key-derived subset of them.
 /// </summary>
 public sealed class BlockScramblingScheme(int blockSize = BlockwiseScheme.DefaultBlockSize) : BlockwiseScheme(blockSize)
@@ -13,14 +14,14 @@ public sealed class BlockScramblingScheme(int blockSize = BlockwiseScheme.Defaul
 
     public override string Id => SchemeId;
 
-    public override string DisplayName => $"Learnable block-wise encryption ({BlockSize}×{BlockSize})";
+    public override string DisplayName => $"Block-wise obfuscation, Tanaka 2018 ({BlockSize}×{BlockSize}): not encryption";
 
     protected override void ValidateImage(PixelImage image)
     {
         if (image.Width % BlockSize != 0 || image.Height % BlockSize != 0)
         {
             throw new ArgumentException(
-                $"Block-wise encryption with {BlockSize}×{BlockSize} blocks needs a width and height divisible by {BlockSize}; " +
+                $"Block-wise obfuscation with {BlockSize}×{BlockSize} blocks needs a width and height divisible by {BlockSize}; " +
                 $"the image is {image.Width} × {image.Height}. Resize it first (before encryption, never after).");
         }
     }
