@@ -65,6 +65,19 @@ internal sealed class DerivedRandom : IDisposable
         return (_bytes[_position++] & 1) != 0;
     }
 
+    /// <summary>The next <paramref name="destination"/>.Length bytes of the stream.</summary>
+    public void Fill(Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            Ensure(1);
+            int count = Math.Min(destination.Length, _length - _position);
+            _bytes.AsSpan(_position, count).CopyTo(destination);
+            _position += count;
+            destination = destination[count..];
+        }
+    }
+
     /// <summary>Uniform in [0, <paramref name="bound"/>) by Lemire's multiply-shift (bias below bound / 2³², negligible here).</summary>
     public int NextBelow(int bound) => (int)(((ulong)NextUInt32() * (uint)bound) >> 32);
 

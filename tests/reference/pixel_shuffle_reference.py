@@ -4,8 +4,8 @@
 seed = HKDF-SHA256(ikm = key, salt = nonce, info = "medcrypt/v1/pixel-shuffle/{W}x{H}/C{C}", 32 bytes);
 the stream is AES-256-CTR under seed (16-byte counter blocks: 8 zero bytes, then a big-endian block number from 0);
 a Fisher-Yates shuffle of the identity over all W*H*C values draws little-endian uint32s (j = (u * (i + 1)) >> 32,
-i from n - 1 down to 1), then one byte per value gives its flip (low bit set: v -> 255 - v);
-out[j] = in[source[j]] ^ (0xFF if flipped else 0).
+i from n - 1 down to 1), then the next n bytes are the mask;
+out[j] = in[source[j]] ^ mask[j].
 
 It encrypts the known-answer images of KnownAnswerTests and prints their SHA-256. Needs python3-cryptography (AES).
 Run: python3 tests/reference/pixel_shuffle_reference.py
@@ -41,14 +41,14 @@ def encrypt(plain, width, height, channels, key, nonce):
     for i in range(n - 1, 0, -1):
         j = (struct.unpack("<I", stream.take(4))[0] * (i + 1)) >> 32
         source[i], source[j] = source[j], source[i]
-    flips = stream.take(n)
-    return bytes(plain[source[j]] ^ (0xFF if flips[j] & 1 else 0) for j in range(n))
+    mask = stream.take(n)
+    return bytes(plain[source[j]] ^ mask[j] for j in range(n))
 
 
 if __name__ == "__main__":
     key, nonce = bytes(range(1, 33)), bytes(range(101, 117))
-    expected = {1: "f04a3e4113ec1b98d277c1449d934a9f892d02f5b9f60b0650543ea994489327",
-                3: "e8db581fdc59badcdee80d1e8aac6c94fc2325bbb5db353a339a921e28702358"}
+    expected = {1: "09af3892da633bfa4e6e56a6abfa91e49915382601ebd6fee9fee54ce1fbcc27",
+                3: "ee5f1d06b6f48398fcfff20e711b418077221acd0fcfac3d74098cd66964e856"}
     ok = True
     for channels, name in ((1, "Gray8"), (3, "Rgb24")):
         digest = hashlib.sha256(encrypt(formula(68, 52, channels), 68, 52, channels, key, nonce)).hexdigest()

@@ -3,9 +3,9 @@ using MedCrypt.Crypto.Images;
 namespace MedCrypt.Crypto.Schemes.Shuffle;
 
 /// <summary>
-/// A permutation of all of one image's values with negative–positive flips:
-/// <c>out[j] = flip[j] ? 255 − in[source[j]] : in[source[j]]</c>, values indexed in memory order (row, column, channel).
-/// It is exact and affine, so whoever holds it can hand a model the plain values (a gather and a sign) without the key.
+/// A permutation of all of one image's values, each XORed with a mask byte:
+/// <c>out[j] = in[source[j]] XOR mask[j]</c>, values indexed in memory order (row, column, channel). It is exact, so
+/// whoever holds it can hand a model the plain values (a gather and an XOR: ONNX's Gather and BitwiseXor) without the key.
 /// </summary>
 public sealed class ImageValueMap
 {
@@ -33,7 +33,7 @@ public sealed class ImageValueMap
     /// <summary>For each output value, the index of the input value it comes from.</summary>
     public ReadOnlySpan<int> Source => _source;
 
-    /// <summary>0xFF where the value is flipped (255 − v is v XOR 0xFF for bytes), 0 elsewhere.</summary>
+    /// <summary>The byte each value is XORed with (0xFF is negative–positive's 255 − v).</summary>
     public ReadOnlySpan<byte> XorMask => _xorMask;
 
     public ImageValueMap Inverse()
