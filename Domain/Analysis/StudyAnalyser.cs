@@ -26,11 +26,12 @@ public sealed class StudyAnalyser(
     public static byte[] OriginalContext(Guid studyId) => new EnvelopeContext($"study/{studyId:D}", "original-image").ToAssociatedData();
 
     /// <summary>
-    /// The associated data that binds a study's sealed protected image to that study, its scheme and its nonce: a
-    /// changed nonce or scheme in the database makes it fail to open rather than decrypt into a plausible wrong image.
+    /// The associated data that binds a study's sealed protected image to that study, its scheme, the scheme key's id
+    /// and its nonce: a changed nonce, scheme or key id in the database makes it fail to open rather than be read with
+    /// the wrong map into a plausible wrong image.
     /// </summary>
-    public static byte[] ProtectedContext(Guid studyId, string schemeId, ReadOnlySpan<byte> nonce) =>
-        new EnvelopeContext($"study/{studyId:D}", $"protected-image/{schemeId}/{Convert.ToHexStringLower(nonce)}").ToAssociatedData();
+    public static byte[] ProtectedContext(Guid studyId, string schemeId, string schemeKeyId, ReadOnlySpan<byte> nonce) =>
+        new EnvelopeContext($"study/{studyId:D}", $"protected-image/{schemeId}/{schemeKeyId}/{Convert.ToHexStringLower(nonce)}").ToAssociatedData();
 
     /// <summary>
     /// The original as the scheme protected it: prepared for the models, and RGB for a scheme that shuffles colours.
@@ -51,6 +52,7 @@ public sealed class StudyAnalyser(
         ReadOnlyMemory<byte> upload,
         string schemeId,
         SecretKey schemeKey,
+        string schemeKeyId,
         MasterKey masterKey,
         IReadOnlyCollection<string>? models = null,
         CancellationToken cancellationToken = default)
@@ -67,7 +69,7 @@ public sealed class StudyAnalyser(
         byte[] sealedOriginal = EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey);
         ProtectedImage protectedImage = scheme.Encrypt(prepared, schemeKey);
         byte[] sealedProtected = EnvelopeCipher.Seal(
-            codec.EncodePng(protectedImage.Pixels), ProtectedContext(studyId, scheme.Id, protectedImage.Nonce), masterKey);
+            codec.EncodePng(protectedImage.Pixels), ProtectedContext(studyId, scheme.Id, schemeKeyId, protectedImage.Nonce), masterKey);
         ModelInput input = reader.Read(scheme, protectedImage, schemeKey, options.AllowDecryptForInference);
 
         Diagnosis diagnosis = await classifier.ClassifyAsync(input.Image, input.Adaptations, models, cancellationToken).ConfigureAwait(false);

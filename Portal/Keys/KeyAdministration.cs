@@ -229,7 +229,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Studies.AsNoTracking().Where(s => batch.Contains(s.Id))
-            .Select(s => new { s.Id, s.SchemeId, s.ProtectedNonce, s.SealedOriginal, s.SealedProtected }).ToListAsync(cancellationToken);
+            .Select(s => new { s.Id, s.SchemeId, s.SchemeKeyId, s.ProtectedNonce, s.SealedOriginal, s.SealedProtected }).ToListAsync(cancellationToken);
         int rewrapped = 0, alreadyCurrent = 0;
         foreach (var row in rows)
         {
@@ -237,7 +237,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
             try
             {
                 original = await MoveAsync(row.SealedOriginal, StudyAnalyser.OriginalContext(row.Id), current, mode, cancellationToken);
-                protectedImage = await MoveAsync(row.SealedProtected, StudyAnalyser.ProtectedContext(row.Id, row.SchemeId, row.ProtectedNonce), current, mode, cancellationToken);
+                protectedImage = await MoveAsync(row.SealedProtected, StudyAnalyser.ProtectedContext(row.Id, row.SchemeId, row.SchemeKeyId, row.ProtectedNonce), current, mode, cancellationToken);
             }
             catch (Exception e) when (e is EnvelopeException or KeyNotFoundException)
             {

@@ -54,7 +54,7 @@ internal static class LegacyProtectedImages
             {
                 if (study.SealedProtected is [0x89, ..])
                 {
-                    study.SealedProtected = EnvelopeCipher.Seal(study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.ProtectedNonce), master);
+                    study.SealedProtected = EnvelopeCipher.Seal(study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.SchemeKeyId, study.ProtectedNonce), master);
                 }
             }
 

@@ -50,7 +50,7 @@ public sealed class StudyWorkflow(
         StudyAnalysis analysis;
         try
         {
-            analysis = await analyser.AnalyseAsync(id, upload, scheme.Id, key, master, cancellationToken: cancellationToken);
+            analysis = await analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is ImageRejectedException or InferenceNotPermittedException)
         {
@@ -176,7 +176,7 @@ public sealed class StudyWorkflow(
     internal async Task<byte[]> UnsealProtectedAsync(StudyRecord study, CancellationToken cancellationToken)
     {
         MasterKey master = await keys.MasterKeyAsync(EnvelopeCipher.ReadMasterKeyId(study.SealedProtected), cancellationToken);
-        return EnvelopeCipher.Open(study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.ProtectedNonce), master);
+        return EnvelopeCipher.Open(study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.SchemeKeyId, study.ProtectedNonce), master);
     }
 
     private static PredictionRecord Record(Guid studyId, ModelPrediction p) => new()

@@ -13,6 +13,7 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
 {
     private readonly ImageCodec _codec = new();
     private readonly MasterKey _master = new("master-test", SecretKey.Generate());
+    private const string KeyId = "pixel-shuffle-test";
     private readonly SecretKey _schemeKey = SecretKey.Generate();
     private Classifier _classifier = null!;
 
@@ -41,7 +42,7 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
         var studyId = Guid.NewGuid();
         byte[] upload = Slice(90, 70);
 
-        StudyAnalysis analysis = await Analyser().AnalyseAsync(studyId, upload, schemeId, _schemeKey, _master, cancellationToken: TestContext.Current.CancellationToken);
+        StudyAnalysis analysis = await Analyser().AnalyseAsync(studyId, upload, schemeId, _schemeKey, KeyId, _master, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(schemeId, analysis.SchemeId);
         Assert.Equal(decryptedForInference, analysis.DecryptedForInference);
@@ -53,10 +54,10 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
         Assert.Equal(_codec.Decode(upload, PixelFormat.Gray8).Pixels.ToArray(), _codec.Decode(original, PixelFormat.Gray8).Pixels.ToArray());
         Assert.Throws<EnvelopeException>(() => EnvelopeCipher.Open(analysis.SealedOriginal, StudyAnalyser.OriginalContext(Guid.NewGuid()), _master));
         // The protected image is sealed too, bound to the study, the scheme and its nonce: a changed nonce does not open.
-        byte[] protectedPng = EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, analysis.ProtectedNonce), _master);
+        byte[] protectedPng = EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, KeyId, analysis.ProtectedNonce), _master);
         Assert.Equal(analysis.ProtectedPixels.Pixels.ToArray(), _codec.Decode(protectedPng, analysis.ProtectedPixels.Format).Pixels.ToArray());
         byte[] otherNonce = [.. analysis.ProtectedNonce, 1];
-        Assert.Throws<EnvelopeException>(() => EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, otherNonce), _master));
+        Assert.Throws<EnvelopeException>(() => EnvelopeCipher.Open(analysis.SealedProtected, StudyAnalyser.ProtectedContext(studyId, schemeId, KeyId, otherNonce), _master));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
         var preparation = new ScanPreparation(_codec);
         PixelImage prepared = preparation.Prepare(_codec.Decode(upload, PixelFormat.Gray8), _classifier.InputSize);
 
-        StudyAnalysis analysis = await Analyser().AnalyseAsync(Guid.NewGuid(), upload, "block", _schemeKey, _master, cancellationToken: ct);
+        StudyAnalysis analysis = await Analyser().AnalyseAsync(Guid.NewGuid(), upload, "block", _schemeKey, KeyId, _master, cancellationToken: ct);
         Diagnosis plain = await _classifier.ClassifyAsync(new ImageInput(prepared.Pixels.ToArray(), prepared.Width, prepared.Height, 1), cancellationToken: ct);
 
         for (int m = 0; m < plain.Models.Count; m++)
@@ -83,18 +84,18 @@ public sealed class StudyAnalyserTests : IAsyncLifetime
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         InferenceNotPermittedException e = await Assert.ThrowsAsync<InferenceNotPermittedException>(
-            () => analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "logistic-sine", _schemeKey, _master, cancellationToken: ct));
+            () => analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "logistic-sine", _schemeKey, KeyId, _master, cancellationToken: ct));
         Assert.Contains("pixel-shuffle", e.Message); // the advice names the encryption the models read
-        Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "pixel-shuffle", _schemeKey, _master, cancellationToken: ct)).DecryptedForInference);
-        Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "block", _schemeKey, _master, cancellationToken: ct)).DecryptedForInference);
+        Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "pixel-shuffle", _schemeKey, KeyId, _master, cancellationToken: ct)).DecryptedForInference);
+        Assert.False((await analyser.AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "block", _schemeKey, KeyId, _master, cancellationToken: ct)).DecryptedForInference);
     }
 
     [Fact]
     public async Task Bad_uploads_and_unknown_schemes_are_refused_before_anything_is_produced()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await Assert.ThrowsAsync<ImageRejectedException>(() => Analyser().AnalyseAsync(Guid.NewGuid(), "<svg/>"u8.ToArray(), "block", _schemeKey, _master, cancellationToken: ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => Analyser().AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "rot13", _schemeKey, _master, cancellationToken: ct));
+        await Assert.ThrowsAsync<ImageRejectedException>(() => Analyser().AnalyseAsync(Guid.NewGuid(), "<svg/>"u8.ToArray(), "block", _schemeKey, KeyId, _master, cancellationToken: ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Analyser().AnalyseAsync(Guid.NewGuid(), Slice(64, 64), "rot13", _schemeKey, KeyId, _master, cancellationToken: ct));
     }
 
     private StudyAnalyser Analyser(AnalysisOptions? options = null) => new(

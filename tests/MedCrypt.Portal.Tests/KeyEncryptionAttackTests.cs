@@ -166,7 +166,7 @@ public sealed class KeyEncryptionAttackTests
 
     private static bool ProtectedOpensWith(StudyRecord study, byte[] key) =>
         Opens(() => EnvelopeCipher.Open(
-            study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.ProtectedNonce), new MasterKey(EnvelopeCipher.ReadMasterKeyId(study.SealedProtected), SecretKey.FromBytes(key))));
+            study.SealedProtected, StudyAnalyser.ProtectedContext(study.Id, study.SchemeId, study.SchemeKeyId, study.ProtectedNonce), new MasterKey(EnvelopeCipher.ReadMasterKeyId(study.SealedProtected), SecretKey.FromBytes(key))));
 
     /// <summary>Whether an attempt gives a result; any failure — a refused tag, a key that cannot be read — is "no".</summary>
     private static bool Opens(Func<object> attempt)

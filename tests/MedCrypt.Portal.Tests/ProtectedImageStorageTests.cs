@@ -46,12 +46,12 @@ public sealed class ProtectedImageStorageTests
 
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
-    public async Task A_changed_nonce_scheme_or_sealed_image_is_refused_with_a_problem_and_audited(string provider)
+    public async Task A_changed_nonce_scheme_key_or_sealed_image_is_refused_with_a_problem_and_audited(string provider)
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        string[] ids = [await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct)];
+        string[] ids = [await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct)];
 
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
@@ -64,6 +64,7 @@ public sealed class ProtectedImageStorageTests
             StudyRecord payload = studies.Single(s => s.Id == Guid.Parse(ids[2]));
             payload.SealedProtected = [.. payload.SealedProtected];
             payload.SealedProtected[^1] ^= 1;
+            studies.Single(s => s.Id == Guid.Parse(ids[3])).SchemeKeyId = "pixel-shuffle-another"; // would read it with another key's map
             await db.SaveChangesAsync(ct);
         }
 
@@ -75,7 +76,7 @@ public sealed class ProtectedImageStorageTests
         }
 
         await using AsyncServiceScope check = factory.Services.CreateAsyncScope();
-        Assert.Equal(3, await check.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
+        Assert.Equal(4, await check.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
             .CountAsync(r => r.Action == "protected.view" && r.Outcome == AuditOutcome.Failed, ct));
     }
 
