@@ -86,12 +86,7 @@ public sealed class ReencryptionTests
         using var restarted = new PortalFactory(factory);
         KeyMaintenance maintenance = restarted.Services.GetRequiredService<KeyMaintenance>();
         KeyAdministration again = restarted.Services.GetRequiredService<KeyAdministration>();
-        for (int i = 0; i < 200 && await again.IsReencryptionUnfinishedAsync(ct); i++)
-        {
-            await Task.Delay(50, ct);
-        }
-
-        Assert.False(await again.IsReencryptionUnfinishedAsync(ct));
+        await FinishedAsync(again, ct);
         Assert.Null(maintenance.Error);
         Dictionary<Guid, (byte[] Original, byte[] Protected)> after = await EnvelopesAsync(restarted, ct);
         Assert.All(after.Values, e =>
@@ -125,12 +120,7 @@ public sealed class ReencryptionTests
 
         using var restarted = new PortalFactory(factory);
         KeyAdministration again = restarted.Services.GetRequiredService<KeyAdministration>();
-        for (int i = 0; i < 200 && await again.IsReencryptionUnfinishedAsync(ct); i++)
-        {
-            await Task.Delay(50, ct);
-        }
-
-        Assert.False(await again.IsReencryptionUnfinishedAsync(ct));
+        await FinishedAsync(again, ct);
         Dictionary<Guid, (byte[] Original, byte[] Protected)> after = await EnvelopesAsync(restarted, ct);
         Assert.All(before, b =>
         {
@@ -157,6 +147,17 @@ public sealed class ReencryptionTests
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AsNoTracking()
             .ToDictionaryAsync(s => s.Id, s => (s.SealedOriginal, s.SealedProtected), ct);
+    }
+
+    /// <summary>Waits (10 s at most) for the restarted portal's key maintenance to finish the job it resumed.</summary>
+    private static async Task FinishedAsync(KeyAdministration keys, CancellationToken ct)
+    {
+        for (int i = 0; i < 200 && await keys.IsReencryptionUnfinishedAsync(ct); i++)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.False(await keys.IsReencryptionUnfinishedAsync(ct));
     }
 
     private static byte[] Tail(byte[] envelope) => envelope[^64..];
