@@ -4,7 +4,6 @@ using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
 using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
-using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
@@ -14,7 +13,6 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
-await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
 app.UseTransportSecurity(); // forwarded headers from trusted proxies; HTTPS redirection and HSTS outside Development
 app.UseSecurityHeaders();   // CSP, nosniff, no referrer, no-store
 if (app.Environment.IsDevelopment())

@@ -105,30 +105,14 @@ public static class SecurityMetrics
         };
 
         int channels = image.Channels;
-        long n = 0, sumA = 0, sumB = 0, sumAa = 0, sumBb = 0, sumAb = 0;
+        var sums = new PearsonSums();
         for (int y = 0; y + dy < image.Height; y++)
         {
-            ReadOnlySpan<byte> row = image.Row(y);
-            ReadOnlySpan<byte> neighbourRow = image.Row(y + dy)[(dx * channels)..];
             int count = (image.Width - dx) * channels;
-            for (int i = 0; i < count; i++)
-            {
-                int a = row[i];
-                int b = neighbourRow[i];
-                sumA += a;
-                sumB += b;
-                sumAa += a * a;
-                sumBb += b * b;
-                sumAb += a * b;
-            }
-
-            n += count;
+            sums.Add(image.Row(y)[..count], image.Row(y + dy).Slice(dx * channels, count));
         }
 
-        double covariance = ((double)n * sumAb) - ((double)sumA * sumB);
-        double varianceA = ((double)n * sumAa) - ((double)sumA * sumA);
-        double varianceB = ((double)n * sumBb) - ((double)sumB * sumB);
-        return varianceA <= 0 || varianceB <= 0 ? double.NaN : covariance / Math.Sqrt(varianceA * varianceB);
+        return sums.Correlation;
     }
 
     /// <summary>
@@ -138,25 +122,42 @@ public static class SecurityMetrics
     public static double Pearson(PixelImage a, PixelImage b)
     {
         EnsureSameShape(a, b);
-        ReadOnlySpan<byte> x = a.Pixels;
-        ReadOnlySpan<byte> y = b.Pixels;
-        long sumA = 0, sumB = 0, sumAa = 0, sumBb = 0, sumAb = 0;
-        for (int i = 0; i < x.Length; i++)
+        var sums = new PearsonSums();
+        sums.Add(a.Pixels, b.Pixels);
+        return sums.Correlation;
+    }
+
+    /// <summary>The running sums of Pearson's r over pairs of byte values, exact in integers; NaN when either side is flat.</summary>
+    private struct PearsonSums
+    {
+        private long _n, _sumA, _sumB, _sumAa, _sumBb, _sumAb;
+
+        public readonly double Correlation
         {
-            int u = x[i];
-            int v = y[i];
-            sumA += u;
-            sumB += v;
-            sumAa += u * u;
-            sumBb += v * v;
-            sumAb += u * v;
+            get
+            {
+                double covariance = ((double)_n * _sumAb) - ((double)_sumA * _sumB);
+                double varianceA = ((double)_n * _sumAa) - ((double)_sumA * _sumA);
+                double varianceB = ((double)_n * _sumBb) - ((double)_sumB * _sumB);
+                return varianceA <= 0 || varianceB <= 0 ? double.NaN : covariance / Math.Sqrt(varianceA * varianceB);
+            }
         }
 
-        double n = x.Length;
-        double covariance = (n * sumAb) - ((double)sumA * sumB);
-        double varianceA = (n * sumAa) - ((double)sumA * sumA);
-        double varianceB = (n * sumBb) - ((double)sumB * sumB);
-        return varianceA <= 0 || varianceB <= 0 ? double.NaN : covariance / Math.Sqrt(varianceA * varianceB);
+        public void Add(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                int u = a[i];
+                int v = b[i];
+                _sumA += u;
+                _sumB += v;
+                _sumAa += u * u;
+                _sumBb += v * v;
+                _sumAb += u * v;
+            }
+
+            _n += a.Length;
+        }
     }
 
     /// <summary>Peak signal-to-noise ratio in dB; +∞ for identical images.</summary>

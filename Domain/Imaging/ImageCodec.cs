@@ -80,16 +80,11 @@ public sealed class ImageCodec
             throw new ImageRejectedException("The file is not a PNG or JPEG image, or its header is damaged.", e);
         }
 
-        if (info.Width < MinSide || info.Height < MinSide)
+        if (info.Width < MinSide || info.Height < MinSide || info.Width > MaxSide || info.Height > MaxSide)
         {
             throw new ImageRejectedException(
-                $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.");
-        }
-
-        if (info.Width > MaxSide || info.Height > MaxSide)
-        {
-            throw new ImageRejectedException(
-                $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.") { TooLarge = true };
+                $"The image is {info.Width} × {info.Height} pixels; MedCrypt takes {MinSide} to {MaxSide} pixels a side.")
+            { TooLarge = info.Width > MaxSide || info.Height > MaxSide };
         }
 
         if ((long)info.Width * info.Height > MaxPixels)

@@ -1,7 +1,7 @@
 namespace MedCrypt.Inference.Classification;
 
 /// <summary>
-/// How to read an image whose values were permuted and flipped for this image alone:
+/// How to read an image whose values were permuted and XORed with a mask for this image alone:
 /// <c>plain[j] = protected[Source[j]] XOR Mask[j]</c> over the W·H·C values in memory order. The packer applies it
 /// while it writes the model's input tensor, so the plain values exist only there, and Inference never holds the key
 /// that made it — only this one image's map.

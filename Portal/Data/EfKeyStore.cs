@@ -12,7 +12,8 @@ namespace MedCrypt.Portal.Data;
 /// <summary>
 /// Keys in the database, their bytes wrapped under the key-encryption key (which is not in the database), bound to
 /// their id and purpose. New keys come from the CSPRNG. Records an earlier version protected with ASP.NET Core Data
-/// Protection (purpose "MedCrypt.KeyStore.v1") are still read, and re-wrapped at start-up (<see cref="WrapLegacyKeysAsync"/>).
+/// Protection (purpose "MedCrypt.KeyStore.v1") are read only by the first start-up's upgrade, which re-wraps them
+/// (<see cref="WrapLegacyKeysAsync"/>); at run time that format is refused.
 /// A key never changes under its id, so each is unwrapped once and the same instance is handed out after that
 /// (callers must not dispose it): per-key caches such as the models' block adaptations then hit.
 /// </summary>

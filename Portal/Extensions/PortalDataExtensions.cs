@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.KeyEncryption;
 using MedCrypt.Portal.Live;
+using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,12 +68,16 @@ internal static class PortalDataExtensions
         builder.AddKeyEncryption(dataProtection);
     }
 
-    /// <summary>Creates or migrates the database, checks the key-encryption key and upgrades what predates it, and seeds roles and accounts, before the portal takes requests.</summary>
+    /// <summary>
+    /// Creates or migrates the database, checks the key-encryption key and upgrades what predates it (keys, then clear
+    /// protected images, which need the keys), and seeds roles and accounts, before the portal takes requests.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync();
         await scope.ServiceProvider.GetRequiredService<KeyEncryptionUpgrade>().RunAsync(CancellationToken.None);
+        await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }
 

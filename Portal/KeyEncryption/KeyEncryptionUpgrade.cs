@@ -18,12 +18,13 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await RefuseAMissingKeyFileAsync(cancellationToken);
+        XElement[] ringKeys = await RingKeysAsync(cancellationToken);
+        bool upgraded = await IsUpgradedAsync(ringKeys, cancellationToken);
+        RefuseAMissingKeyFile(upgraded);
 
         // Resolved only now: a key file is made on first use, which the check above must precede.
         IKeyEncryptionKey kek = services.GetRequiredService<IKeyEncryptionKey>();
         EncryptedKeysOnlyRepository ring = services.GetRequiredService<EncryptedKeysOnlyRepository>();
-        bool upgraded = await IsUpgradedAsync(cancellationToken);
         if (upgraded)
         {
             ring.Enforce(); // nothing of the earlier version's is needed any more
@@ -42,7 +43,7 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
             logger.LogWarning("{Count} authenticator secrets and recovery-code sets stored in plain text are now encrypted.", tokens);
         }
 
-        int revoked = await RevokeUnencryptedRingKeysAsync(cancellationToken);
+        int revoked = RevokeUnencryptedRingKeys(ringKeys);
         if (revoked > 0)
         {
             logger.LogWarning(
@@ -57,31 +58,22 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
     /// True once anything is under the KEK — a key record, a user token or a ring key: the earlier version's records
     /// were moved then (or never existed), so none may be adopted any more.
     /// </summary>
-    private async Task<bool> IsUpgradedAsync(CancellationToken cancellationToken)
-    {
-        if ((await db.Keys.AsNoTracking().Select(k => k.ProtectedKey).ToListAsync(cancellationToken)).Any(k => !EfKeyStore.IsDataProtectionPayload(k))
-            || await db.UserTokens.AnyAsync(t => t.Value != null && t.Value.StartsWith(UserTokenProtection.Prefix), cancellationToken))
-        {
-            return true;
-        }
+    private async Task<bool> IsUpgradedAsync(XElement[] ringKeys, CancellationToken cancellationToken) =>
+        (await db.Keys.AsNoTracking().Select(k => k.ProtectedKey).ToListAsync(cancellationToken)).Any(k => !EfKeyStore.IsDataProtectionPayload(k))
+        || await db.UserTokens.AnyAsync(t => t.Value != null && t.Value.StartsWith(UserTokenProtection.Prefix), cancellationToken)
+        || ringKeys.Any(key => EncryptedKeysOnlyRepository.IsTrusted(key, options.UsesCertificate));
 
-        return (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken))
-            .Any(xml => xml is not null && XElement.Parse(xml).Name.LocalName == "key" && EncryptedKeysOnlyRepository.IsTrusted(XElement.Parse(xml), options.UsesCertificate));
-    }
+    /// <summary>The ring's keys (not its revocations), as stored, parsed once for both checks that need them.</summary>
+    private async Task<XElement[]> RingKeysAsync(CancellationToken cancellationToken) =>
+        [.. (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken))
+            .Where(xml => xml is not null)
+            .Select(xml => XElement.Parse(xml!))
+            .Where(e => e.Name.LocalName == "key" && e.Attribute("id") is not null)];
 
     /// <summary>Without its key file, a database that holds KEK-wrapped data must not get a new key (which would hide the loss).</summary>
-    private async Task RefuseAMissingKeyFileAsync(CancellationToken cancellationToken)
+    private void RefuseAMissingKeyFile(bool databaseUsesTheKeyFile)
     {
-        if (options.UsesCertificate || File.Exists(options.ResolveKeyFile()))
-        {
-            return;
-        }
-
-        bool wrappedKeys = (await db.Keys.AsNoTracking().Select(k => k.ProtectedKey).ToListAsync(cancellationToken))
-            .Any(k => k.Length > 0 && k[0] != 0x09); // 09 starts Data Protection's payloads, from before the KEK
-        bool wrappedRing = await db.DataProtectionKeys.AnyAsync(k => k.Xml != null && k.Xml.Contains(nameof(KeyRingXmlDecryptor)), cancellationToken);
-        bool wrappedTokens = await db.UserTokens.AnyAsync(t => t.Value != null && t.Value.StartsWith(UserTokenProtection.Prefix), cancellationToken);
-        if (wrappedKeys || wrappedRing || wrappedTokens)
+        if (!options.UsesCertificate && !File.Exists(options.ResolveKeyFile()) && databaseUsesTheKeyFile)
         {
             throw new InvalidOperationException(
                 $"The key-encryption key file {options.ResolveKeyFile()} is missing, and this database holds keys wrapped under it. " +
@@ -103,13 +95,9 @@ internal sealed class KeyEncryptionUpgrade(PortalDbContext db, IServiceProvider 
     }
 
     /// <summary>Runs after the key records are re-wrapped: reading those still needed the old keys.</summary>
-    private async Task<int> RevokeUnencryptedRingKeysAsync(CancellationToken cancellationToken)
+    private int RevokeUnencryptedRingKeys(XElement[] ringKeys)
     {
-        HashSet<Guid> unencrypted = [.. (await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken))
-            .Where(xml => xml is not null)
-            .Select(xml => XElement.Parse(xml!))
-            .Where(e => e.Name.LocalName == "key" && e.Attribute("id") is not null && !EncryptedKeysOnlyRepository.IsTrusted(e, options.UsesCertificate))
-            .Select(e => (Guid)e.Attribute("id")!)];
+        HashSet<Guid> unencrypted = [.. ringKeys.Where(e => !EncryptedKeysOnlyRepository.IsTrusted(e, options.UsesCertificate)).Select(e => (Guid)e.Attribute("id")!)];
         if (unencrypted.Count == 0)
         {
             return 0;

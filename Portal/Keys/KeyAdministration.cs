@@ -98,12 +98,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     {
         string actor = await audit.DemandAdminAsync(user, ReencryptAction, "keys/master", "keys", cancellationToken);
         MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
-        string? jobKey;
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            jobKey = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
-                .Where(r => r.Action == ReencryptAction).OrderByDescending(r => r.Sequence).Select(r => r.Subject).FirstOrDefaultAsync(cancellationToken);
-        }
+        string? jobKey = (await LastEntryAsync([ReencryptAction], cancellationToken))?.Subject; // the key the job moves onto
 
         if (jobKey != $"key/{current.Id}")
         {
@@ -117,13 +112,17 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     }
 
     /// <summary>True when the audit log's last re-encryption entry is not its end: a crash or a cancellation interrupted it.</summary>
-    public async Task<bool> IsReencryptionUnfinishedAsync(CancellationToken cancellationToken)
+    public async Task<bool> IsReencryptionUnfinishedAsync(CancellationToken cancellationToken) =>
+        (await LastEntryAsync([ReencryptAction, ReencryptDoneAction], cancellationToken))?.Action == ReencryptAction;
+
+    /// <summary>The newest audit entry with one of <paramref name="actions"/>: the log is the re-encryption job's journal.</summary>
+    private async Task<(string Action, string Subject)?> LastEntryAsync(string[] actions, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        string? last = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
-            .Where(r => r.Action == ReencryptAction || r.Action == ReencryptDoneAction)
-            .OrderByDescending(r => r.Sequence).Select(r => r.Action).FirstOrDefaultAsync(cancellationToken);
-        return last == ReencryptAction;
+        var last = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
+            .Where(r => actions.Contains(r.Action)).OrderByDescending(r => r.Sequence)
+            .Select(r => new { r.Action, r.Subject }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? null : (last.Action, last.Subject);
     }
 
     private async Task<RewrapReport> RotateAsync(ClaimsPrincipal user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace MedCrypt.Portal.Studies;
 
 /// <summary>
 /// Databases from before protected images were sealed hold their PNGs in the clear: at the first start of this version,
-/// before any request, each is sealed under the current master key, bound to its study, scheme and nonce, and the audit
+/// before any request, each is sealed under the current master key, bound to its study, scheme, key and nonce, and the audit
 /// log records that it was done. After that the step never runs again, so a PNG written into the column later (by
 /// someone with the database) stays refused by the read path, which accepts only envelopes, rather than being sealed
 /// and then served as verified.

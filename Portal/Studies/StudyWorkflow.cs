@@ -127,7 +127,7 @@ public sealed class StudyWorkflow(
     /// <summary>The protected image as PNG, for the roles that work with images (not auditors); every attempt is audited.</summary>
     /// <exception cref="UnauthorizedAccessException">The user is not staff, a doctor or an administrator.</exception>
     /// <exception cref="KeyNotFoundException">No such study.</exception>
-    /// <exception cref="EnvelopeException">The sealed image was altered, or its nonce or scheme changed in the database.</exception>
+    /// <exception cref="EnvelopeException">The sealed image was altered, or its nonce, scheme or scheme key changed in the database.</exception>
     public Task<byte[]> OpenProtectedAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
         OpenAuditedAsync(user, id, "protected.view", user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin),
             "Only staff, doctors and administrators may see protected images.", UnsealProtectedAsync, cancellationToken);

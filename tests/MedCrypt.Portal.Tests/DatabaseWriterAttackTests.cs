@@ -67,7 +67,7 @@ public sealed class DatabaseWriterAttackTests
     {
         using PortalFactory portal = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        (string sharedKey, _) = await KeyEncryptionAttackTests.EnrolAsync(portal); // the database is under the KEK
+        await KeyEncryptionAttackTests.EnrolAsync(portal); // the doctor has an authenticator, stored under the KEK
         const string Chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
         {
@@ -80,7 +80,6 @@ public sealed class DatabaseWriterAttackTests
         using var restarted = new PortalFactory(portal);
         Assert.Equal(HttpStatusCode.Unauthorized, await TwoFactorSignInAsync(restarted, Chosen, ct));
         Assert.Equal(Chosen, await AuthenticatorTokenAsync(restarted, ct)); // left as written, never adopted by the start-up upgrade
-        Assert.NotEqual(Chosen, sharedKey);
     }
 
     private static async Task<HttpStatusCode> TwoFactorSignInAsync(PortalFactory portal, string authenticatorKey, CancellationToken ct) =>
