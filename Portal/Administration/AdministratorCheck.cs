@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Data;

@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Keys;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 
 namespace MedCrypt.Portal.Api;
 
@@ -12,7 +10,7 @@ internal static class AdminEndpoints
     public static void MapAdminEndpoints(this RouteGroupBuilder secured)
     {
         RouteGroupBuilder admin = secured.MapGroup("/admin")
-            .RequireAuthorization(new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(Roles.Admin).Build());
+            .RequireAuthorization(Policies.AdministerKeys);
         admin.MapGet("/keys", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) => keys.ListAsync(user, cancellationToken));
         admin.MapPost("/keys/schemes/{schemeId}", CreateSchemeKeyAsync);
         admin.MapPost("/keys/master/rotate", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) =>

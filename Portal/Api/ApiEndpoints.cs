@@ -1,9 +1,11 @@
+using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.RateLimiting;
 using MedCrypt.Portal.Studies;
@@ -29,18 +31,15 @@ internal static class ApiEndpoints
 
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
-        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin)).RequireRateLimiting(RateLimits.UploadsPolicy)
+        secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policies.Analyse).RequireRateLimiting(RateLimits.UploadsPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
-        secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policy(Roles.Staff, Roles.Doctor, Roles.Admin));
+        secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policies.ViewProtected);
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
         secured.MapHistoryApi();
         secured.MapAuditApi();
         secured.MapAdminEndpoints();
     }
-
-    internal static AuthorizationPolicy Policy(params string[] roles) =>
-        new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme).RequireRole(roles).Build();
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
     {

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Auditing;
-using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Authorization;
 
 namespace MedCrypt.Portal.Api;
 
@@ -15,8 +15,8 @@ internal static class AuditEndpoints
 
     public static void MapAuditApi(this RouteGroupBuilder secured)
     {
-        secured.MapGet("/audit", GetAuditAsync).RequireAuthorization(ApiEndpoints.Policy(Roles.Auditor, Roles.Admin));
-        secured.MapGet("/audit/verify", VerifyAsync).RequireAuthorization(ApiEndpoints.Policy(Roles.Auditor, Roles.Admin));
+        secured.MapGet("/audit", GetAuditAsync).RequireAuthorization(Policies.ReadAudit);
+        secured.MapGet("/audit/verify", VerifyAsync).RequireAuthorization(Policies.ReadAudit);
     }
 
     private static async Task<IResult> GetAuditAsync(HttpRequest request, ClaimsPrincipal user, AuditSearch search, CancellationToken cancellationToken)

@@ -1,8 +1,7 @@
 using System.Security.Claims;
 using System.Text;
-using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.History;
-using Microsoft.AspNetCore.Authorization;
 
 namespace MedCrypt.Portal.Api;
 
@@ -13,17 +12,15 @@ namespace MedCrypt.Portal.Api;
 /// </summary>
 internal static class HistoryEndpoints
 {
-    private static readonly string[] Readers = [.. PredictionHistory.AllowedRoles];
-
     public static void MapHistoryApi(this RouteGroupBuilder secured)
     {
-        secured.MapGet("/predictions", GetPredictionsAsync).RequireAuthorization(ApiEndpoints.Policy(Readers));
-        secured.MapGet("/predictions.csv", ExportAsync).RequireAuthorization(ApiEndpoints.Policy(Readers));
+        secured.MapGet("/predictions", GetPredictionsAsync).RequireAuthorization(Policies.ReadHistory);
+        secured.MapGet("/predictions.csv", ExportAsync).RequireAuthorization(Policies.ReadHistory);
     }
 
     /// <summary>The page's download link, signed in with the portal's cookie.</summary>
     public static void MapHistoryExport(this WebApplication app) =>
-        app.MapGet("/history/export.csv", ExportAsync).RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers) });
+        app.MapGet("/history/export.csv", ExportAsync).RequireAuthorization(Policies.ReadHistory);
 
     private static async Task<IResult> GetPredictionsAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedCrypt.Portal.Data;

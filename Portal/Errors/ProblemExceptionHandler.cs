@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -5,9 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace MedCrypt.Portal.Errors;
 
 /// <summary>
-/// Turns the failures a caller can do something about into problem+json instead of a 500: a database that is away
-/// (503 with Retry-After, at once: nothing was saved) and a request the server could not read (its own 4xx, e.g. a
-/// body over the size limit).
+/// The one place failures become HTTP: the Domain's typed failures (denied 403, not found 404, rejected input 400 or
+/// 422, conflict 409) with their message, a database that is away (503 with Retry-After, at once: nothing was
+/// saved) and a request the server could not read (its own 4xx, e.g. a body over the size limit), all as
+/// problem+json. Endpoints call use cases and let these through; anything else is a 500.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -17,6 +19,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         (int status, string detail) = exception switch
         {
+            AccessDeniedException denied => (StatusCodes.Status403Forbidden, denied.Message),
+            NotFoundException missing => (StatusCodes.Status404NotFound, missing.Message),
+            RejectedInputException rejected => (rejected.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest, rejected.Message),
+            ConflictException conflict => (StatusCodes.Status409Conflict, conflict.Message),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is over the size limit." : "The request could not be read."),
             InvalidDataException => (StatusCodes.Status400BadRequest, "The multipart form could not be read."),

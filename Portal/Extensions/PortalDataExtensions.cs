@@ -1,3 +1,4 @@
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
 using Microsoft.AspNetCore.DataProtection;
@@ -36,7 +37,7 @@ internal static class PortalDataExtensions
         builder.Services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddAuthorization();
+        builder.Services.AddPermissionPolicies();
         builder.Services.AddIdentityCore<IdentityUser>(o =>
             {
                 o.Password.RequiredLength = 12;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using MedCrypt.Crypto.Envelope;

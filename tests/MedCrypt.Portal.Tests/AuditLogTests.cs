@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Net;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Auditing;

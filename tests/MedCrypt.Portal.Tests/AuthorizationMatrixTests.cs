@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Net;
 using Bunit;
 using MedCrypt.Portal.Components.Pages.Home;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Xml.Linq;

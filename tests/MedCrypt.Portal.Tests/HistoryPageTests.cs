@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Schemes;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Net;
 using System.Security.Claims;
 using MedCrypt.Crypto.Images;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Portal.Components.Pages.Studies;
 using MedCrypt.Portal.Data;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging;

@@ -1,6 +1,6 @@
-namespace MedCrypt.Portal.Data;
+namespace MedCrypt.Domain.Access;
 
-/// <summary>The four roles. Staff upload and analyse; doctors also decrypt; auditors read history and audit only; admins everything.</summary>
+/// <summary>The four roles. What each may do is <see cref="AccessPolicy"/>'s table, and only there.</summary>
 public static class Roles
 {
     public const string Admin = "Admin";

@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using MedCrypt.Domain.Access;
+
+namespace MedCrypt.Portal.Authorization;
+
+/// <summary>The signed-in principal as the Domain's <see cref="Actor"/>: the one place claims become an actor.</summary>
+public static class ActorClaims
+{
+    public static Actor ToActor(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return Actor.Anonymous;
+        }
+
+        return new Actor(
+            user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
+            user.Identity.Name ?? "anonymous",
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>For pages deciding what to show (a link, a button); the use case checks again and audits.</summary>
+    public static bool May(this ClaimsPrincipal user, Permission permission) => user.ToActor().May(permission);
+}
