@@ -1,4 +1,4 @@
-using MedCrypt.Inference.Classification;
+using MedCrypt.Domain.Analysis;
 using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
@@ -31,7 +31,7 @@ app.UseRateLimiter(); // after authorization: uploads count against the signed-i
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
-if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
+if (app.Services.GetRequiredService<ModelRuntime>().Classifier?.DeviceNote is { } deviceNote) // loads the models before the first request
 {
     app.Logger.LogWarning("{DeviceNote}", deviceNote);
 }

@@ -11,8 +11,11 @@ public sealed class Classifier : IAsyncDisposable
 {
     private readonly IReadOnlyList<(ModelSession Session, MicroBatcher Batcher)> _models;
 
-    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote)
+    private readonly double _ensembleThreshold;
+
+    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold)
     {
+        _ensembleThreshold = ensembleThreshold;
         _models = models;
         Models = [.. models.Select(m => m.Item1.Descriptor)];
         Device = device;
@@ -29,6 +32,10 @@ public sealed class Classifier : IAsyncDisposable
 
     /// <summary>The side S of the square images every model takes.</summary>
     public int InputSize => _models[0].Session.Descriptor.Size;
+
+    /// <summary>The operating point of each model and of the ensemble ("ensemble"), as the manifest sets them.</summary>
+    public IReadOnlyDictionary<string, double> TumorThresholds =>
+        Models.ToDictionary(m => m.Name, m => m.TumorThreshold).Append(new("ensemble", _ensembleThreshold)).ToDictionary();
 
     /// <exception cref="ModelConfigurationException">A missing file, a manifest that does not match a graph, or CUDA asked for and absent.</exception>
     public static Classifier Load(InferenceOptions options)
@@ -63,7 +70,7 @@ public sealed class Classifier : IAsyncDisposable
             throw;
         }
 
-        return new Classifier(models, useCuda ? "cuda" : "cpu", note);
+        return new Classifier(models, useCuda ? "cuda" : "cpu", note, manifest.EnsembleTumorThreshold);
     }
 
     /// <param name="adaptations">Per model name, the key's adaptation for block-encrypted pixels; none for plain ones.</param>
@@ -208,13 +215,13 @@ public sealed class Classifier : IAsyncDisposable
         ModelDescriptor d = session.Descriptor;
         var byClass = d.Classes.Select((c, i) => (c, p: probabilities[i])).ToDictionary(x => x.c, x => x.p);
         return new ModelPrediction(d.Name, logits, byClass, d.Classes[Array.IndexOf(probabilities, probabilities.Max())],
-            d.TumorClasses.Sum(c => byClass[c]), latency, session.Device);
+            d.TumorClasses.Sum(c => byClass[c]), latency, session.Device, d.TumorThreshold);
     }
 
     private ModelPrediction Ensemble(ModelSession reference, ModelPrediction[] predictions)
     {
         double[] mean = [.. reference.Descriptor.Classes.Select(c => predictions.Average(p => p.Probabilities[c]))];
-        return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = "ensemble", Device = Device };
+        return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = "ensemble", Device = Device, TumorThreshold = _ensembleThreshold };
     }
 
     internal static double[] Softmax(ReadOnlySpan<float> logits)

@@ -1,6 +1,10 @@
 namespace MedCrypt.Inference.Classification;
 
-/// <summary>One model's reading of one image (or the ensemble's: the mean of the models' probabilities, no logits).</summary>
+/// <summary>
+/// One model's reading of one image (or the ensemble's: the mean of the models' probabilities, no logits). Whether it
+/// is a tumor is decided here, once, at the model's own operating point from the manifest; everything downstream (API,
+/// viewer, dashboard, history) stores and shows this decision and never re-derives it.
+/// </summary>
 public sealed record ModelPrediction(
     string Model,
     IReadOnlyList<float>? Logits,
@@ -8,9 +12,10 @@ public sealed record ModelPrediction(
     string Label,
     double TumorProbability,
     TimeSpan Latency,
-    string Device)
+    string Device,
+    double TumorThreshold)
 {
-    public bool Tumor => TumorProbability >= 0.5;
+    public bool Tumor => TumorProbability >= TumorThreshold;
 }
 
 /// <summary>Every model's prediction and the ensemble's.</summary>

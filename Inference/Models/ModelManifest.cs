@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace MedCrypt.Inference.Models;
 
 /// <summary>models/models.json: every model the portal runs, and how (written by models/training).</summary>
-public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> Models)
+/// <param name="EnsembleTumorThreshold">The ensemble's operating point: P(tumor) at or above it is a tumor.</param>
+public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> Models, double EnsembleTumorThreshold = ModelDescriptor.DefaultTumorThreshold)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
 
@@ -38,6 +39,11 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
             model.Validate(path);
         }
 
+        if (!ModelDescriptor.IsThreshold(manifest.EnsembleTumorThreshold))
+        {
+            throw new ModelConfigurationException($"The model manifest {path}: ensembleTumorThreshold must lie strictly between 0 and 1.");
+        }
+
         return manifest with { Folder = Path.GetDirectoryName(Path.GetFullPath(path))! };
     }
 
@@ -56,8 +62,14 @@ public sealed record ModelDescriptor(
     int BlockSize,
     string AdaptationWeight,
     string AdaptationBias,
-    string? DatasetSha256SumsHash)
+    string? DatasetSha256SumsHash,
+    double TumorThreshold = ModelDescriptor.DefaultTumorThreshold)
 {
+    /// <summary>The operating point of a manifest that names none: the most probable side.</summary>
+    public const double DefaultTumorThreshold = 0.5;
+
+    internal static bool IsThreshold(double t) => t is > 0 and < 1;
+
     /// <summary>Values of one block after space-to-depth: M·M·3.</summary>
     public int AdaptationLength => BlockSize * BlockSize * 3;
 
@@ -82,6 +94,11 @@ public sealed record ModelDescriptor(
         if (Classes is null || Classes.Count < 2 || TumorClasses is null || TumorClasses.Any(c => !Classes.Contains(c)) || TumorClasses.Count >= Classes.Count)
         {
             throw new ModelConfigurationException(Problem("classes must list at least two labels, and tumorClasses a proper subset of them."));
+        }
+
+        if (!IsThreshold(TumorThreshold))
+        {
+            throw new ModelConfigurationException(Problem("tumorThreshold must lie strictly between 0 and 1."));
         }
     }
 }

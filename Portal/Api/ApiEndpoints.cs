@@ -1,14 +1,9 @@
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
-using MedCrypt.Crypto.Envelope;
-using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
-using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Authorization;
-using MedCrypt.Portal.Data;
 using MedCrypt.Portal.RateLimiting;
-using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -32,8 +27,8 @@ internal static class ApiEndpoints
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
         secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policies.Analyse).RequireRateLimiting(RateLimits.UploadsPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(StudyWorkflow.MaxUploadBytes + 1_048_576)); // the file plus the form around it
-        secured.MapGet("/studies/{id:guid}", GetStudyAsync).RequireAuthorization(Policies.ViewProtected);
+            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxUploadBytes + 1_048_576)); // the file plus the form around it
+        secured.MapGet("/studies/{id:guid}", GetStudyAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
         secured.MapHistoryApi();
@@ -81,85 +76,33 @@ internal static class ApiEndpoints
             : TypedResults.Problem(result.IsLockedOut ? "The account is locked for 15 minutes." : $"The {failure} is wrong.", statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, AnalyseStudy studies, CancellationToken cancellationToken)
     {
-        if (services.GetService<StudyWorkflow>() is not { } studies)
-        {
-            return TypedResults.Problem("No models are installed: scans cannot be analysed.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         if (file is null || file.Length == 0)
         {
             return TypedResults.Problem("Send the scan as the multipart field 'file'.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (file.Length > StudyWorkflow.MaxUploadBytes)
+        if (file.Length > AnalyseStudy.MaxUploadBytes)
         {
-            return TypedResults.Problem($"The file is over {StudyWorkflow.MaxUploadBytes / 1_048_576} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem($"The file is over {AnalyseStudy.MaxUploadBytes / 1_048_576} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        try
-        {
-            StudyRecord study = await studies.AnalyseAsync(user, file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
-            return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
-        }
-        catch (ImageRejectedException e) when (e.TooLarge)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Image too large");
-        }
-        catch (Exception e) when (e is ImageRejectedException or ArgumentException)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (InferenceNotPermittedException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
+        StudyDetails study = await studies.RunAsync(user.ToActor(), file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
+        return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
     }
 
-    private static async Task<IResult> GetStudyAsync(Guid id, IServiceProvider services, CancellationToken cancellationToken) =>
-        await FindAsync(services, id, cancellationToken) is { } study ? TypedResults.Ok(StudyResponse.From(study)) : NotFound(id);
+    // The use cases audit every attempt and throw typed failures; ProblemExceptionHandler turns those into problem+json.
+    private static async Task<IResult> GetStudyAsync(Guid id, ClaimsPrincipal user, OpenStudy studies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(StudyResponse.From(await studies.RunAsync(user.ToActor(), id, cancellationToken)));
 
-    private static Task<IResult> GetProtectedImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken) =>
-        ImageAsync(id, services, studies => studies.OpenProtectedAsync(user, id, cancellationToken));
+    private static async Task<IResult> GetProtectedImageAsync(Guid id, ClaimsPrincipal user, ViewProtectedImage image, CancellationToken cancellationToken) =>
+        TypedResults.File(await image.RunAsync(user.ToActor(), id, cancellationToken), "image/png");
 
-    private static Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken) =>
-        ImageAsync(id, services, studies => studies.OpenOriginalAsync(user, id, cancellationToken));
-
-    /// <summary>A study's image as PNG; the use case audits every attempt, this only turns its outcome into HTTP.</summary>
-    private static async Task<IResult> ImageAsync(Guid id, IServiceProvider services, Func<StudyWorkflow, Task<byte[]>> open)
-    {
-        if (services.GetService<StudyWorkflow>() is not { } studies)
-        {
-            return NotFound(id);
-        }
-
-        try
-        {
-            return TypedResults.File(await open(studies), "image/png");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (KeyNotFoundException)
-        {
-            return NotFound(id);
-        }
-        catch (EnvelopeException)
-        {
-            return TypedResults.Problem(
-                "The stored image does not verify: it was altered, or its nonce, scheme or key changed. It is not shown.",
-                statusCode: StatusCodes.Status409Conflict, title: "Stored image failed verification");
-        }
-    }
-
-    private static Task<StudyRecord?> FindAsync(IServiceProvider services, Guid id, CancellationToken cancellationToken) =>
-        services.GetService<StudyWorkflow>()?.FindAsync(id, cancellationToken) ?? Task.FromResult<StudyRecord?>(null);
-
-    private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem($"There is no study {id}.", statusCode: StatusCodes.Status404NotFound);
+    private static async Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, ViewOriginalImage image, CancellationToken cancellationToken) =>
+        TypedResults.File(await image.RunAsync(user.ToActor(), id, cancellationToken), "image/png");
 }
 
 /// <summary>The API's sign-in; the two-factor fields only for accounts with an authenticator.</summary>

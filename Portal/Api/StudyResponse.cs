@@ -1,5 +1,4 @@
-using System.Text.Json;
-using MedCrypt.Portal.Data;
+using MedCrypt.Domain.Studies;
 
 namespace MedCrypt.Portal.Api;
 
@@ -7,15 +6,19 @@ namespace MedCrypt.Portal.Api;
 public sealed record StudyResponse(
     Guid Id, string FileName, string UploadedBy, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions)
 {
-    public static StudyResponse From(StudyRecord study) => new(
-        study.Id,
-        study.FileName,
-        study.UploadedBy,
-        study.SchemeId,
-        study.DecryptedForInference,
-        study.CreatedAt,
-        [.. study.Predictions.OrderBy(p => p.Id).Select(p => new PredictionResponse(
-            p.Model, p.Label, p.TumorProbability >= 0.5, p.TumorProbability, JsonSerializer.Deserialize<Dictionary<string, double>>(p.Probabilities)!))]);
+    public static StudyResponse From(StudyDetails study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return new(
+            study.Id,
+            study.FileName,
+            study.UploadedBy,
+            study.SchemeId,
+            study.DecryptedForInference,
+            study.CreatedAt,
+            [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities))]);
+    }
 }
 
+/// <summary>One model's reading; <c>tumor</c> is the decision made at the model's operating point when the study was analysed.</summary>
 public sealed record PredictionResponse(string Model, string Label, bool Tumor, double TumorProbability, IReadOnlyDictionary<string, double> Probabilities);

@@ -46,6 +46,9 @@ public sealed class PredictionRecord
 
     public double TumorProbability { get; set; }
 
+    /// <summary>The model's own tumor decision at its operating point when the study was analysed; never re-derived.</summary>
+    public bool Tumor { get; set; }
+
     /// <summary>Class → probability, as JSON.</summary>
     public required string Probabilities { get; set; }
 

@@ -1,17 +1,17 @@
+using MedCrypt.Domain.Analysis;
 using MedCrypt.Inference.Classification;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MedCrypt.Portal.Health;
 
 /// <summary>Which models are loaded and on which device; degraded while no models are installed.</summary>
-internal sealed class ModelsHealthCheck(IServiceProvider services) : IHealthCheck
+internal sealed class ModelsHealthCheck(ModelRuntime models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        Classifier? classifier = services.GetService<Classifier>();
-        if (classifier is null)
+        if (models.Classifier is not { } classifier)
         {
-            return Task.FromResult(HealthCheckResult.Degraded("No models are installed (models/models.json is missing): scans cannot be classified yet."));
+            return Task.FromResult(HealthCheckResult.Degraded($"Scans cannot be classified yet: {models.Status}."));
         }
 
         var data = new Dictionary<string, object>

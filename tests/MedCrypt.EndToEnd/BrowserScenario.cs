@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Tests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Sdk;
 using static Microsoft.Playwright.Assertions;
@@ -123,6 +126,14 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
     }
 
     /// <summary>Waits until the image has loaded and decoded; returns its natural width (0 would be a broken image).</summary>
+    /// <summary>How many audit entries the portal holds for this actor, action and subject.</summary>
+    protected async Task<int> AuditEntriesAsync(string actor, string action, string subject)
+    {
+        await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
+            .CountAsync(r => r.Actor == actor && r.Action == action && r.Subject == subject);
+    }
+
     protected static async Task<int> LoadedWidthAsync(ILocator image)
     {
         await Expect(image).ToBeVisibleAsync();

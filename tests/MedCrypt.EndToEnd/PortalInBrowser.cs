@@ -26,6 +26,9 @@ public sealed class PortalInBrowser : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
 
+    /// <summary>The portal's own services, to check what a scenario left in its database.</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))

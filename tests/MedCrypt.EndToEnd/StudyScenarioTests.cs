@@ -60,6 +60,12 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
         Assert.Equal(HeadPhantom.Width, await LoadedWidthAsync(original));
         Assert.Equal(HeadPhantom.Height, await original.EvaluateAsync<int>("img => img.naturalHeight"));
         Assert.True(await LoadedWidthAsync(doctor.GetByTestId("protected-pane").Locator("img")) > 0);
+
+        // One visit, one entry each: the prerender opened the study, the live circuit unsealed the images.
+        string subject = $"study/{id:D}";
+        Assert.Equal(1, await AuditEntriesAsync(Email("doctor"), "study.open", subject));
+        Assert.Equal(1, await AuditEntriesAsync(Email("doctor"), "protected.view", subject));
+        Assert.Equal(1, await AuditEntriesAsync(Email("doctor"), "original.view", subject));
     });
 
     [Fact(Timeout = 180_000)]

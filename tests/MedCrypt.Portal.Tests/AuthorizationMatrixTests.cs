@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -150,6 +150,6 @@ public sealed class AuthorizationMatrixTests
     private static async Task<Guid> StudyAsync(PortalFactory factory, CancellationToken ct)
     {
         var staff = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "staff@medcrypt.local"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
-        return (await factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(staff, "scan.png", Api.Scan(), "block", ct)).Id;
+        return (await TestStudies.For(factory).AnalyseAsync(staff, "scan.png", Api.Scan(), "block", ct)).Id;
     }
 }

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Studies;
 using System.Text;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
@@ -40,7 +41,7 @@ public sealed class CsvExportTests
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         const string hostile = "=HYPERLINK(\"evil.example\",\"a,b\").png";
-        StudyRecord study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", hostile);
+        StudyDetails study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", hostile);
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "plain.png", seed: 4);
         var csv = new StringWriter();
 

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Access;
 using System.Net;
 using Bunit;
@@ -26,7 +27,7 @@ public sealed class DashboardTests : BunitContext
     [Fact]
     public async Task A_new_analysis_appears_on_an_open_dashboard_within_a_second()
     {
-        StudyRecord earlier = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "block", "earlier.png", seed: 1);
+        StudyDetails earlier = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "block", "earlier.png", seed: 1);
         AddAuthorization().SetAuthorized("doctor@medcrypt.local").SetRoles(Roles.Doctor);
         IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
         dashboard.WaitForAssertion(() => Assert.Equal("1", dashboard.Find("[data-testid=studies-today]").TextContent.Trim()));
@@ -35,7 +36,7 @@ public sealed class DashboardTests : BunitContext
         Assert.Contains("tiny-a", dashboard.Find("[data-testid=model-figures]").TextContent);
         Assert.Contains("CPU", dashboard.Find("[data-testid=model-figures]").TextContent);
 
-        StudyRecord next = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "median", "next.png", seed: 2);
+        StudyDetails next = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "median", "next.png", seed: 2);
 
         dashboard.WaitForAssertion(() =>
         {
@@ -48,7 +49,7 @@ public sealed class DashboardTests : BunitContext
     [Fact]
     public async Task Auditors_see_the_analyses_without_links_to_images()
     {
-        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "for-the-auditor.png");
+        StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "for-the-auditor.png");
         AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
 
         IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
@@ -61,7 +62,7 @@ public sealed class DashboardTests : BunitContext
     [Fact]
     public async Task The_home_page_is_the_dashboard_for_every_role()
     {
-        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "home.png");
+        StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "home.png");
         CancellationToken ct = Xunit.TestContext.Current.CancellationToken;
 
         HttpClient staff = _factory.CreateClient(new() { AllowAutoRedirect = false });

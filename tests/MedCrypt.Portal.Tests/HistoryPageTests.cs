@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Crypto.Schemes;
@@ -29,7 +30,7 @@ public sealed class HistoryPageTests : BunitContext
     [InlineData(Roles.Doctor, true)]
     public async Task Rows_link_to_their_study_only_for_roles_that_see_images(string role, bool linked)
     {
-        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "history.png");
+        StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "history.png");
         AddAuthorization().SetAuthorized($"{role.ToLowerInvariant()}@medcrypt.local").SetRoles(role);
 
         IRenderedComponent<HistoryPage> page = Render<HistoryPage>();

@@ -1,5 +1,7 @@
 using Bunit;
 using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
@@ -17,6 +19,7 @@ public sealed class HomePageTests : BunitContext
         Services.AddMudServices();
         Services.AddSingleton(new SchemeCatalog());
         Services.AddSingleton<SchemeDirectory>();
+        Services.AddSingleton(ModelRuntime.NotLoaded("no models are installed (none in this test)")); // the loaded test replaces it
         ComponentFactories.AddStub<LiveDashboard>(); // the dashboard has tests of its own, on the real database (DashboardTests)
     }
 
@@ -55,7 +58,7 @@ public sealed class HomePageTests : BunitContext
             Device = InferenceDevice.Cpu,
             IntraOpThreads = 1,
         });
-        Services.AddSingleton(classifier);
+        Services.AddSingleton(ModelRuntime.Loaded(LoadedModels.Around(classifier, new ImageCodec(), new ScanPreparation(new ImageCodec()), new SchemeCatalog(), new AnalysisOptions())));
 
         string text = Render<Home>().Find("[data-testid=models]").TextContent;
 

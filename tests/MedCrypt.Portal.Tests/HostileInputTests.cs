@@ -45,7 +45,7 @@ public sealed class HostileInputTests
             ("unknown scheme", Api.Upload(png, "scan.png", "rot13"), HttpStatusCode.BadRequest),
             ("no file field", new MultipartFormDataContent { { new StringContent("block"), "scheme" } }, HttpStatusCode.BadRequest),
             ("JSON instead of a form", JsonContent.Create(new { file = Convert.ToBase64String(png) }), HttpStatusCode.UnsupportedMediaType),
-            ("body over the size limit", Api.Upload(new byte[Portal.Studies.StudyWorkflow.MaxUploadBytes + 1024], "huge.png", "block"), HttpStatusCode.RequestEntityTooLarge),
+            ("body over the size limit", Api.Upload(new byte[Domain.Studies.AnalyseStudy.MaxUploadBytes + 1024], "huge.png", "block"), HttpStatusCode.RequestEntityTooLarge),
         ];
         foreach ((string name, HttpContent body, HttpStatusCode status) in cases)
         {

@@ -7,7 +7,7 @@ using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +28,7 @@ public sealed class KeyAdministrationTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
         var made = new List<(Guid Id, byte[] Pixels)>();
         for (int i = 0; i < 5; i++)
@@ -77,7 +77,7 @@ public sealed class KeyAdministrationTests
             services.AddSingleton<IKeyStore>(sp => keyStore = new RotatesDuringTheNextUpload((IKeyStore)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!), sp));
         }));
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         string before = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
         (byte[] png, byte[] pixels) = Scan(9);
 
@@ -98,7 +98,7 @@ public sealed class KeyAdministrationTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
         var ids = new List<Guid>();
         for (int i = 0; i < 5; i++)
@@ -134,7 +134,7 @@ public sealed class KeyAdministrationTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         Guid good = (await studies.AnalyseAsync(Staff, "a.png", Scan(1).Png, "block", ct)).Id;
         Guid bad = (await studies.AnalyseAsync(Staff, "b.png", Scan(2).Png, "block", ct)).Id;
         byte[] damaged;

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Studies;
 using System.Security.Claims;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
@@ -15,9 +16,9 @@ public sealed class PredictionHistoryTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyRecord first = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", "a.png", seed: 1);
-        StudyRecord second = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "b.png", seed: 2);
-        StudyRecord third = await TestStudies.AnalyseAsync(factory, TestStudies.Doctor, "block", "c.png", seed: 3);
+        StudyDetails first = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", "a.png", seed: 1);
+        StudyDetails second = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "b.png", seed: 2);
+        StudyDetails third = await TestStudies.AnalyseAsync(factory, TestStudies.Doctor, "block", "c.png", seed: 3);
         PredictionHistory history = factory.Services.GetRequiredService<PredictionHistory>();
         ClaimsPrincipal auditor = TestStudies.Auditor;
         List<PredictionRecord> all;

@@ -5,7 +5,7 @@ using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +29,7 @@ public sealed class ReencryptionTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
         Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
         byte[][] protectedPngs = [.. await Task.WhenAll(made.Select(m => studies.OpenProtectedAsync(Staff, m.Id, ct)))];
@@ -65,7 +65,7 @@ public sealed class ReencryptionTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
         List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
         Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
@@ -92,7 +92,7 @@ public sealed class ReencryptionTests
         Assert.All(after.Values, e =>
             Assert.Equal((current, current), (EnvelopeCipher.ReadMasterKeyId(e.Original), EnvelopeCipher.ReadMasterKeyId(e.Protected))));
         Assert.All(before, b => Assert.NotEqual(Tail(b.Value.Original), Tail(after[b.Key].Original))); // sealed afresh, not only re-wrapped
-        StudyWorkflow reopened = restarted.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient reopened = TestStudies.For(restarted);
         var codec = new ImageCodec();
         foreach ((Guid id, byte[] pixels) in made)
         {
@@ -111,7 +111,7 @@ public sealed class ReencryptionTests
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
-        await UploadAsync(factory.Services.GetRequiredService<StudyWorkflow>(), 5, ct);
+        await UploadAsync(TestStudies.For(factory), 5, ct);
         Dictionary<Guid, (byte[] Original, byte[] Protected)> before = await EnvelopesAsync(factory, ct);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -130,7 +130,7 @@ public sealed class ReencryptionTests
         Assert.Contains("system (resuming re-encryption) key.reencrypt Failed", await KeyAdministrationTests.AuditTrailAsync(restarted, ct)); // said so, and started over
     }
 
-    private static async Task<List<(Guid Id, byte[] Pixels)>> UploadAsync(StudyWorkflow studies, int count, CancellationToken ct)
+    private static async Task<List<(Guid Id, byte[] Pixels)>> UploadAsync(StudyClient studies, int count, CancellationToken ct)
     {
         var made = new List<(Guid, byte[])>();
         for (int i = 0; i < count; i++)

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Live;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +43,7 @@ public sealed class StudyFeedTests
         using IDisposable a = feed.Subscribe(id => first.TrySetResult(id));
         using IDisposable b = feed.Subscribe(id => second.TrySetResult(id));
 
-        StudyRecord study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff);
+        StudyDetails study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff);
 
         Assert.Equal(study.Id, await first.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
         Assert.Equal(study.Id, await second.Task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
@@ -78,7 +79,7 @@ public sealed class StudyFeedTests
             }
         });
 
-        StudyRecord study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
+        StudyDetails study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
 
         Assert.Equal(study.Id, await arrived.Task.WaitAsync(TimeSpan.FromSeconds(5), ct));
         await Task.Delay(500, ct); // A's own NOTIFY has come back to A by now, and must not be announced again
@@ -119,7 +120,7 @@ public sealed class StudyFeedTests
         }
 
         Assert.False(listenerB.IsListening);
-        StudyRecord study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
+        StudyDetails study = await TestStudies.AnalyseAsync(a, TestStudies.Staff);
         Assert.False(listenerB.IsListening, "B was back before the study was committed: its NOTIFY could have carried it, so this proves nothing.");
 
         Assert.Equal(study.Id, await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10), ct));

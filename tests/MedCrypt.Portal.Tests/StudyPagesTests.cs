@@ -4,7 +4,7 @@ using System.Security.Claims;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
@@ -20,7 +20,7 @@ public sealed class StudyPagesTests
         var image = new PixelImage(64, 64, PixelFormat.Gray8);
         image.Pixels.Fill(90);
         var staffUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "staff@medcrypt.local"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
-        StudyRecord study = await factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(staffUser, "scan.png", new ImageCodec().EncodePng(image), "block", ct);
+        StudyDetails study = await TestStudies.For(factory).AnalyseAsync(staffUser, "scan.png", new ImageCodec().EncodePng(image), "block", ct);
         string page = $"/studies/{study.Id:D}";
 
         HttpClient staff = factory.CreateClient(new() { AllowAutoRedirect = false });

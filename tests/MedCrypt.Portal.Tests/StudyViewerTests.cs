@@ -2,7 +2,7 @@ using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Portal.Components.Pages.Studies;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -17,15 +17,19 @@ public sealed class StudyViewerTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(_factory.Services.GetRequiredService<StudyWorkflow>());
-        Services.AddSingleton(_factory.Services.GetRequiredService<StudyInsights>());
+        AddBunitPersistentComponentState();
+        Services.AddSingleton(_factory.Services.GetRequiredService<OpenStudy>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ViewProtectedImage>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ViewOriginalImage>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ExplainStudy>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<MeasureStudy>());
     }
 
     [Fact]
     public async Task Doctors_compare_both_panes_at_one_zoom_and_measure_the_protection()
     {
-        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
-        AddAuthorization().SetAuthorized("doctor@medcrypt.local").SetRoles(Roles.Doctor);
+        StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
+        AddAuthorization().SignIn("doctor@medcrypt.local", Roles.Doctor);
         IRenderedComponent<StudyView> page = Render<StudyView>(p => p.Add(v => v.Id, study.Id));
 
         page.Find("[data-testid=show-original] ").Click();
@@ -42,8 +46,8 @@ public sealed class StudyViewerTests : BunitContext
     [Fact]
     public async Task Staff_see_the_heat_map_over_the_protected_image_but_no_original_and_no_metrics()
     {
-        StudyRecord study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
-        AddAuthorization().SetAuthorized("staff@medcrypt.local").SetRoles(Roles.Staff);
+        StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff);
+        AddAuthorization().SignIn("staff@medcrypt.local", Roles.Staff);
         IRenderedComponent<StudyView> page = Render<StudyView>(p => p.Add(v => v.Id, study.Id));
 
         Assert.Contains("Only doctors see the original image.", page.Markup);

@@ -2,13 +2,12 @@ using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Imaging;
-using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
-using Microsoft.Extensions.DependencyInjection;
+using MedCrypt.Domain.Studies;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MedCrypt.Portal.Tests;
 
-/// <summary>Studies made the way the portal makes them (through <see cref="StudyWorkflow"/>), and the people who make them.</summary>
+/// <summary>Studies made the way the portal makes them (through the <see cref="AnalyseStudy"/> use case), and the people who make them.</summary>
 internal static class TestStudies
 {
     public static ClaimsPrincipal User(string email, params string[] roles) =>
@@ -22,8 +21,10 @@ internal static class TestStudies
 
     public static ClaimsPrincipal Admin => User("admin@medcrypt.local", Roles.Admin);
 
-    public static Task<StudyRecord> AnalyseAsync(PortalFactory factory, ClaimsPrincipal user, string scheme = "block", string fileName = "scan.png", int seed = 0) =>
-        factory.Services.GetRequiredService<StudyWorkflow>().AnalyseAsync(user, fileName, Scan(seed), scheme, TestContext.Current.CancellationToken);
+    public static StudyClient For(WebApplicationFactory<Program> factory) => new(factory.Services);
+
+    public static Task<StudyDetails> AnalyseAsync(PortalFactory factory, ClaimsPrincipal user, string scheme = "block", string fileName = "scan.png", int seed = 0) =>
+        For(factory).AnalyseAsync(user, fileName, Scan(seed), scheme, TestContext.Current.CancellationToken);
 
     /// <summary>A head-like ellipse whose texture depends on <paramref name="seed"/>, so studies differ.</summary>
     public static byte[] Scan(int seed = 0)

@@ -148,6 +148,9 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.Property<Guid>("StudyId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Tumor")
+                        .HasColumnType("boolean");
+
                     b.Property<double>("TumorProbability")
                         .HasColumnType("double precision");
 

@@ -139,6 +139,9 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.Property<Guid>("StudyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Tumor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("TumorProbability")
                         .HasColumnType("REAL");
 

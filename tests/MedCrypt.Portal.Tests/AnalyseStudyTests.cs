@@ -1,16 +1,17 @@
 using MedCrypt.Domain.Access;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
 
 /// <summary>Analysing, storing and opening studies through the real portal services, on SQLite and PostgreSQL.</summary>
-public sealed class StudyWorkflowTests
+public sealed class AnalyseStudyTests
 {
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
@@ -18,17 +19,17 @@ public sealed class StudyWorkflowTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
         byte[] upload = Scan();
 
-        StudyRecord study = await studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "../../etc/scan\u0001.png", upload, "block", ct);
+        StudyDetails study = await studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "../../etc/scan\u0001.png", upload, "block", ct);
 
-        StudyRecord stored = (await studies.FindAsync(study.Id, ct))!;
+        StudyDetails stored = (await studies.FindAsync(study.Id, ct))!;
         Assert.Equal("scan.png", stored.FileName);
-        Assert.Equal(["tiny-a", "tiny-b", "ensemble"], stored.Predictions.OrderBy(p => p.Id).Select(p => p.Model));
+        Assert.Equal(["tiny-a", "tiny-b", "ensemble"], stored.Predictions.Select(p => p.Model));
         Assert.False(stored.DecryptedForInference);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.OpenOriginalAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), study.Id, ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => studies.OpenOriginalAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), study.Id, ct));
         byte[] original = await studies.OpenOriginalAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), study.Id, ct);
         var codec = new ImageCodec();
         Assert.Equal(codec.Decode(upload, PixelFormat.Gray8).Pixels.ToArray(), codec.Decode(original, PixelFormat.Gray8).Pixels.ToArray());
@@ -46,11 +47,11 @@ public sealed class StudyWorkflowTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyWorkflow studies = factory.Services.GetRequiredService<StudyWorkflow>();
+        StudyClient studies = TestStudies.For(factory);
 
         await Assert.ThrowsAsync<ImageRejectedException>(() => studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "x.png", "<html/>"u8.ToArray(), "block", ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => studies.AnalyseAsync(TestStudies.User("auditor@medcrypt.local", Roles.Auditor), "x.png", Scan(), "block", ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "x.png", Scan(), "rot13", ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => studies.AnalyseAsync(TestStudies.User("auditor@medcrypt.local", Roles.Auditor), "x.png", Scan(), "block", ct));
+        await Assert.ThrowsAsync<RejectedInputException>(() => studies.AnalyseAsync(TestStudies.User("staff@medcrypt.local", Roles.Staff), "x.png", Scan(), "rot13", ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AnyAsync(ct));

@@ -1,7 +1,7 @@
 using MedCrypt.Crypto.Images;
 using MedCrypt.Inference.Classification;
 
-namespace MedCrypt.Portal.Studies;
+namespace MedCrypt.Domain.Studies;
 
 /// <summary>
 /// An occlusion map as an RGB image in the "hot" colour scale: black (no effect) through red and yellow to white (the

@@ -1,15 +1,16 @@
 using MedCrypt.Crypto.Metrics;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Studies;
+using MedCrypt.Domain.Studies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
 
 /// <summary>The viewer's extras: security metrics for doctors only (audited like the original), heat maps for clinical roles.</summary>
-public sealed class StudyInsightsTests
+public sealed class ExplainAndMeasureTests
 {
     [Theory]
     [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
@@ -17,8 +18,8 @@ public sealed class StudyInsightsTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyInsights insights = factory.Services.GetRequiredService<StudyInsights>();
-        StudyRecord study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");
+        StudyClient insights = TestStudies.For(factory);
+        StudyDetails study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");
 
         SecurityReport report = await insights.MeasureAsync(TestStudies.Doctor, study.Id, ct);
 
@@ -27,14 +28,15 @@ public sealed class StudyInsightsTests
         Assert.InRange(report.Uaci, 1, 100);
         Assert.InRange(report.Entropy, 0.5, 8);
         Assert.InRange(report.HorizontalCorrelation, -1, 1);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => insights.MeasureAsync(TestStudies.Staff, study.Id, ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => insights.MeasureAsync(TestStudies.Auditor, study.Id, ct));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => insights.MeasureAsync(TestStudies.Doctor, Guid.NewGuid(), ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => insights.MeasureAsync(TestStudies.Staff, study.Id, ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => insights.MeasureAsync(TestStudies.Auditor, study.Id, ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => insights.MeasureAsync(TestStudies.Doctor, Guid.NewGuid(), ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         string[] trail = [.. await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
             .Where(r => r.Action == "original.metrics").OrderBy(r => r.Sequence).Select(r => r.Actor + " " + r.Outcome.ToString()).ToListAsync(ct)];
-        Assert.Equal(["doctor@medcrypt.local Succeeded", "staff@medcrypt.local Denied", "auditor@medcrypt.local Denied"], trail);
+        // Every attempt is one entry, the one on a study that does not exist too.
+        Assert.Equal(["doctor@medcrypt.local Succeeded", "staff@medcrypt.local Denied", "auditor@medcrypt.local Denied", "doctor@medcrypt.local Failed"], trail);
     }
 
     [Theory]
@@ -43,21 +45,21 @@ public sealed class StudyInsightsTests
     {
         using PortalFactory factory = AccountTests.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        StudyInsights insights = factory.Services.GetRequiredService<StudyInsights>();
-        StudyRecord block = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");
-        StudyRecord median = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", seed: 5);
+        StudyClient insights = TestStudies.For(factory);
+        StudyDetails block = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");
+        StudyDetails median = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", seed: 5);
 
         Explanation map = await insights.ExplainAsync(TestStudies.Staff, block.Id, null, ct);
         Explanation other = await insights.ExplainAsync(TestStudies.Doctor, median.Id, "tiny-b", ct);
 
         var codec = new ImageCodec(minSide: 1);
-        var protectedImage = codec.Decode(await factory.Services.GetRequiredService<StudyWorkflow>().OpenProtectedAsync(TestStudies.Staff, block.Id, ct), Crypto.Images.PixelFormat.Gray8);
+        var protectedImage = codec.Decode(await TestStudies.For(factory).OpenProtectedAsync(TestStudies.Staff, block.Id, ct), Crypto.Images.PixelFormat.Gray8);
         var heat = codec.Decode(map.Png, Crypto.Images.PixelFormat.Rgb24);
         Assert.Equal((protectedImage.Width, protectedImage.Height), (heat.Width, heat.Height));
         Assert.Equal("tiny-a", map.Model);
         Assert.Equal("tiny-b", other.Model);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => insights.ExplainAsync(TestStudies.Auditor, block.Id, null, ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => insights.ExplainAsync(TestStudies.Staff, block.Id, "no-such-model", ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => insights.ExplainAsync(TestStudies.Auditor, block.Id, null, ct));
+        await Assert.ThrowsAsync<RejectedInputException>(() => insights.ExplainAsync(TestStudies.Staff, block.Id, "no-such-model", ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords

@@ -1,0 +1,89 @@
+using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Keys;
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Inference.Classification;
+
+namespace MedCrypt.Domain.Studies;
+
+/// <summary>
+/// Analyse an upload: who may, the keys, the analysis (<see cref="StudyAnalyser"/>), and storing the study, its
+/// predictions and its audit entry in one transaction. Refusals are audited; nothing is half-written.
+/// </summary>
+public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKeyStore keys, AccessGuard guard, AuditLog audit, IStudyStore store, TimeProvider clock)
+{
+    public const int MaxUploadBytes = 20 * 1024 * 1024;
+
+    /// <exception cref="AccessDeniedException">The actor may not analyse.</exception>
+    /// <exception cref="RejectedInputException">Not a usable PNG or JPEG, an unknown scheme, or one this installation will not read.</exception>
+    /// <exception cref="ServiceUnavailableException">No models are loaded.</exception>
+    public async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        string name = SafeName(fileName);
+        await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
+        {
+            throw new RejectedInputException($"Unknown scheme '{schemeId}'. Schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");
+        }
+
+        LoadedModels loaded = models.Require();
+        (string keyId, SecretKey key) = await keys.ActiveSchemeKeyAsync(scheme.Id, cancellationToken).ConfigureAwait(false);
+        MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
+        var id = Guid.NewGuid();
+        StudyAnalysis analysis;
+        try
+        {
+            analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RejectedInputException e)
+        {
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        var study = new StudyDetails(
+            id, clock.GetUtcNow(), actor.Name, name, scheme.Id, analysis.OriginalWidth, analysis.OriginalHeight, analysis.DecryptedForInference,
+            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)]);
+        var images = new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal);
+        ModelPrediction verdict = analysis.Diagnosis.Ensemble;
+        string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
+        await audit.RecordAsync(actor.Name, "study.analysed", StudyAccess.Subject(id), AuditOutcome.Succeeded,
+            $"{scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
+            async (entry, ct) =>
+            {
+                // A master-key rotation may have re-wrapped the stored images while this one was analysed: it is
+                // stored under the key that is current now, so a rotation leaves none behind under a retired key.
+                MasterKey current = await keys.CurrentMasterKeyAsync(ct).ConfigureAwait(false);
+                if (current.Id != master.Id)
+                {
+                    images = images with
+                    {
+                        SealedOriginal = EnvelopeCipher.Rewrap(images.SealedOriginal, master, current),
+                        SealedProtected = EnvelopeCipher.Rewrap(images.SealedProtected, master, current),
+                    };
+                    master = current; // this callback runs again if another writer took the audit sequence number
+                }
+
+                await store.AddAsync(study, images, entry, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return study;
+    }
+
+    /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>
+    public static string SafeName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        string name = Path.GetFileName(fileName.Replace('\\', '/'));
+        name = new string([.. name.Where(c => !char.IsControl(c))]).Trim();
+        return name.Length == 0 ? "upload" : name.Length > 128 ? name[..128] : name;
+    }
+
+    private static PredictionView View(ModelPrediction p) =>
+        new(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities, p.Latency.TotalMilliseconds, p.Device);
+}

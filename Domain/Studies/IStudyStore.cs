@@ -1,0 +1,18 @@
+using MedCrypt.Domain.Auditing;
+
+namespace MedCrypt.Domain.Studies;
+
+/// <summary>Where studies are kept (the portal's database).</summary>
+public interface IStudyStore
+{
+    /// <summary>
+    /// Stores the study, its predictions and <paramref name="entry"/> in one transaction, all or nothing, and tells
+    /// whoever follows new studies once it has committed.
+    /// </summary>
+    /// <exception cref="AuditSequenceTakenException">Another writer took the entry's sequence number; nothing was stored.</exception>
+    Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, CancellationToken cancellationToken);
+
+    Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken);
+}

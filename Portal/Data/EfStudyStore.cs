@@ -1,0 +1,83 @@
+using System.Text.Json;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MedCrypt.Portal.Data;
+
+/// <summary>Studies in the portal's database; each call in a context of its own.</summary>
+internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) : IStudyStore
+{
+    public async Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Studies.Add(Record(study, images));
+        db.AuditRecords.Add(AuditRecord.From(entry));
+        await db.SaveWithAuditEntryAsync(entry, cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            // The other portal instances are told in the same transaction: NOTIFY is delivered when, and only if, it commits.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {study.Id.ToString("D")})", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        feed.Publish(study.Id);
+    }
+
+    public async Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        // Projected: the sealed images are not even read.
+        var row = await db.Studies.AsNoTracking().Where(s => s.Id == id).Select(s => new
+        {
+            s.Id, s.CreatedAt, s.UploadedBy, s.FileName, s.SchemeId, s.OriginalWidth, s.OriginalHeight, s.DecryptedForInference,
+            Predictions = s.Predictions.OrderBy(p => p.Id).ToList(),
+        }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new StudyDetails(
+            row.Id, row.CreatedAt, row.UploadedBy, row.FileName, row.SchemeId, row.OriginalWidth, row.OriginalHeight, row.DecryptedForInference,
+            [.. row.Predictions.Select(View)]);
+    }
+
+    public async Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AsNoTracking().Where(s => s.Id == id)
+            .Select(s => new SealedStudy(s.Id, s.SchemeId, s.SchemeKeyId, s.ProtectedNonce, s.SealedProtected, s.SealedOriginal))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private static StudyRecord Record(StudyDetails study, SealedStudy images) => new()
+    {
+        Id = study.Id,
+        CreatedAt = study.CreatedAt,
+        UploadedBy = study.UploadedBy,
+        FileName = study.FileName,
+        SchemeId = images.SchemeId,
+        SchemeKeyId = images.SchemeKeyId,
+        ProtectedNonce = images.ProtectedNonce,
+        SealedProtected = images.SealedProtected,
+        SealedOriginal = images.SealedOriginal,
+        OriginalWidth = study.OriginalWidth,
+        OriginalHeight = study.OriginalHeight,
+        DecryptedForInference = study.DecryptedForInference,
+        Predictions = [.. study.Predictions.Select(p => new PredictionRecord
+        {
+            StudyId = study.Id,
+            Model = p.Model,
+            Label = p.Label,
+            Tumor = p.Tumor,
+            TumorProbability = p.TumorProbability,
+            Probabilities = JsonSerializer.Serialize(p.Probabilities),
+            LatencyMilliseconds = p.LatencyMilliseconds,
+            Device = p.Device,
+        })],
+    };
+
+    private static PredictionView View(PredictionRecord p) => new(
+        p.Model, p.Label, p.Tumor, p.TumorProbability, JsonSerializer.Deserialize<Dictionary<string, double>>(p.Probabilities)!, p.LatencyMilliseconds, p.Device);
+}

@@ -1,0 +1,80 @@
+using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Schemes;
+using MedCrypt.Domain.Studies;
+using MedCrypt.Inference;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Data;
+
+namespace MedCrypt.Portal.Extensions;
+
+internal static class StudyServiceExtensions
+{
+    /// <summary>
+    /// The study use cases and what they stand on, registered whether or not models are installed: without them the
+    /// portal opens stored studies and says (on /health, the system page and any analysis) why it cannot classify.
+    /// </summary>
+    public static void AddStudies(this IHostApplicationBuilder builder)
+    {
+        SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
+        builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
+        builder.Services.AddSingleton<SchemeDirectory>();
+        builder.Services.AddSingleton(new ImageCodec(maxPixels: builder.Configuration.GetValue("Imaging:MaxPixels", ImageCodec.DefaultMaxPixels)));
+        builder.Services.AddSingleton<ScanPreparation>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Analysis").Get<AnalysisOptions>() ?? new AnalysisOptions());
+        InferenceOptions inference = builder.Configuration.GetSection("Inference").Get<InferenceOptions>() ?? new InferenceOptions();
+        inference = inference with { Manifest = FromRepositoryRoot(inference.Manifest) };
+        builder.Services.AddSingleton(s => LoadModels(inference, s));
+
+        builder.Services.AddSingleton<AccessGuard>();
+        builder.Services.AddSingleton<IStudyStore, EfStudyStore>();
+        builder.Services.AddSingleton<StudyImages>();
+        builder.Services.AddSingleton<StudyAccess>();
+        builder.Services.AddSingleton<AnalyseStudy>();
+        builder.Services.AddSingleton<OpenStudy>();
+        builder.Services.AddSingleton<ViewProtectedImage>();
+        builder.Services.AddSingleton<ViewOriginalImage>();
+        builder.Services.AddSingleton<ExplainStudy>();
+        builder.Services.AddSingleton<MeasureStudy>();
+    }
+
+    /// <summary>
+    /// Loads and warms up every model once (Program resolves this before taking requests), on the configured device; a
+    /// manifest that does not match its models stops the start-up. No manifest: the runtime says so and stays empty.
+    /// </summary>
+    private static ModelRuntime LoadModels(InferenceOptions options, IServiceProvider services)
+    {
+        if (!File.Exists(options.Manifest))
+        {
+            return ModelRuntime.NotLoaded($"no models are installed ({options.Manifest} does not exist)");
+        }
+
+        return ModelRuntime.Loaded(LoadedModels.Around(
+            Classifier.Load(options), services.GetRequiredService<ImageCodec>(), services.GetRequiredService<ScanPreparation>(),
+            services.GetRequiredService<SchemeCatalog>(), services.GetRequiredService<AnalysisOptions>()));
+    }
+
+    /// <summary>
+    /// A relative path is taken from the checkout's root (the folder with MedCrypt.Portal.sln above the working
+    /// directory: `dotnet run --project Portal` runs in Portal/), else from the working directory (a deployment).
+    /// </summary>
+    private static string FromRepositoryRoot(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MedCrypt.Portal.sln")))
+            {
+                return Path.Combine(directory.FullName, path);
+            }
+        }
+
+        return Path.GetFullPath(path);
+    }
+}
