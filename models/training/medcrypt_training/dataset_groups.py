@@ -2,6 +2,7 @@
 collections too) and, in lgg-flair, each patient's slices. Hashes are computed once and cached under .work/
 (git-ignored). Names are 'collection:class/file' (brain-tumor-mri files keep their .jpg name here)."""
 import csv
+import hashlib
 import json
 import os
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -28,21 +29,34 @@ def collection_files(collection: str, root: str) -> List[str]:
                   for n in os.listdir(os.path.join(folder, c)) if n.lower().endswith((".jpg", ".jpeg", ".png")))
 
 
+def datasets_version(root: str) -> str:
+    """A hash of the collections' SHA256SUMS: the cache is only reused for the same files."""
+    digest = hashlib.sha256()
+    for c in COLLECTIONS:
+        with open(os.path.join(root, c, "SHA256SUMS"), "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
+
+
 def load_or_compute(root: str = "", cache: str = CACHE) -> Tuple[List[str], List[int]]:
+    """Every slice's name and pHash, from the cache when it was made from the same files."""
     root = root or dataset_root()
+    version = datasets_version(root)
     if os.path.exists(cache):
         with open(cache, encoding="utf-8") as f:
             saved = json.load(f)
-        return saved["names"], [int(h, 16) for h in saved["hashes"]]
+        if saved.get("version") == version:
+            return saved["names"], [int(h, 16) for h in saved["hashes"]]
     names = [f"{c}:{f}" for c in COLLECTIONS for f in collection_files(c, root)]
     hashes = [phash_file(os.path.join(root, *n.split(":", 1))) for n in names]
     os.makedirs(os.path.dirname(cache), exist_ok=True)
     with open(cache, "w", encoding="utf-8") as f:
-        json.dump({"names": names, "hashes": [f"{h:016x}" for h in hashes]}, f)
+        json.dump({"version": version, "names": names, "hashes": [f"{h:016x}" for h in hashes]}, f)
     return names, hashes
 
 
 def read_gray(name: str, root: str = "") -> np.ndarray:
+    """One slice as 8-bit gray, by its 'collection:class/file' name."""
     collection, file = name.split(":", 1)
     with Image.open(os.path.join(root or dataset_root(), collection, file)) as im:
         return np.asarray(im.convert("L"))
