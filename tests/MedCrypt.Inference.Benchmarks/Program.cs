@@ -10,7 +10,7 @@ using MedCrypt.Inference.Sessions;
 // dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- [manifest] [threads] [seconds per measurement] [cpu|cuda|auto]
 // The comparison with PyTorch runs both on the CPU; the device (default cpu) is the micro-batching part's: its targets
 // presume an accelerator, where a batch costs about one call.
-// Default manifest: models/training/.work/bench/models.json (python3 -m medcrypt_training.make_bench_models .work/bench 128),
+// Default manifest: models/training/.work/bench/models.json (python3 scripts/make_bench_models.py .work/bench 128),
 // whose folder also holds each model's PyTorch weights (<name>.pt). Loopback-free, bounded: every measurement stops by itself.
 string root = RepositoryRoot.Path;
 string manifestPath = args.Length > 0 ? args[0] : Path.Combine(root, "models", "training", ".work", "bench", "models.json");
@@ -105,7 +105,7 @@ static (string Version, Figures Figures)? MeasurePyTorch(string root, ModelDescr
     }
 
     var start = new ProcessStartInfo("/usr/bin/python3",
-        ["-m", "medcrypt_training.bench_torch", "--model", model.Name, "--weights", weights, "--size", model.Size.ToString(CultureInfo.InvariantCulture),
+        ["scripts/bench_torch.py", "--model", model.Name, "--weights", weights, "--size", model.Size.ToString(CultureInfo.InvariantCulture),
          "--threads", threads.ToString(CultureInfo.InvariantCulture), "--seconds", seconds.ToString(CultureInfo.InvariantCulture)])
     {
         WorkingDirectory = Path.Combine(root, "models", "training"),

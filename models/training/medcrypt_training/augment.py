@@ -5,23 +5,25 @@ convolutions as in GIN). The portal's preparation stays deterministic: none of t
 The batch may lie on a GPU: the random parameters are always drawn from the given (CPU) generator, so a seed gives
 the same augmentation on either device, and moved to the batch's device."""
 import math
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
 
 
-def to(t, x):
+def to(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """`t` on `x`'s device; non_blocking: a copy from ordinary host memory is staged at once, without waiting for
     the GPU to finish its queue (a no-op on the CPU)."""
     return t.to(x.device, non_blocking=True)
 
 
-def head_mask(x):
+def head_mask(x: torch.Tensor) -> torch.Tensor:
     """Inside-the-head pixels of prepared slices (x in [0, 1]): the preparation leaves the background black."""
     return (F.max_pool2d((x > 0.04).float(), 5, stride=1, padding=2) > 0).float()
 
 
-def random_affine(x, generator, max_degrees=12, scale=(0.85, 1.15), shift=0.08):
+def random_affine(x: torch.Tensor, generator: torch.Generator, max_degrees: float = 12,
+                  scale: Tuple[float, float] = (0.85, 1.15), shift: float = 0.08) -> torch.Tensor:
     n = x.shape[0]
     angle = (torch.rand(n, generator=generator) * 2 - 1) * math.radians(max_degrees)
     s = torch.empty(n).uniform_(*scale, generator=generator)
@@ -33,7 +35,7 @@ def random_affine(x, generator, max_degrees=12, scale=(0.85, 1.15), shift=0.08):
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
-def apply_curve(x, mask, knots):
+def apply_curve(x: torch.Tensor, mask: torch.Tensor, knots: torch.Tensor) -> torch.Tensor:
     """A piecewise-linear intensity curve through `knots` (N×(P+1) values at 0, 1/P, …, 1), inside the head only."""
     n, points = x.shape[0], knots.shape[1] - 1
     position = x.clamp(0, 1) * points
@@ -44,12 +46,13 @@ def apply_curve(x, mask, knots):
     return x * (1 - mask) + (lo + (hi - lo) * fraction) * mask
 
 
-def random_curve(x, mask, generator, points=5):
+def random_curve(x: torch.Tensor, mask: torch.Tensor, generator: torch.Generator, points: int = 5) -> torch.Tensor:
     """A random, generally non-monotonic intensity curve (SLAug's idea) applied inside the head."""
     return apply_curve(x, mask, to(torch.rand(x.shape[0], points + 1, generator=generator), x))
 
 
-def random_shallow_convolution(x, mask, generator, layers=3, width=8):
+def random_shallow_convolution(x: torch.Tensor, mask: torch.Tensor, generator: torch.Generator, layers: int = 3,
+                               width: int = 8) -> torch.Tensor:
     """GIN: a freshly drawn random conv net of small kernels, normalised, blended with the original."""
     h = x
     for i in range(layers):
@@ -66,7 +69,7 @@ def random_shallow_convolution(x, mask, generator, layers=3, width=8):
     return (alpha * h + (1 - alpha) * x) * mask + x * (1 - mask)
 
 
-def text_occluders(x, generator, probability=0.3):
+def text_occluders(x: torch.Tensor, generator: torch.Generator, probability: float = 0.3) -> torch.Tensor:
     """Bright thin bars near the borders, like burnt-in annotations and rulers."""
     n, _, size, _ = x.shape
     x = x.clone()
@@ -82,14 +85,15 @@ def text_occluders(x, generator, probability=0.3):
     return x
 
 
-def augment(batch_uint8, generator, contrast_randomisation=(0.2, 0.3, 0.2)):
+def augment(batch_uint8: torch.Tensor, generator: torch.Generator,
+            contrast_randomisation: Tuple[float, float, float] = (0.2, 0.3, 0.2)) -> torch.Tensor:
     """uint8 N×1×S×S → float N×1×S×S in [0, 1]. contrast_randomisation: probabilities of inversion, curve, GIN."""
     x = batch_uint8.float() / 255
     x = random_affine(x, generator)
     mask = head_mask(x)
     n = x.shape[0]
 
-    def chosen(p):
+    def chosen(p: float) -> torch.Tensor:
         return to((torch.rand(n, 1, 1, 1, generator=generator) < p).float(), x)
 
     p_invert, p_curve, p_gin = contrast_randomisation

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -19,7 +20,7 @@ CHUNK = 15 * 2 ** 20
 INDEX = "weights.json"
 
 
-def split(checkpoint, out, chunk=CHUNK):
+def split(checkpoint: str, out: str, chunk: int = CHUNK) -> List[str]:
     state = torch.load(os.path.join(checkpoint, "best.pt"), map_location="cpu")
     arrays = {}
     for name, t in state.items():
@@ -42,7 +43,7 @@ def split(checkpoint, out, chunk=CHUNK):
     return chunks
 
 
-def join(run, checkpoint):
+def join(run: str, checkpoint: str) -> Dict[str, torch.Tensor]:
     """The run's chunks → `checkpoint`/best.pt (float32 again) and report.json; its other files are copied along."""
     with open(os.path.join(run, INDEX), encoding="utf-8") as f:
         index = json.load(f)
@@ -68,7 +69,7 @@ def join(run, checkpoint):
     return state
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("split", help="on the device: a checkpoint folder's best.pt → float16 chunks in --out")

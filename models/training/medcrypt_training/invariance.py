@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+from typing import Callable, Dict, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -23,14 +24,14 @@ CURVES = {  # values of the curve at 0, ⅕, …, 1: each maps some brighter tis
 }
 
 
-def rotate_and_zoom(x, degrees=0.0, zoom=1.0):
+def rotate_and_zoom(x: torch.Tensor, degrees: float = 0.0, zoom: float = 1.0) -> torch.Tensor:
     a = math.radians(degrees)
     theta = torch.tensor([[math.cos(a) / zoom, -math.sin(a) / zoom, 0.0], [math.sin(a) / zoom, math.cos(a) / zoom, 0.0]])
     grid = F.affine_grid(theta.expand(x.shape[0], 2, 3), x.shape, align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
-def shifts():
+def shifts() -> Dict[str, Callable[[torch.Tensor], torch.Tensor]]:
     noise = torch.Generator().manual_seed(7)
     table = {
         "none": lambda x: x,
@@ -49,7 +50,7 @@ def shifts():
     return table
 
 
-def gaussian_blur(x, sigma):
+def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     radius = math.ceil(3 * sigma)
     t = torch.arange(-radius, radius + 1, dtype=torch.float32)
     k = torch.exp(-(t ** 2) / (2 * sigma ** 2))
@@ -59,7 +60,7 @@ def gaussian_blur(x, sigma):
 
 
 @torch.no_grad()
-def check(model, images, labels, batch_size=64):
+def check(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 64) -> Dict[str, dict]:
     model.eval()
     rows = {}
     for name, shift in shifts().items():
@@ -73,7 +74,8 @@ def check(model, images, labels, batch_size=64):
 
 
 @torch.no_grad()
-def by_brightness(model, images, labels, names, originals, batch_size=64):
+def by_brightness(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, names: Sequence[str], originals: str,
+                  batch_size: int = 64) -> dict:
     """Accuracy and tumor sensitivity by quartile of the original slice's mean brightness: in this collection bright
     slices are mostly 'notumor' (see the dataset's README), so a model that learned brightness fails on bright tumors."""
     from torchvision.io import ImageReadMode, read_image
@@ -94,7 +96,7 @@ def by_brightness(model, images, labels, names, originals, batch_size=64):
     return rows
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)

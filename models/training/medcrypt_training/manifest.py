@@ -2,13 +2,14 @@
 import hashlib
 import json
 import os
+from typing import List, Optional
 
 from .data import CLASSES, TUMOR_CLASSES
 from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, BLOCK_SIZE
 from .onnx_export import INPUT, OUTPUT
 
 
-def entry(name, onnx_path, size, mean, std, report=None):
+def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[float], report: Optional[dict] = None) -> dict:
     with open(onnx_path, "rb") as f:
         sha = hashlib.sha256(f.read()).hexdigest()
     report = report or {}
@@ -31,13 +32,13 @@ def entry(name, onnx_path, size, mean, std, report=None):
     }
 
 
-def write(path, entries):
+def write(path: str, entries: List[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"version": 1, "models": entries}, f, indent=2)
         f.write("\n")
 
 
-def upsert(path, new_entry):
+def upsert(path: str, new_entry: dict) -> None:
     """Adds the entry to models.json, replacing one of the same name; keeps the others."""
     entries = []
     if os.path.exists(path):

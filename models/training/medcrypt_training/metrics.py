@@ -5,7 +5,7 @@ import torch
 from .data import CLASSES
 
 
-def roc_auc(scores, positives):
+def roc_auc(scores: torch.Tensor, positives: torch.Tensor) -> float:
     """Mann–Whitney U: the probability that a random positive scores above a random negative (ties count ½)."""
     order = torch.argsort(scores)
     ranks = torch.empty_like(scores)
@@ -24,7 +24,7 @@ def roc_auc(scores, positives):
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def evaluate(probabilities, labels):
+def evaluate(probabilities: torch.Tensor, labels: torch.Tensor) -> dict:
     predicted = probabilities.argmax(1)
     k = len(CLASSES)
     confusion = torch.zeros(k, k, dtype=torch.long)

@@ -8,7 +8,7 @@ from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT
 INPUT, OUTPUT = "pixels", "logits"
 
 
-def export(model, size, path, opset=13):
+def export(model: torch.nn.Module, size: int, path: str, opset: int = 13) -> str:
     model.eval()
     dummy = torch.zeros(1, 3, size, size)
     torch.onnx.export(model, dummy, path, input_names=[INPUT], output_names=[OUTPUT], opset_version=opset,

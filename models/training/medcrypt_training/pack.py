@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import zipfile
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -13,7 +14,7 @@ import torch
 from .data import CLASSES, prepared_files
 
 
-def write(folder, path):
+def write(folder: str, path: str) -> str:
     meta, files_by_class, read_one = prepared_files(folder)
     names = sorted(n for files in files_by_class.values() for n in files)
     arrays = {"images": np.stack([read_one(n).numpy() for n in names]),  # N×1×S×S uint8
@@ -26,7 +27,7 @@ def write(folder, path):
     return path
 
 
-def read(path):
+def read(path: str) -> Tuple[dict, Dict[str, List[str]], Callable[[str], torch.Tensor]]:
     """What data.prepared_files gives for the folder: dataset.json, the names by class, and a reader of one name."""
     with np.load(path) as z:
         images = torch.from_numpy(z["images"].copy())
@@ -37,7 +38,7 @@ def read(path):
     return meta, files_by_class, lambda f: images[index[f]]
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True, help="a folder written by models/training/export")
     p.add_argument("--out", required=True, help="the packed file (.npz)")

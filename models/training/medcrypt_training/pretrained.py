@@ -8,6 +8,7 @@ input size works (identical at 224). Input: BGR, 0–255 minus the package's per
 Restore the package first: dotnet restore models/training/pretrained/ResNet18Restore.csproj"""
 import hashlib
 import os
+from typing import List
 
 import onnx
 import torch
@@ -21,7 +22,7 @@ RESNET18_ONNX = os.path.join(PACKAGE, "ResNet18Onnx", "ResNet18.onnx")
 PREPROCESS_ONNX = os.path.join(PACKAGE, "ResNetPrepOnnx", "ResNetPreprocess.onnx")
 
 
-def sha256(path):
+def sha256(path: str) -> str:
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 
@@ -33,7 +34,7 @@ def _attributes(node):
 class OnnxResNet18(nn.Module):
     """Replays the featurizer's graph; outputs N×512 pooled features."""
 
-    def __init__(self, path=RESNET18_ONNX):
+    def __init__(self, path: str = RESNET18_ONNX) -> None:
         super().__init__()
         graph = onnx.load(path).graph
         weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
@@ -69,7 +70,7 @@ class OnnxResNet18(nn.Module):
         top, left, bottom, right = pads  # ONNX order: begin of H, W, then end of H, W
         return F.pad(x, (left, right, top, bottom), value=value) if any(pads) else x
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         values = {self.input_name: x}
         for op, key, inputs, output, a in self.steps:
             if op == "Conv":
@@ -89,7 +90,7 @@ class OnnxResNet18(nn.Module):
         return values[self.output_name].flatten(1)
 
 
-def channel_means_bgr(path=PREPROCESS_ONNX):
+def channel_means_bgr(path: str = PREPROCESS_ONNX) -> List[float]:
     mean_image = numpy_helper.to_array(onnx.load(path).graph.initializer[0])
     return [float(mean_image[0, c].mean()) for c in range(3)]
 
@@ -97,12 +98,12 @@ def channel_means_bgr(path=PREPROCESS_ONNX):
 class ImageNetResNet18(nn.Module):
     """Our normalised input ((pixel/255 − 0.5)/0.5, gray in three channels) → the featurizer's input → features → 4 logits."""
 
-    def __init__(self, num_classes=4):
+    def __init__(self, num_classes: int = 4) -> None:
         super().__init__()
         self.features = OnnxResNet18()
         self.register_buffer("mean_bgr", torch.tensor(channel_means_bgr()).view(1, 3, 1, 1))
         self.classifier = nn.Linear(512, num_classes)
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         pixels_bgr = (x.flip(1) * 0.5 + 0.5) * 255  # RGB → BGR; for gray slices the three channels are equal anyway
         return self.classifier(self.features(pixels_bgr - self.mean_bgr))

@@ -4,6 +4,7 @@ models.json. For runs that did not pass --onnx, or to re-export.
 import argparse
 import json
 import os
+from typing import Optional, Sequence
 
 import torch
 
@@ -15,7 +16,7 @@ from .onnx_export import export
 from .train import MEAN, STD, predict
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)

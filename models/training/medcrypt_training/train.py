@@ -5,7 +5,12 @@
   augmented there, batches of 64 by default, bfloat16 autocast; see device_train.sh)
 
 The validation split is never looked at while training: early stopping uses a holdout carved from the training
-split. Validation metrics are computed once, on the final model, and written to the model's report.
+split (or a grouped split's own holdout, --split). Validation metrics are computed once, on the final model, and
+written to the model's report.
+
+main is the five steps below, as torchvision's reference classification script is: parse_args, build_run (data,
+holdout, model, optimizer, schedule, resumed state), train_one_epoch + evaluate_holdout per epoch, report (the
+validation pass), export (report.json, validation.txt, ONNX, manifest).
 """
 import argparse
 import contextlib
@@ -13,13 +18,15 @@ import copy
 import json
 import os
 import time
+from dataclasses import dataclass, field
+from typing import Callable, ContextManager, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
 
 from . import augment as aug
 from . import manifest
-from .data import CLASSES, load_prepared, split_fingerprint
+from .data import CLASSES, load_prepared, read_split, split_fingerprint
 from .metrics import evaluate
 from .models import build
 from .onnx_export import export
@@ -27,12 +34,12 @@ from .onnx_export import export
 MEAN, STD = 0.5, 0.5  # pixel/255 → (x − 0.5) / 0.5, gray replicated to 3 channels; written to the manifest
 
 
-def to_input(x01):
+def to_input(x01: torch.Tensor) -> torch.Tensor:
     return ((x01 - MEAN) / STD).expand(-1, 3, -1, -1)
 
 
 @torch.no_grad()
-def predict(model, images, device, batch_size=128):
+def predict(model: torch.nn.Module, images: torch.Tensor, device: str, batch_size: int = 128) -> torch.Tensor:
     model.eval()
     out = []
     for i in range(0, len(images), batch_size):
@@ -41,12 +48,13 @@ def predict(model, images, device, batch_size=128):
     return torch.cat(out) if out else torch.zeros(0, len(CLASSES))
 
 
-def mixed_precision(device):
+def mixed_precision(device: str) -> ContextManager:
     """bfloat16 autocast on a GPU (no loss scaling needed); the CPU computes in float32 as before."""
     return torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else contextlib.nullcontext()
 
 
-def train_step(model, optimizer, batch, labels, generator, args, teacher=None):
+def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, batch: torch.Tensor, labels: torch.Tensor,
+               generator: torch.Generator, args: argparse.Namespace, teacher: Optional[torch.nn.Module] = None) -> torch.Tensor:
     """One optimisation step on an augmented uint8 batch, augmented on the batch's device; returns the loss."""
     x = aug.augment(batch, generator)
     with mixed_precision(batch.device.type):
@@ -63,14 +71,16 @@ def train_step(model, optimizer, batch, labels, generator, args, teacher=None):
     return loss.detach()
 
 
-def probe_seconds(model, make_optimizer, x, y, fit_idx, hold_idx, batch_size, args, teacher=None, warmup=3, steps=10):
+def probe_seconds(model: torch.nn.Module, make_optimizer: Callable[[torch.nn.Module], torch.optim.Optimizer], x: torch.Tensor,
+                  y: torch.Tensor, fit_idx: torch.Tensor, hold_idx: torch.Tensor, batch_size: int, args: argparse.Namespace,
+                  teacher: Optional[torch.nn.Module] = None, warmup: int = 3, steps: int = 10) -> Tuple[float, float]:
     """Seconds per training step and per holdout pass, timed on a throwaway copy of the model with its own generator
     (the run's random streams are untouched) after warm-up steps (cuDNN's autotuning, allocations)."""
     device = x.device.type
     probe = copy.deepcopy(model)
     optimizer, g = make_optimizer(probe), torch.Generator().manual_seed(0)
 
-    def run(n):
+    def run(n: int) -> None:
         for _ in range(n):
             idx = fit_idx[torch.randint(len(fit_idx), (batch_size,), generator=g)].to(device)
             train_step(probe, optimizer, x[idx], y[idx], g, args, teacher)
@@ -86,7 +96,7 @@ def probe_seconds(model, make_optimizer, x, y, fit_idx, hold_idx, batch_size, ar
     return per_step, time.time() - started
 
 
-def pretrained_provenance(model):
+def pretrained_provenance(model: str) -> Optional[dict]:
     """Where ImageNet weights came from, for the model card; None for models trained from scratch."""
     if model != "resnet18":
         return None
@@ -95,10 +105,13 @@ def pretrained_provenance(model):
             "file": "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx", "sha256": pretrained.sha256(pretrained.RESNET18_ONNX)}
 
 
-def main(argv=None):
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18"])
     p.add_argument("--data", required=True, help="a folder written by models/training/export")
+    p.add_argument("--split", help="a grouped split's lists (train.txt, holdout.txt, validation.txt; scripts/make_splits.py "
+                                   "writes .work/splits/brain-tumor-mri): its holdout replaces the random 10 %% of training; "
+                                   "default: today's stratified file split")
     p.add_argument("--work", default=".work", help="checkpoints and reports (ignored by git)")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, help="default 32 on the CPU, 64 on a GPU (32 barely occupies one)")
@@ -117,8 +130,57 @@ def main(argv=None):
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--init-from", help="a second cycle: start from this run's best checkpoint (e.g. densenet121-128) "
                                         "with a fresh optimizer and schedule; checkpoints go to <run>-continued")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
 
+
+def holdout_indices(train_names: List[str], generator: torch.Generator, split: Optional[str]) -> Tuple[torch.Tensor, torch.Tensor]:
+    """(holdout, fit) indices into the training part: a grouped split's holdout list, or else a random 10 %."""
+    if split:
+        holdout = set(read_split(split)["holdout"])
+        is_holdout = torch.tensor([n in holdout for n in train_names], dtype=torch.bool)
+        return is_holdout.nonzero().flatten(), (~is_holdout).nonzero().flatten()
+    order = torch.randperm(len(train_names), generator=generator)
+    holdout_n = max(1, len(order) // 10)
+    return order[:holdout_n], order[holdout_n:]
+
+
+@dataclass
+class Run:
+    """Everything one training run holds between its steps."""
+    args: argparse.Namespace
+    device: str
+    batch_size: int
+    lr: float
+    size: int
+    meta: dict
+    data_x: torch.Tensor
+    data_y: torch.Tensor
+    train_y: torch.Tensor
+    val: Tuple[torch.Tensor, torch.Tensor, List[str]]
+    hold_idx: torch.Tensor
+    fit_idx: torch.Tensor
+    generator: torch.Generator
+    model: torch.nn.Module
+    teacher: Optional[torch.nn.Module]
+    optimizer: torch.optim.Optimizer
+    schedule: torch.optim.lr_scheduler.OneCycleLR
+    steps_per_epoch: int
+    epochs: int
+    folder: str
+    state: dict
+    deadline: Optional[float]
+    reserve: float
+    step: int = 0
+    slowest: float = 0.0
+    last: str = field(init=False)
+    best: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.last, self.best = os.path.join(self.folder, "last.pt"), os.path.join(self.folder, "best.pt")
+
+
+def build_run(args: argparse.Namespace) -> Run:
+    """Data, holdout, model (and teacher), optimizer, schedule sized by --max-minutes, and a resumed state if any."""
     deadline = time.time() + args.max_minutes * 60 if args.max_minutes else None
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -127,16 +189,14 @@ def main(argv=None):
         torch.backends.cudnn.benchmark = True  # fixed shapes: cuDNN picks its fastest kernels once
     batch_size = args.batch_size or (64 if device == "cuda" else 32)
     lr = args.lr or (1.4e-3 if device == "cuda" else 1e-3)
-    (train_x, train_y, _), (val_x, val_y, val_names), meta = load_prepared(args.data)
+    (train_x, train_y, train_names), val, meta = load_prepared(args.data, args.split)
     size = meta["size"]
     # The whole training set fits on a GPU (90 MB at 128 px): batches are cut and augmented there. No-op on the CPU.
     data_x, data_y = train_x.to(device), train_y.to(device)
 
     # Early stopping looks at a holdout of the training split, never at validation.
     g = torch.Generator().manual_seed(args.seed)
-    order = torch.randperm(len(train_x), generator=g)
-    holdout_n = max(1, len(order) // 10)
-    hold_idx, fit_idx = order[:holdout_n], order[holdout_n:]
+    hold_idx, fit_idx = holdout_indices(train_names, g, args.split)
 
     model = build(args.model).to(device)
     teacher = None
@@ -144,7 +204,7 @@ def main(argv=None):
         teacher = build(args.teacher).to(device).eval()
         teacher.load_state_dict(torch.load(os.path.join(args.work, "checkpoints", f"{args.teacher}-{size}", "best.pt"), map_location=device))
 
-    def make_optimizer(m):
+    def make_optimizer(m: torch.nn.Module) -> torch.optim.Optimizer:
         return torch.optim.AdamW([q for q in m.parameters() if q.requires_grad], lr=lr, weight_decay=0.05)
 
     optimizer = make_optimizer(model)
@@ -152,7 +212,7 @@ def main(argv=None):
     folder = os.path.join(args.work, "checkpoints", f"{args.init_from}-continued" if args.init_from else
                           f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else ""))
     os.makedirs(folder, exist_ok=True)
-    last, best = os.path.join(folder, "last.pt"), os.path.join(folder, "best.pt")
+    last = os.path.join(folder, "last.pt")
     saved = torch.load(last, map_location=device) if os.path.exists(last) else None
     if args.init_from and saved is None:
         model.load_state_dict(torch.load(os.path.join(args.work, "checkpoints", args.init_from, "best.pt"), map_location=device))
@@ -162,7 +222,7 @@ def main(argv=None):
     elif deadline:
         per_step, holdout_seconds = probe_seconds(model, make_optimizer, data_x, data_y, fit_idx, hold_idx, batch_size, args, teacher)
         epoch_seconds = steps_per_epoch * per_step + holdout_seconds
-        reserve += holdout_seconds * len(val_x) / holdout_n
+        reserve += holdout_seconds * len(val[1]) / len(hold_idx)
         fit = int((deadline - time.time() - reserve) / (1.15 * epoch_seconds))  # 15 %: checkpoints, slower epochs
         epochs = max(1, min(args.epochs, fit))
         print(f"probe: {per_step * 1000:.0f} ms per step of {batch_size}, ~{epoch_seconds:.1f} s per epoch: "
@@ -176,66 +236,104 @@ def main(argv=None):
         state = saved["state"]
         g.set_state(saved["generator"])
         print(f"resumed {args.model} at epoch {state['epoch']}", flush=True)
+    return Run(args, device, batch_size, lr, size, meta, data_x, data_y, train_y, val, hold_idx, fit_idx, g, model, teacher,
+               optimizer, schedule, steps_per_epoch, epochs, folder, state, deadline, reserve)
 
-    step, slowest = 0, 0.0
-    while state["epoch"] < epochs and state["stale"] < args.patience:
-        started = time.time()
-        model.train()
-        perm = fit_idx[torch.randperm(len(fit_idx), generator=g)].to(device)
-        total = torch.zeros((), dtype=torch.float64, device=device)  # summed where it lies: no GPU sync per step
-        for b in range(steps_per_epoch):
-            idx = perm[b * batch_size:(b + 1) * batch_size]
-            total += train_step(model, optimizer, data_x[idx], data_y[idx], g, args, teacher)
-            schedule.step()
-            step += 1
-            if args.max_steps and step >= args.max_steps:
-                break
-        holdout = evaluate(predict(model, data_x[hold_idx.to(device)], device), train_y[hold_idx])["accuracy"]
-        loss = float(total) / max(1, b + 1)
-        state["epoch"] += 1
-        state["seconds"] += time.time() - started
-        state["history"].append({"epoch": state["epoch"], "loss": loss, "holdout_accuracy": holdout})
-        if holdout > state["best_holdout"]:
-            state["best_holdout"], state["stale"] = holdout, 0
-            torch.save(model.state_dict(), best)
-        else:
-            state["stale"] += 1
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
-                    "state": state, "generator": g.get_state()}, last)
-        slowest = max(slowest, time.time() - started)
-        print(f"epoch {state['epoch']}: loss {loss:.4f}, holdout accuracy {holdout:.4f}, "
-              f"{time.time() - started:.0f} s", flush=True)
-        if args.max_steps and step >= args.max_steps:
-            break
-        if deadline and state["epoch"] < epochs and time.time() + slowest > deadline - reserve:
-            print(f"stopping after epoch {state['epoch']} of {epochs}: the next would overrun --max-minutes", flush=True)
-            break
 
-    model.load_state_dict(torch.load(best, map_location=device))
-    report = {
-        "model": args.model, "size": size, "device": device, "threads": args.threads,
+def train_one_epoch(run: Run) -> float:
+    """One pass over the fit part in a fresh order (at most --max-steps steps in all); returns the mean loss."""
+    run.model.train()
+    perm = run.fit_idx[torch.randperm(len(run.fit_idx), generator=run.generator)].to(run.device)
+    total = torch.zeros((), dtype=torch.float64, device=run.device)  # summed where it lies: no GPU sync per step
+    for b in range(run.steps_per_epoch):
+        idx = perm[b * run.batch_size:(b + 1) * run.batch_size]
+        total += train_step(run.model, run.optimizer, run.data_x[idx], run.data_y[idx], run.generator, run.args, run.teacher)
+        run.schedule.step()
+        run.step += 1
+        if run.args.max_steps and run.step >= run.args.max_steps:
+            break
+    return float(total) / max(1, b + 1)
+
+
+def evaluate_holdout(run: Run) -> float:
+    """Accuracy on the holdout: what early stopping and the best checkpoint go by."""
+    return evaluate(predict(run.model, run.data_x[run.hold_idx.to(run.device)], run.device), run.train_y[run.hold_idx])["accuracy"]
+
+
+def end_epoch(run: Run, loss: float, holdout: float, started: float) -> None:
+    """Records the epoch, keeps the best holdout checkpoint and saves everything needed to resume."""
+    state = run.state
+    state["epoch"] += 1
+    state["seconds"] += time.time() - started
+    state["history"].append({"epoch": state["epoch"], "loss": loss, "holdout_accuracy": holdout})
+    if holdout > state["best_holdout"]:
+        state["best_holdout"], state["stale"] = holdout, 0
+        torch.save(run.model.state_dict(), run.best)
+    else:
+        state["stale"] += 1
+    torch.save({"model": run.model.state_dict(), "optimizer": run.optimizer.state_dict(), "schedule": run.schedule.state_dict(),
+                "state": state, "generator": run.generator.get_state()}, run.last)
+    run.slowest = max(run.slowest, time.time() - started)
+    print(f"epoch {state['epoch']}: loss {loss:.4f}, holdout accuracy {holdout:.4f}, "
+          f"{time.time() - started:.0f} s", flush=True)
+
+
+def should_stop(run: Run) -> bool:
+    """--max-steps reached, or the next epoch would overrun --max-minutes."""
+    if run.args.max_steps and run.step >= run.args.max_steps:
+        return True
+    if run.deadline and run.state["epoch"] < run.epochs and time.time() + run.slowest > run.deadline - run.reserve:
+        print(f"stopping after epoch {run.state['epoch']} of {run.epochs}: the next would overrun --max-minutes", flush=True)
+        return True
+    return False
+
+
+def report(run: Run) -> dict:
+    """The best holdout checkpoint, measured once on validation, with everything the model card needs."""
+    args, state, device = run.args, run.state, run.device
+    val_x, val_y, val_names = run.val
+    run.model.load_state_dict(torch.load(run.best, map_location=device))
+    return {
+        "model": args.model, "size": run.size, "device": device, "threads": args.threads,
         "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
-        "batch_size": batch_size, "lr": lr, "mixed_precision": "bfloat16" if device == "cuda" else None,
-        "epochs": state["epoch"], "planned_epochs": epochs, "train_seconds": round(state["seconds"]), "history": state["history"],
+        "batch_size": run.batch_size, "lr": run.lr, "mixed_precision": "bfloat16" if device == "cuda" else None,
+        "epochs": state["epoch"], "planned_epochs": run.epochs, "train_seconds": round(state["seconds"]), "history": state["history"],
         "teacher": args.teacher, "distillation_weight": args.distillation_weight if args.teacher else None,
         "initialised_from": args.init_from,
-        "dataset_sha256sums_hash": meta.get("dataset_sha256_sums_hash"),
+        "dataset_sha256sums_hash": run.meta.get("dataset_sha256_sums_hash"),
         "pretrained": pretrained_provenance(args.model),
-        "preparation_version": meta.get("preparation_version"),
-        "validation_split": {"images": len(val_y), "fingerprint": split_fingerprint(val_names)},
+        "preparation_version": run.meta.get("preparation_version"),
+        "validation_split": {"images": len(val_y), "fingerprint": split_fingerprint(val_names),
+                             **({"grouped_split": args.split} if args.split else {})},
         "normalisation": {"scale": 1 / 255, "mean": [MEAN] * 3, "std": [STD] * 3},
-        "validation": evaluate(predict(model, val_x, device), val_y),
+        "validation": evaluate(predict(run.model, val_x, device), val_y),
     }
-    with open(os.path.join(folder, "report.json"), "w", encoding="utf-8") as f:
-        json.dump(report, f, indent=2)
-    with open(os.path.join(folder, "validation.txt"), "w", encoding="utf-8") as f:
-        f.write("\n".join(sorted(val_names)) + "\n")  # for the C# evaluation command's --files
-    if args.onnx:
-        export(model.cpu(), size, args.onnx)
-        if args.manifest:
-            manifest.upsert(args.manifest, manifest.entry(args.model, args.onnx, size, [MEAN] * 3, [STD] * 3, report))
-    print(json.dumps(report["validation"], indent=2), flush=True)
-    return report
+
+
+def export_run(run: Run, result: dict) -> None:
+    """report.json and validation.txt beside the checkpoint; the ONNX file and its manifest entry if asked for."""
+    with open(os.path.join(run.folder, "report.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2)
+    with open(os.path.join(run.folder, "validation.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(run.val[2])) + "\n")  # for the C# evaluation command's --files
+    if run.args.onnx:
+        export(run.model.cpu(), run.size, run.args.onnx)
+        if run.args.manifest:
+            manifest.upsert(run.args.manifest, manifest.entry(run.args.model, run.args.onnx, run.size, [MEAN] * 3, [STD] * 3, result))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    run = build_run(parse_args(argv))
+    while run.state["epoch"] < run.epochs and run.state["stale"] < run.args.patience:
+        started = time.time()
+        loss = train_one_epoch(run)
+        end_epoch(run, loss, evaluate_holdout(run), started)
+        if should_stop(run):
+            break
+    result = report(run)
+    export_run(run, result)
+    print(json.dumps(result["validation"], indent=2), flush=True)
+    return result
 
 
 if __name__ == "__main__":

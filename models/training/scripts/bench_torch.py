@@ -1,16 +1,19 @@
 """PyTorch's side of the inference benchmark: the same architecture and weights as an ONNX model, on the same
 inputs, with the same thread count. Prints one JSON object. Called by tests/MedCrypt.Inference.Benchmarks.
-  /usr/bin/python3 -m medcrypt_training.bench_torch --model densenet121 --weights w.pt --size 128 --threads 2"""
+  cd models/training && /usr/bin/python3 scripts/bench_torch.py --model densenet121 --weights w.pt --size 128 --threads 2"""
 import argparse
 import json
+import os
+import sys
 import time
 
 import torch
 
-from .models import build
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # the package beside scripts/
+from medcrypt_training.models import build  # noqa: E402
 
 
-def timed(model, x, repeats):
+def timed(model: torch.nn.Module, x: torch.Tensor, repeats: int) -> list:
     times = []
     with torch.inference_mode():
         for _ in range(repeats):
@@ -20,7 +23,7 @@ def timed(model, x, repeats):
     return times
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
     p.add_argument("--weights", required=True)

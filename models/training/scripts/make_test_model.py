@@ -1,18 +1,19 @@
 """Writes the Inference tests' fixture: an untrained TinyNet (32×32, fixed seed) with the real models' interface.
-  cd models/training && /usr/bin/python3 -m medcrypt_training.make_test_model ../../tests/MedCrypt.Inference.Tests/Assets"""
+  cd models/training && /usr/bin/python3 scripts/make_test_model.py ../../tests/MedCrypt.Inference.Tests/Assets"""
 import os
 import sys
 
 import torch
 
-from . import manifest
-from .models import build
-from .onnx_export import export
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # the package beside scripts/
+from medcrypt_training import manifest  # noqa: E402
+from medcrypt_training.models import build  # noqa: E402
+from medcrypt_training.onnx_export import export  # noqa: E402
 
 SIZE = 32
 
 
-def main(folder):
+def main(folder: str) -> None:
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(20261125)
     entries = []
