@@ -10,8 +10,8 @@ namespace MedCrypt.Portal.Auditing;
 /// <c>dotnet run --project Portal -- audit verify [--heads FILE] [--public-key FILE]</c>: verifies the configured
 /// database (SQLite or PostgreSQL, from appsettings.json and the environment) against the published heads without
 /// starting the web host, using only the public key. One line out; exit 0 valid, 1 invalid, 2 unusable.
-/// <c>audit verify --entries N</c> instead measures it: N generated entries in a throwaway SQLite database, heads
-/// published along the way, then verified, with entries/s.
+/// <c>audit verify --entries N [--postgres SERVER]</c> instead measures it: N generated entries in a throwaway SQLite
+/// (or PostgreSQL) database under one signed head, then verified, with entries/s.
 /// </summary>
 public static class AuditCommand
 {
@@ -30,7 +30,7 @@ public static class AuditCommand
             string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
             if (Option("--entries") is { } entries)
             {
-                return await BenchmarkAsync(long.Parse(entries, CultureInfo.InvariantCulture), output);
+                return await BenchmarkAsync(long.Parse(entries, CultureInfo.InvariantCulture), Option("--postgres"), output);
             }
 
             IConfiguration configuration = Configuration();
@@ -87,14 +87,18 @@ public static class AuditCommand
         return services.BuildServiceProvider();
     }
 
-    private static async Task<int> BenchmarkAsync(long count, TextWriter output)
+    /// <param name="postgresServer">A PostgreSQL server (connection string without a database) to measure on instead of SQLite: a throwaway database is made there and dropped.</param>
+    private static async Task<int> BenchmarkAsync(long count, string? postgresServer, TextWriter output)
     {
         string folder = Path.Combine(Path.GetTempPath(), $"medcrypt-audit-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
+        string database = $"medcrypt_audit_bench_{Guid.NewGuid():N}";
+        DatabaseOptions options = postgresServer is null
+            ? new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "bench.db")}" }
+            : new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = $"{postgresServer};Database={database}" };
         try
         {
-            string connection = $"Data Source={Path.Combine(folder, "bench.db")}";
-            await using (ServiceProvider services = Database(new DatabaseOptions { ConnectionString = connection }))
+            await using (ServiceProvider services = Database(options))
             {
                 await using (AsyncServiceScope scope = services.CreateAsyncScope())
                 {
@@ -113,7 +117,7 @@ public static class AuditCommand
                     new EfAuditStore(services.GetRequiredService<IServiceScopeFactory>()).ReadAllAsync(CancellationToken.None), heads, signer.PublicKey, CancellationToken.None);
                 double seconds = verify.Elapsed.TotalSeconds;
                 await output.WriteLineAsync(
-                    $"audit log {result.Verdict()}; verified in {seconds:F1} s: {result.Entries / seconds:N0} entries/s (SQLite, {Environment.ProcessorCount} cores, working set afterwards {Environment.WorkingSet / (1 << 20)} MiB)");
+                    $"audit log {result.Verdict()}; verified in {seconds:F1} s: {result.Entries / seconds:N0} entries/s ({options.Provider}, {Environment.ProcessorCount} cores, working set afterwards {Environment.WorkingSet / (1 << 20)} MiB)");
                 return result.Valid ? 0 : 1;
             }
         }
@@ -121,6 +125,14 @@ public static class AuditCommand
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+            if (postgresServer is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await using var server = new Npgsql.NpgsqlConnection($"{postgresServer};Database=postgres");
+                await server.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\"", server);
+                await drop.ExecuteNonQueryAsync();
+            }
         }
     }
 
