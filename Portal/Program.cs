@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
 // overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
+if (args is ["audit", .. var command]) { Environment.ExitCode = await MedCrypt.Portal.Auditing.AuditCommand.RunAsync(command, Console.Out); return; } // offline, no web host
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddApplicationServices();
+builder.AddAuditAnchor();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

@@ -38,6 +38,7 @@ say "logistic-sine and pixel-shuffle: independent Python implementations must gi
 reference_failed=0
 /usr/bin/python3 tests/reference/logistic_sine_reference.py || reference_failed=1
 /usr/bin/python3 tests/reference/pixel_shuffle_reference.py || reference_failed=$((reference_failed + 1))
+/usr/bin/python3 tests/reference/merkle_reference.py || reference_failed=$((reference_failed + 1))
 
 say "training pipeline (one step per architecture on generated slices, ONNX export, the adaptation stem)"
 set +e

@@ -12,6 +12,8 @@ namespace MedCrypt.Domain.Auditing;
 /// </summary>
 public static class AuditChain
 {
+    public const int HashSize = SHA256.HashSizeInBytes;
+
     public static readonly string Genesis = new('0', 64);
 
     /// <summary>The next entry after <paramref name="previous"/> (null for the first), hashed and linked.</summary>
@@ -29,34 +31,23 @@ public static class AuditChain
     public static ChainBreak? Verify(IEnumerable<AuditEvent> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        string expectedPrevious = Genesis;
-        long expectedSequence = 1;
+        var cursor = new ChainCursor();
+        Span<byte> hash = stackalloc byte[HashSize];
         foreach (AuditEvent entry in entries)
         {
-            if (entry.Sequence != expectedSequence)
+            if (cursor.Next(entry, hash) is { } broken)
             {
-                return new ChainBreak(expectedSequence, $"entry {expectedSequence} is missing (found {entry.Sequence} next)");
+                return broken;
             }
-
-            if (entry.PreviousHash != expectedPrevious)
-            {
-                return new ChainBreak(entry.Sequence, "it does not link to the entry before it");
-            }
-
-            if (entry.Hash != HashOf(entry))
-            {
-                return new ChainBreak(entry.Sequence, "its content does not match its hash");
-            }
-
-            expectedPrevious = entry.Hash;
-            expectedSequence++;
         }
 
         return null;
     }
 
-    private static string HashOf(AuditEvent e)
+    /// <summary>The entry's hash as bytes (what its Hash column holds in hex): the entry's Merkle leaf too.</summary>
+    public static void ComputeHash(AuditEvent e, Span<byte> destination)
     {
+        ArgumentNullException.ThrowIfNull(e);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[4];
         foreach (string field in new[]
@@ -77,7 +68,17 @@ public static class AuditChain
             hash.AppendData(bytes);
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (!hash.TryGetHashAndReset(destination, out int written) || written != HashSize)
+        {
+            throw new ArgumentException($"The destination must hold {HashSize} bytes.", nameof(destination));
+        }
+    }
+
+    private static string HashOf(AuditEvent e)
+    {
+        Span<byte> hash = stackalloc byte[HashSize];
+        ComputeHash(e, hash);
+        return Convert.ToHexStringLower(hash);
     }
 }
 

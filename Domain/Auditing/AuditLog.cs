@@ -47,15 +47,19 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>The first broken link, or null when the whole log verifies.</summary>
+    /// <summary>The first broken link, or null when the whole chain verifies (streamed: constant memory). The published heads are checked by <see cref="AuditVerifier"/>.</summary>
     public async Task<ChainBreak?> VerifyAsync(CancellationToken cancellationToken = default)
     {
-        var entries = new List<AuditEvent>();
+        var cursor = new ChainCursor();
+        byte[] hash = new byte[AuditChain.HashSize];
         await foreach (AuditEvent entry in store.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(entry);
+            if (cursor.Next(entry, hash) is { } broken)
+            {
+                return broken;
+            }
         }
 
-        return AuditChain.Verify(entries);
+        return null;
     }
 }

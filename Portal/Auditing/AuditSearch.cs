@@ -10,7 +10,7 @@ namespace MedCrypt.Portal.Auditing;
 /// Reading the audit log for auditors and administrators: entries filtered and paged in the database, newest first,
 /// and the chain's verification. Reading it is itself recorded, one entry per query.
 /// </summary>
-public sealed class AuditSearch(IServiceScopeFactory scopes, AuditLog audit)
+public sealed class AuditSearch(IServiceScopeFactory scopes, AuditLog audit, AuditAnchor anchor)
 {
     public const int MaxPageSize = 500;
 
@@ -53,20 +53,16 @@ public sealed class AuditSearch(IServiceScopeFactory scopes, AuditLog audit)
         return result;
     }
 
-    /// <summary>Verifies the whole chain; the result names the first broken entry, if any.</summary>
+    /// <summary>Verifies the whole log against the published heads (streamed once); the result names the first broken entry or head, if any.</summary>
     public async Task<ChainVerification> VerifyAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         await AuthoriseAsync(user, "audit.verify", cancellationToken);
-        long entries;
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            entries = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.LongCountAsync(cancellationToken);
-        }
-
-        ChainBreak? broken = await audit.VerifyAsync(cancellationToken);
+        AuditVerification result = await anchor.VerifyAsync(cancellationToken);
+        bool valid = result.Valid && anchor.Refusal is null;
+        string? reason = result.Reason ?? (anchor.Refusal is { } refusal ? $"the last head was not published: {refusal}" : null);
         await audit.RecordAsync(Actor(user), "audit.verify", "audit", AuditOutcome.Succeeded,
-            broken is null ? $"{entries} entries verify" : $"breaks at entry {broken.Sequence}: {broken.Reason}", cancellationToken);
-        return new ChainVerification(broken is null, entries, broken?.Sequence, broken?.Reason);
+            valid ? $"{result.Entries} entries verify, {result.SignedEntries} anchored by {result.Heads} signed heads" : $"does not verify: {reason}", cancellationToken);
+        return new ChainVerification(valid, result.Entries, result.BrokenAt, reason, result.Heads, result.SignedEntries, result.HeadLine, anchor.Refusal);
     }
 
     private async Task AuthoriseAsync(ClaimsPrincipal user, string action, CancellationToken cancellationToken)

@@ -1,4 +1,8 @@
 namespace MedCrypt.Portal.Auditing;
 
-/// <summary>The chain's verification: valid, or the first broken entry and why.</summary>
-public sealed record ChainVerification(bool Valid, long Entries, long? BrokenAt, string? Reason);
+/// <summary>
+/// The log's verification against the published heads: valid, or the first broken entry and/or heads line and why.
+/// <see cref="SignedEntries"/> entries are anchored by a signed head; <see cref="Refusal"/> is the publisher's
+/// last refusal (the log stopped matching the published heads), null while it publishes.
+/// </summary>
+public sealed record ChainVerification(bool Valid, long Entries, long? BrokenAt, string? Reason, int Heads, long SignedEntries, int? HeadLine, string? Refusal);

@@ -107,6 +107,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             if (_ownsKeyFile)
             {
                 File.Delete(KeyFile);
+                // The audit anchor's files sit beside the key file (AuditAnchorOptions): signing key, public key, heads.
+                string beside = Path.ChangeExtension(KeyFile, null);
+                foreach (string file in new[] { beside + ".audit-key", beside + ".audit-key.pub", beside + ".audit-heads.jsonl" })
+                {
+                    File.Delete(file);
+                }
             }
         }
     }

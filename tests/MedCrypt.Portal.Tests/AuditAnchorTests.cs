@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Auditing;
+using MedCrypt.Portal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// A writer with full access to the database (not to the signing key file or the heads file) rewrites the audit log
+/// after heads were published, recomputing the chain so that it verifies on its own. Each rewrite is caught by the
+/// online verification (/api/v1/audit/verify), by the offline command, and by the publisher, which then refuses to
+/// sign; on SQLite and PostgreSQL.
+/// </summary>
+public sealed class AuditAnchorTests
+{
+    public static TheoryData<string, string> Rewrites()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string provider in new[] { "Sqlite", "Postgres" })
+        {
+            foreach (string rewrite in new[] { "delete", "edit", "reorder", "truncate", "replace" })
+            {
+                data.Add(provider, rewrite);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Rewrites))]
+    public async Task A_rewritten_audit_log_is_caught_online_offline_and_by_the_publisher(string provider, string rewrite)
+    {
+        using PortalFactory portal = AccountTests.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        for (int i = 0; i < 8; i++)
+        {
+            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
+        }
+
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        HttpClient auditor = await Api.SignedInAsync(portal, "auditor@medcrypt.local");
+        ChainVerification before = (await auditor.GetFromJsonAsync<ChainVerification>("/api/v1/audit/verify", ct))!;
+        Assert.True(before.Valid, before.Reason);
+        Assert.Equal(0, await OfflineAsync(portal));
+        await anchor.PublishAsync(ct); // the sign-in and the verification are anchored too
+
+        await RewriteAsync(portal, rewrite, ct);
+        Assert.Null(await audit.VerifyAsync(ct)); // the hash chain alone is fooled by every one of them
+
+        ChainVerification online = (await auditor.GetFromJsonAsync<ChainVerification>("/api/v1/audit/verify", ct))!;
+        Assert.False(online.Valid);
+        Assert.Contains(rewrite == "truncate" ? "were removed" : "do not match the head signed", online.Reason);
+        Assert.Equal(1, await OfflineAsync(portal));
+        await audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/9", AuditOutcome.Succeeded, "", ct); // the log grew: a head is due
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.NotNull(anchor.Refusal);
+        Assert.Contains("does not match its published heads", await (await portal.CreateClient().GetAsync("/health", ct)).Content.ReadAsStringAsync(ct));
+    }
+
+    [Fact]
+    public async Task The_offline_command_runs_as_a_process_and_rejects_a_forged_head_line_and_another_key()
+    {
+        using PortalFactory portal = AccountTests.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        await audit.RecordAsync("a@medcrypt.local", "study.analysed", "study/1", AuditOutcome.Succeeded, "", ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        (int exit, string line) = await ProcessAsync(portal, ct);
+        Assert.True(exit == 0, line);
+        Assert.StartsWith("audit log valid", line);
+
+        // A line appended with a wrong signature (a genuine head's signature on another root).
+        string heads = anchor.Options.HeadsFile!;
+        SignedTreeHead genuine = TreeHeadFile.Read(heads)[^1].Head!;
+        byte[] otherRoot = (byte[])genuine.RootHash.Clone();
+        otherRoot[0] ^= 1;
+        await File.AppendAllTextAsync(heads, TreeHeadJson.Write(genuine with { TreeSize = genuine.TreeSize + 1, RootHash = otherRoot, ConsistencyFrom = genuine.TreeSize }) + "\n", ct);
+        (exit, line) = await ProcessAsync(portal, ct);
+        Assert.Equal(1, exit);
+        Assert.Contains("signature does not verify", line);
+
+        // A head signed by another key, offered with that key's id.
+        using TreeHeadSigner other = TreeHeadSigner.FromSeed(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string otherHeads = heads + ".other";
+        await File.WriteAllTextAsync(otherHeads, TreeHeadJson.Write(other.Sign(genuine.TreeSize, genuine.RootHash, DateTimeOffset.UtcNow, null, [])) + "\n", ct);
+        try
+        {
+            var output = new StringWriter();
+            using (Environment(portal))
+            {
+                Assert.Equal(1, await AuditCommand.RunAsync(["verify", "--heads", otherHeads], output));
+            }
+
+            Assert.Contains("signed by another key", output.ToString());
+        }
+        finally
+        {
+            File.Delete(otherHeads);
+        }
+    }
+
+    /// <summary>The command's entry point in-process, configured through the environment as an operator would.</summary>
+    private static async Task<int> OfflineAsync(PortalFactory portal)
+    {
+        using (Environment(portal))
+        {
+            return await AuditCommand.RunAsync(["verify"], new StringWriter());
+        }
+    }
+
+    private static async Task<(int Exit, string Line)> ProcessAsync(PortalFactory portal, CancellationToken ct)
+    {
+        string dll = Path.Combine(MedCrypt.Testing.RepositoryRoot.Path, "Portal", "bin", "Debug", "net10.0", "MedCrypt.Portal.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { dll, "audit", "verify" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Database__Provider"] = portal.Provider;
+        start.Environment["Database__ConnectionString"] = portal.ConnectionString;
+        start.Environment["KeyEncryption__KeyFile"] = portal.KeyFile;
+        using Process process = Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync(ct);
+        string error = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, output.Trim() + error);
+    }
+
+    private static async Task RewriteAsync(PortalFactory portal, string rewrite, CancellationToken ct)
+    {
+        await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        List<AuditEvent> log = [.. (await db.AuditRecords.AsNoTracking().OrderBy(r => r.Sequence).ToListAsync(ct)).Select(r => r.ToEvent())];
+        if (rewrite == "truncate")
+        {
+            // The newest entries, below the last head: nothing to recompute.
+            long keep = log.Count - 3;
+            await db.AuditRecords.Where(r => r.Sequence > keep).ExecuteDeleteAsync(ct);
+            return;
+        }
+
+        List<AuditEvent> changed = rewrite switch
+        {
+            "delete" => [.. log.Where(e => e.Sequence != 4)],
+            "edit" => [.. log.Select(e => e.Sequence == 4 ? e with { Detail = "P(tumor) 0.0" } : e)],
+            "reorder" => [.. log.Select(e => e.Sequence == 4 ? log[4] : e.Sequence == 5 ? log[3] : e)],
+            _ => [.. log.Select(e => e with { Actor = "mallory@medcrypt.local" })],
+        };
+        var recomputed = new List<AuditEvent>();
+        foreach (AuditEvent e in changed)
+        {
+            recomputed.Add(AuditChain.Append(recomputed.LastOrDefault(), e.At, e.Actor, e.Action, e.Subject, e.Outcome, e.Detail));
+        }
+
+        await db.AuditRecords.ExecuteDeleteAsync(ct);
+        db.AuditRecords.AddRange(recomputed.Select(AuditRecord.From));
+        await db.SaveChangesAsync(ct);
+        Assert.Null(AuditChain.Verify(recomputed));
+    }
+
+    private static EnvironmentScope Environment(PortalFactory portal) => new(new()
+    {
+        ["Database__Provider"] = portal.Provider,
+        ["Database__ConnectionString"] = portal.ConnectionString,
+        ["KeyEncryption__KeyFile"] = portal.KeyFile,
+    });
+
+    /// <summary>Environment variables set for the command's configuration and restored afterwards.</summary>
+    private sealed class EnvironmentScope : IDisposable
+    {
+        private readonly Dictionary<string, string?> _saved = [];
+
+        public EnvironmentScope(Dictionary<string, string> values)
+        {
+            foreach ((string name, string value) in values)
+            {
+                _saved[name] = System.Environment.GetEnvironmentVariable(name);
+                System.Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach ((string name, string? value) in _saved)
+            {
+                System.Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+}
