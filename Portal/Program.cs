@@ -31,6 +31,7 @@ app.UseRateLimiter(); // after authorization: uploads count against the signed-i
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+app.MapTelemetry(); // /metrics (Prometheus text) for administrators
 if (app.Services.GetService<Classifier>()?.DeviceNote is { } deviceNote)
 {
     app.Logger.LogWarning("{DeviceNote}", deviceNote);

@@ -76,6 +76,7 @@ public sealed class StudyWorkflow(
         };
         MasterKey sealedUnder = master;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
+        using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, scheme.Id); // the commit stage's time and outcome
         await audit.RecordAsync(actor, "study.analysed", $"study/{id:D}", AuditOutcome.Succeeded,
             $"{scheme.Id}{decrypted}; ensemble: {analysis.Diagnosis.Ensemble.Label}, P(tumor) {analysis.Diagnosis.Ensemble.TumorProbability:F3}",
             async (entry, ct) =>
@@ -106,6 +107,7 @@ public sealed class StudyWorkflow(
                 await transaction.CommitAsync(ct);
             },
             cancellationToken);
+        commit.Complete();
         feed.Publish(id);
         return study;
     }
