@@ -15,6 +15,9 @@ public sealed class InferenceTelemetry : IDisposable
 
     private static readonly int[] BatchBoundaries = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
 
+    // Seconds, from a few milliseconds (a stage on a small scan) to half a minute (a queue under load); the SDK's default
+    // buckets are for milliseconds.
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] };
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
     private readonly Histogram<double> _latency;
@@ -26,8 +29,8 @@ public sealed class InferenceTelemetry : IDisposable
         QueueLength = Meter.CreateUpDownCounter<long>("medcrypt.inference.queue.length", "{request}", "Requests waiting in a model's micro-batcher.");
         _batchSize = Meter.CreateHistogram("medcrypt.inference.batch.size", "{image}", "Images in one run of a model, as the micro-batcher formed it.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBoundaries });
-        _batchDuration = Meter.CreateHistogram<double>("medcrypt.inference.batch.duration", "s", "One run of a model on a batch (packing and the session), without queueing.");
-        _latency = Meter.CreateHistogram<double>("medcrypt.inference.duration", "s", "One image's classification by one model, queueing in the micro-batcher included.");
+        _batchDuration = Meter.CreateHistogram<double>("medcrypt.inference.batch.duration", "s", "One run of a model on a batch (packing and the session), without queueing.", advice: Seconds);
+        _latency = Meter.CreateHistogram<double>("medcrypt.inference.duration", "s", "One image's classification by one model, queueing in the micro-batcher included.", advice: Seconds);
     }
 
     /// <summary>The process's instance, the one the portal exports.</summary>

@@ -15,6 +15,9 @@ public sealed class AnalysisTelemetry : IDisposable
     /// <summary>The name of the Meter and of the ActivitySource.</summary>
     public const string Name = "MedCrypt.Analysis";
 
+    // Seconds, from a few milliseconds (a stage on a small scan) to half a minute (a queue under load); the SDK's default
+    // buckets are for milliseconds.
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] };
     private readonly Counter<long> _analyses;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _stageDuration;
@@ -24,8 +27,8 @@ public sealed class AnalysisTelemetry : IDisposable
         Meter = new Meter(Name);
         ActivitySource = new ActivitySource(Name);
         _analyses = Meter.CreateCounter<long>("medcrypt.analyses", "{analysis}", "Analyses of uploaded scans, by scheme and outcome.");
-        _duration = Meter.CreateHistogram<double>("medcrypt.analysis.duration", "s", "One analysis from the upload's bytes to the diagnosis (the commit is a stage of its own).");
-        _stageDuration = Meter.CreateHistogram<double>("medcrypt.analysis.stage.duration", "s", "One stage of an analysis: decode, prepare, protect, seal, infer, commit.");
+        _duration = Meter.CreateHistogram<double>("medcrypt.analysis.duration", "s", "One analysis from the upload's bytes to the diagnosis (the commit is a stage of its own).", advice: Seconds);
+        _stageDuration = Meter.CreateHistogram<double>("medcrypt.analysis.stage.duration", "s", "One stage of an analysis: decode, prepare, protect, seal, infer, commit.", advice: Seconds);
     }
 
     /// <summary>The process's instance, the one the portal exports.</summary>

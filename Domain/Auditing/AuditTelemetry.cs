@@ -14,12 +14,16 @@ public sealed class AuditTelemetry : IDisposable
     /// <summary>The name of the Meter and of the ActivitySource.</summary>
     public const string Name = "MedCrypt.Audit";
 
+    // Seconds, from a few milliseconds (a stage on a small scan) to half a minute (a queue under load); the SDK's default
+    // buckets are for milliseconds.
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] };
+
     public AuditTelemetry()
     {
         Meter = new Meter(Name);
         ActivitySource = new ActivitySource(Name);
         Appends = Meter.CreateCounter<long>("medcrypt.audit.appends", "{entry}", "Audit entries appended, by the outcome of the action they record (succeeded, denied, failed).");
-        Duration = Meter.CreateHistogram<double>("medcrypt.audit.append.duration", "s", "One append, waiting for the writer and retries included, by result (appended, failed).");
+        Duration = Meter.CreateHistogram<double>("medcrypt.audit.append.duration", "s", "One append, waiting for the writer and retries included, by result (appended, failed).", advice: Seconds);
         Retries = Meter.CreateCounter<long>("medcrypt.audit.append.retries", "{retry}", "Appends tried again because another instance took the sequence number.");
         Failures = Meter.CreateCounter<long>("medcrypt.audit.append.failures", "{entry}", "Appends that did not commit: the action they record did not happen either.");
     }

@@ -36,6 +36,8 @@ public sealed class TelemetryTests
         {
             Assert.True(Grew(before, after, "medcrypt_analysis_stage_duration_seconds_count", ("stage", stage), ("scheme", "block"), ("outcome", "succeeded")), stage);
             Assert.True(PrometheusText.Sum(after, "medcrypt_analysis_stage_duration_seconds_bucket", ("stage", stage), ("le", "+Inf")) >= 1, stage);
+            // Buckets in seconds, fine enough for stages of milliseconds (the SDK's default starts at 5).
+            Assert.True(PrometheusText.Has(after, "medcrypt_analysis_stage_duration_seconds_bucket", ("stage", stage), ("le", "0.005")), stage);
         }
 
         foreach (string model in new[] { "tiny-a", "tiny-b" })
