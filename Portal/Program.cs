@@ -34,6 +34,7 @@ app.UseRateLimiter(); // after authorization: uploads count against the signed-i
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+app.MapTelemetry(); // /metrics (Prometheus text) for administrators
 if (app.Services.GetRequiredService<ModelRuntime>().Classifier?.DeviceNote is { } deviceNote) // loads the models before the first request
 {
     app.Logger.LogWarning("{DeviceNote}", deviceNote);

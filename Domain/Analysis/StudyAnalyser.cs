@@ -12,7 +12,7 @@ namespace MedCrypt.Domain.Analysis;
 /// The analysis of an uploaded scan: decode (format sniffed, size checked from the header), keep the original only
 /// sealed, prepare it as the models expect, protect it with the chosen scheme, seal the protected image too, and
 /// classify the protected pixels the way <see cref="SchemeReader"/> says. Keys are passed in explicitly; nothing is
-/// stored here.
+/// stored here. Each analysis is counted, timed and traced stage by stage (<see cref="AnalysisTelemetry"/>).
 /// </summary>
 public sealed class StudyAnalyser(
     ImageCodec codec,
@@ -20,8 +20,11 @@ public sealed class StudyAnalyser(
     SchemeCatalog schemes,
     Classifier classifier,
     SchemeReader reader,
-    AnalysisOptions options)
+    AnalysisOptions options,
+    AnalysisTelemetry? telemetry = null)
 {
+    private readonly AnalysisTelemetry _telemetry = telemetry ?? AnalysisTelemetry.Shared;
+
     /// <summary>The associated data that binds a study's sealed original to that study.</summary>
     public static byte[] OriginalContext(Guid studyId) => new EnvelopeContext($"study/{studyId:D}", "original-image").ToAssociatedData();
 
@@ -60,20 +63,68 @@ public sealed class StudyAnalyser(
         ArgumentNullException.ThrowIfNull(schemeKey);
         ArgumentNullException.ThrowIfNull(masterKey);
         ImageProtectionScheme scheme = schemes.Get(schemeId);
-        SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
+        // Timed from here: the scheme is a known id, so a tag of bounded cardinality (an unknown one is a bad request).
+        using AnalysisStep analysis = _telemetry.StartAnalysis(scheme.Id);
+        try
+        {
+            SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
+            PixelImage original = Stage(AnalysisStages.Decode, scheme.Id, () => codec.Decode(upload.Span, PixelFormat.Gray8));
+            PixelImage prepared = Stage(AnalysisStages.Prepare, scheme.Id, () => Prepare(original, scheme));
+            ProtectedImage protectedImage = Stage(AnalysisStages.Protect, scheme.Id, () => scheme.Encrypt(prepared, schemeKey));
 
-        PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
-        PixelImage prepared = Prepare(original, scheme);
+            // The original is re-encoded (which also drops any metadata the file carried) and sealed, as the protected image is.
+            (byte[] sealedOriginal, byte[] sealedProtected) = Stage(AnalysisStages.Seal, scheme.Id, () => (
+                EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey),
+                EnvelopeCipher.Seal(codec.EncodePng(protectedImage.Pixels), ProtectedContext(studyId, scheme.Id, schemeKeyId, protectedImage.Nonce), masterKey)));
 
-        // The original is re-encoded (which also drops any metadata the file carried) and sealed at once.
-        byte[] sealedOriginal = EnvelopeCipher.Seal(codec.EncodePng(original), OriginalContext(studyId), masterKey);
-        ProtectedImage protectedImage = scheme.Encrypt(prepared, schemeKey);
-        byte[] sealedProtected = EnvelopeCipher.Seal(
-            codec.EncodePng(protectedImage.Pixels), ProtectedContext(studyId, scheme.Id, schemeKeyId, protectedImage.Nonce), masterKey);
-        ModelInput input = reader.Read(scheme, protectedImage, schemeKey, options.AllowDecryptForInference);
+            (Diagnosis diagnosis, bool decrypted) = await StageAsync(AnalysisStages.Infer, scheme.Id, async () =>
+            {
+                ModelInput input = reader.Read(scheme, protectedImage, schemeKey, options.AllowDecryptForInference);
+                return (await classifier.ClassifyAsync(input.Image, input.Adaptations, models, cancellationToken).ConfigureAwait(false), input.Decrypted);
+            }).ConfigureAwait(false);
 
-        Diagnosis diagnosis = await classifier.ClassifyAsync(input.Image, input.Adaptations, models, cancellationToken).ConfigureAwait(false);
-        return new StudyAnalysis(
+            analysis.Complete();
+            return Result(studyId, scheme, protectedImage, sealedProtected, sealedOriginal, original, diagnosis, decrypted);
+        }
+        catch (Exception e) when (analysis.Fail(e))
+        {
+            throw; // never reached: Fail only records
+        }
+    }
+
+    private T Stage<T>(string stage, string scheme, Func<T> work)
+    {
+        using AnalysisStep step = _telemetry.StartStage(stage, scheme);
+        try
+        {
+            T result = work();
+            step.Complete();
+            return result;
+        }
+        catch (Exception e) when (step.Fail(e))
+        {
+            throw; // never reached: Fail only records
+        }
+    }
+
+    private async Task<T> StageAsync<T>(string stage, string scheme, Func<Task<T>> work)
+    {
+        using AnalysisStep step = _telemetry.StartStage(stage, scheme);
+        try
+        {
+            T result = await work().ConfigureAwait(false);
+            step.Complete();
+            return result;
+        }
+        catch (Exception e) when (step.Fail(e))
+        {
+            throw; // never reached: Fail only records
+        }
+    }
+
+    private static StudyAnalysis Result(
+        Guid studyId, ImageProtectionScheme scheme, ProtectedImage protectedImage, byte[] sealedProtected, byte[] sealedOriginal, PixelImage original, Diagnosis diagnosis, bool decrypted) =>
+        new(
             studyId,
             scheme.Id,
             protectedImage.Pixels,
@@ -83,6 +134,5 @@ public sealed class StudyAnalyser(
             original.Width,
             original.Height,
             diagnosis,
-            input.Decrypted);
-    }
+            decrypted);
 }

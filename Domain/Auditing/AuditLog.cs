@@ -1,14 +1,18 @@
+using System.Diagnostics;
+
 namespace MedCrypt.Domain.Auditing;
 
 /// <summary>
 /// Records what people do — sign-ins, failed sign-ins, uploads, analyses, decryptions, exports, user and key
 /// changes — as a hash chain, and verifies it. One instance per process (a singleton) serialises the appends; a second portal instance that
 /// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
+/// Appends are counted, timed and traced (<see cref="AuditTelemetry"/>).
 /// </summary>
-public sealed class AuditLog(IAuditStore store, TimeProvider clock)
+public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null)
 {
     private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly AuditTelemetry _telemetry = telemetry ?? AuditTelemetry.Shared;
 
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
         RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
@@ -22,6 +26,10 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
     public async Task<AuditEvent> RecordAsync(
         string actor, string action, string subject, AuditOutcome outcome, string detail, Func<AuditEvent, CancellationToken, Task> commit, CancellationToken cancellationToken)
     {
+        long started = Stopwatch.GetTimestamp();
+        using Activity? activity = _telemetry.ActivitySource.StartActivity("medcrypt.audit.append");
+        activity?.SetTag("medcrypt.outcome", AuditTelemetry.Tag(outcome));
+        bool appended = false;
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -31,10 +39,13 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
                 try
                 {
                     await commit(entry, cancellationToken).ConfigureAwait(false);
+                    appended = true;
                     return entry;
                 }
                 catch (AuditSequenceTakenException) when (attempt < MaxAttempts)
                 {
+                    _telemetry.Retries.Add(1);
+                    activity?.AddEvent(new ActivityEvent("sequence taken"));
                     // Another instance appended first: chain onto its entry after a random pause, so two instances
                     // that keep colliding fall out of step.
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken).ConfigureAwait(false);
@@ -44,6 +55,21 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock)
         finally
         {
             _writer.Release();
+            Recorded(appended, outcome, started, activity);
+        }
+    }
+
+    private void Recorded(bool appended, AuditOutcome outcome, long started, Activity? activity)
+    {
+        _telemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("result", appended ? "appended" : "failed"));
+        if (appended)
+        {
+            _telemetry.Appends.Add(1, new KeyValuePair<string, object?>("outcome", AuditTelemetry.Tag(outcome)));
+        }
+        else
+        {
+            _telemetry.Failures.Add(1);
+            activity?.SetStatus(ActivityStatusCode.Error, "not appended");
         }
     }
 

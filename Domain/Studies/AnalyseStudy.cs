@@ -52,6 +52,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         var images = new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal);
         ModelPrediction verdict = analysis.Diagnosis.Ensemble;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
+        using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, scheme.Id);
         await audit.RecordAsync(actor.Name, "study.analysed", StudyAccess.Subject(id), AuditOutcome.Succeeded,
             $"{scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
             async (entry, ct) =>
@@ -72,6 +73,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 await store.AddAsync(study, images, entry, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
+        commit.Complete();
         return study;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MedCrypt.Inference.Models;
 using MedCrypt.Inference.Sessions;
 
@@ -10,13 +11,15 @@ namespace MedCrypt.Inference.Classification;
 public sealed class Classifier : IAsyncDisposable
 {
     private readonly IReadOnlyList<(ModelSession Session, MicroBatcher Batcher)> _models;
+    private readonly InferenceTelemetry _telemetry;
 
     private readonly double _ensembleThreshold;
 
-    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold)
+    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold, InferenceTelemetry telemetry)
     {
         _ensembleThreshold = ensembleThreshold;
         _models = models;
+        _telemetry = telemetry;
         Models = [.. models.Select(m => m.Item1.Descriptor)];
         Device = device;
         DeviceNote = deviceNote;
@@ -38,9 +41,11 @@ public sealed class Classifier : IAsyncDisposable
         Models.ToDictionary(m => m.Name, m => m.TumorThreshold).Append(new("ensemble", _ensembleThreshold)).ToDictionary();
 
     /// <exception cref="ModelConfigurationException">A missing file, a manifest that does not match a graph, or CUDA asked for and absent.</exception>
-    public static Classifier Load(InferenceOptions options)
+    /// <param name="telemetry">Where the metrics go: <see cref="InferenceTelemetry.Shared"/> unless a test reads its own.</param>
+    public static Classifier Load(InferenceOptions options, InferenceTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        telemetry ??= InferenceTelemetry.Shared;
         ModelManifest manifest = ModelManifest.Load(options.Manifest);
         // The ensemble averages the models' probabilities for one prepared image: they must agree on both.
         ModelDescriptor first = manifest.Models[0];
@@ -56,7 +61,7 @@ public sealed class Classifier : IAsyncDisposable
             foreach (ModelDescriptor descriptor in manifest.Models)
             {
                 ModelSession session = ModelSession.Open(manifest, descriptor, useCuda, options.IntraOpThreads);
-                models.Add((session, new MicroBatcher(session, options.MaxBatchSize, options.BatchWindow)));
+                models.Add((session, new MicroBatcher(session, options.MaxBatchSize, options.BatchWindow, telemetry)));
             }
         }
         catch
@@ -70,7 +75,7 @@ public sealed class Classifier : IAsyncDisposable
             throw;
         }
 
-        return new Classifier(models, useCuda ? "cuda" : "cpu", note, manifest.EnsembleTumorThreshold);
+        return new Classifier(models, useCuda ? "cuda" : "cpu", note, manifest.EnsembleTumorThreshold, telemetry);
     }
 
     /// <param name="adaptations">Per model name, the key's adaptation for block-encrypted pixels; none for plain ones.</param>
@@ -88,9 +93,16 @@ public sealed class Classifier : IAsyncDisposable
             throw new ArgumentException($"No such model. Known models: {string.Join(", ", _models.Select(m => m.Session.Descriptor.Name))}.", nameof(models));
         }
 
+        // Child of the caller's activity (the analysis's infer stage); null when nobody listens.
+        using Activity? activity = _telemetry.ActivitySource.StartActivity("medcrypt.inference.classify");
+        activity?.SetTag("medcrypt.models", chosen.Count);
         var runs = chosen.Select(m => m.Batcher.RunAsync(image, adaptations?.GetValueOrDefault(m.Session.Descriptor.Name), cancellationToken)).ToList();
         (float[] Logits, TimeSpan Latency)[] results = await Task.WhenAll(runs).ConfigureAwait(false);
         ModelPrediction[] predictions = [.. chosen.Select((m, i) => Predict(m.Session, results[i].Logits, Softmax(results[i].Logits), results[i].Latency))];
+        foreach (ModelPrediction prediction in predictions)
+        {
+            _telemetry.RecordLatency(prediction.Model, prediction.Device, prediction.Latency);
+        }
         return new Diagnosis(predictions, Ensemble(chosen[0].Session, predictions));
     }
 

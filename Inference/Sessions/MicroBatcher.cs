@@ -17,10 +17,14 @@ internal sealed class MicroBatcher : IAsyncDisposable
     private readonly TimeSpan _window;
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
+    private readonly InferenceTelemetry _telemetry;
+    private readonly KeyValuePair<string, object?> _modelTag;
 
-    public MicroBatcher(ModelSession session, int maxBatch, TimeSpan window)
+    public MicroBatcher(ModelSession session, int maxBatch, TimeSpan window, InferenceTelemetry? telemetry = null)
     {
         _session = session;
+        _telemetry = telemetry ?? InferenceTelemetry.Shared;
+        _modelTag = new("model", session.Descriptor.Name);
         _maxBatch = Math.Max(1, maxBatch);
         _window = window;
         _worker = Task.Run(ProcessAsync);
@@ -34,6 +38,8 @@ internal sealed class MicroBatcher : IAsyncDisposable
         {
             throw new ObjectDisposedException(nameof(MicroBatcher));
         }
+
+        _telemetry.QueueLength.Add(1, _modelTag);
 
         return request.Completion.Task;
     }
@@ -56,6 +62,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
             }
 
             batch.Add(first);
+            _telemetry.QueueLength.Add(-1, _modelTag);
             using (var windowEnds = new CancellationTokenSource(_window))
             {
                 while (batch.Count < _maxBatch)
@@ -63,6 +70,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
                     if (_requests.Reader.TryRead(out Request? next))
                     {
                         batch.Add(next);
+                        _telemetry.QueueLength.Add(-1, _modelTag);
                         continue;
                     }
 
@@ -100,6 +108,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
             return;
         }
 
+        long started = Stopwatch.GetTimestamp();
         int size = _session.Descriptor.Size;
         int perImage = 3 * size * size;
         float[] packed = ArrayPool<float>.Shared.Rent(perImage * live.Length);
@@ -113,6 +122,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
             float[] logits = _session.Run(packed.AsMemory(0, perImage * live.Length), live.Length, live[0].Adaptation);
             int classes = logits.Length / live.Length;
             long now = Stopwatch.GetTimestamp();
+            _telemetry.RecordBatch(_session.Descriptor.Name, live.Length, Stopwatch.GetElapsedTime(started, now));
             for (int i = 0; i < live.Length; i++)
             {
                 live[i].Completion.TrySetResult((logits[(i * classes)..((i + 1) * classes)], Stopwatch.GetElapsedTime(live[i].Started, now)));

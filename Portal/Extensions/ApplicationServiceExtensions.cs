@@ -18,6 +18,7 @@ public static class ApplicationServiceExtensions
         builder.AddPortalData();
         builder.AddTransportSecurity();
         builder.AddPortalRateLimits();
+        builder.AddPortalTelemetry(); // metrics on /metrics for administrators, OTLP when configured
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 

@@ -32,6 +32,7 @@ internal static class PortalDataExtensions
             builder.Services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(connection));
         }
 
+        DatabaseErrorInterceptor.AddTo(builder.Services); // failed commands and connections counted (medcrypt.database.errors)
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);

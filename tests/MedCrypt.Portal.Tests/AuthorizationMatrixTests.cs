@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests
         ("PAGE", "/error", Everyone),
         ("GET", "/health", Everyone),
         ("GET", "/openapi/{documentName}.json", Everyone),
+        ("GET", "/metrics", [Roles.Admin]), // Prometheus scrape, bearer token like the API
 
         // REST API
         ("POST", "/api/v1/auth/login", Everyone),
@@ -85,7 +86,7 @@ public sealed class AuthorizationMatrixTests
             {
                 bool expected = allowed.Contains(who);
                 using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route, study));
-                using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) ? api : pages).SendAsync(request, ct);
+                using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) || route == "/metrics" ? api : pages).SendAsync(request, ct);
                 // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl; the API answers 401/403.
                 bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                     || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
