@@ -34,6 +34,7 @@ internal static class ApiEndpoints
         secured.MapHistoryApi();
         secured.MapAuditApi();
         secured.MapAdminEndpoints();
+        secured.MapUserEndpoints();
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)

@@ -20,6 +20,8 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
 
     public DbSet<PredictionRecord> Predictions => Set<PredictionRecord>();
 
+    public DbSet<PendingRoleChangeRecord> RoleChanges => Set<PendingRoleChangeRecord>();
+
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -66,6 +68,18 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             prediction.Property(p => p.Label).HasMaxLength(32);
             prediction.Property(p => p.Device).HasMaxLength(16);
             prediction.HasIndex(p => new { p.Model, p.Label });
+        });
+        builder.Entity<PendingRoleChangeRecord>(change =>
+        {
+            change.ToTable("RoleChanges");
+            change.Property(c => c.TargetUserId).HasMaxLength(450);
+            change.Property(c => c.TargetEmail).HasMaxLength(256);
+            change.Property(c => c.Role).HasMaxLength(64);
+            change.Property(c => c.RequestedBy).HasMaxLength(256);
+            change.Property(c => c.DecidedBy).HasMaxLength(256);
+            change.Property(c => c.Reason).HasMaxLength(1024);
+            change.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
+            change.HasIndex(c => c.State);
         });
     }
 }

@@ -9,6 +9,8 @@ internal static class AdministrationServiceExtensions
     public static void AddAdministration(this IServiceCollection services)
     {
         services.AddSingleton<UserAdministration>();
+        services.AddSingleton<RoleApprovals>();
+        services.AddHostedService<RoleChangeExpiry>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<KeyMaintenance>();
         services.AddHostedService(s => s.GetRequiredService<KeyMaintenance>());

@@ -62,6 +62,13 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/admin/keys/schemes/{schemeId}", [Roles.Admin]),
         ("POST", "/api/v1/admin/keys/master/rotate", [Roles.Admin]),
         ("POST", "/api/v1/admin/keys/master/rewrap", [Roles.Admin]),
+        ("GET", "/api/v1/admin/users/", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/", [Roles.Admin]),
+        ("PUT", "/api/v1/admin/users/{userId}/roles", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/{userId}/break-glass", [Roles.Admin]),
+        ("GET", "/api/v1/admin/users/role-changes", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/confirm", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/reject", [Roles.Admin]),
     ];
 
     [Fact]
@@ -146,7 +153,9 @@ public sealed class AuthorizationMatrixTests
     private static string Concrete(string route, Guid study) => route
         .Replace("{Id:guid}", study.ToString("D"), StringComparison.Ordinal)
         .Replace("{id:guid}", study.ToString("D"), StringComparison.Ordinal)
-        .Replace("{documentName}", "v1", StringComparison.Ordinal);
+        .Replace("{documentName}", "v1", StringComparison.Ordinal)
+        .Replace("{userId}", "no-such-user", StringComparison.Ordinal)
+        .Replace("{changeId:guid}", Guid.Empty.ToString("D"), StringComparison.Ordinal);
 
     private static async Task<Guid> StudyAsync(PortalFactory factory, CancellationToken ct)
     {

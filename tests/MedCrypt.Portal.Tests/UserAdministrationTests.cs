@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Failures;
 using System.Security.Claims;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Users;
@@ -21,20 +22,21 @@ public sealed class UserAdministrationTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
 
-        ArgumentException weak = await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "short", [Roles.Staff], ct));
+        RejectedInputException weak = await Assert.ThrowsAsync<RejectedInputException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "short", [Roles.Staff], ct));
         Assert.Contains("12", weak.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", ["Janitor"], ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync(Admin, "staff@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct));
+        await Assert.ThrowsAsync<RejectedInputException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", ["Janitor"], ct));
+        await Assert.ThrowsAsync<RejectedInputException>(() => accounts.CreateAsync(Admin, "staff@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct));
         Assert.DoesNotContain(await accounts.ListAsync(Admin, ct), u => u.Email == "nurse@medcrypt.local"); // nothing half-made
 
-        UserSummary nurse = await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct);
+        UserSummary nurse = (await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct)).User;
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await AccountTests.SignInAsync(client, "nurse@medcrypt.local", "Good-Password-2026!")).StatusCode);
 
-        await accounts.SetRolesAsync(Admin, nurse.Id, [Roles.Staff, Roles.Doctor], ct);
+        IReadOnlyList<RoleChange> pending = await accounts.SetRolesAsync(Admin, nurse.Id, [Roles.Staff, Roles.Auditor, Roles.Doctor], ct);
+        Assert.Equal(Roles.Doctor, Assert.Single(pending).Role); // privileged: waits for a second administrator
         await accounts.SetLockedAsync(Admin, nurse.Id, locked: true, ct);
         UserSummary listed = (await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id);
-        Assert.Equal([Roles.Doctor, Roles.Staff], listed.Roles);
+        Assert.Equal([Roles.Auditor, Roles.Staff], listed.Roles);
         Assert.True(listed.LockedOut(DateTimeOffset.UtcNow));
         HttpClient locked = factory.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Contains("locked", await (await AccountTests.SignInAsync(locked, "nurse@medcrypt.local", "Good-Password-2026!")).Content.ReadAsStringAsync(ct));
@@ -59,13 +61,13 @@ public sealed class UserAdministrationTests
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         string adminId = (await accounts.ListAsync(Admin, ct)).Single(u => u.Email == "admin@medcrypt.local").Id;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
-        UserSummary second = await accounts.CreateAsync(Admin, "second-admin@medcrypt.local", "Good-Password-2026!", [Roles.Admin], ct);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
+        await Assert.ThrowsAsync<ConflictException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
+        UserSummary second = await RoleApprovalTests.SecondAdministratorAsync(factory, "second-admin@medcrypt.local");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
         await accounts.SetRolesAsync(Admin, second.Id, [Roles.Auditor], ct); // another administrator may
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), ct));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => accounts.SetLockedAsync(Admin, "no-such-user", locked: true, ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => accounts.SetLockedAsync(Admin, "no-such-user", locked: true, ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using MedCrypt.Portal.Authorization;
+using MedCrypt.Portal.Users;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>
+/// /api/v1/admin/users: accounts and the approval of privileged roles, through the same use cases and rules as the
+/// admin page (nobody changes their own roles; Doctor and Admin need a second administrator or break-glass).
+/// </summary>
+internal static class UserEndpoints
+{
+    public sealed record RolesRequest(string[] Roles);
+
+    public sealed record CreateUserRequest(string Email, string Password, string[] Roles);
+
+    public sealed record BreakGlassRequest(string Reason);
+
+    public static void MapUserEndpoints(this RouteGroupBuilder secured)
+    {
+        RouteGroupBuilder users = secured.MapGroup("/admin/users").RequireAuthorization(Policies.AdministerUsers);
+        users.MapGet("", (ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.ListAsync(user, ct));
+        users.MapPost("", async (CreateUserRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
+        {
+            UserCreation created = await accounts.CreateAsync(user, request.Email, request.Password, request.Roles ?? [], ct);
+            return TypedResults.Created($"/api/v1/admin/users/{created.User.Id}", created);
+        });
+        users.MapPut("/{userId}/roles", async (string userId, RolesRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
+            new { pending = await accounts.SetRolesAsync(user, userId, request.Roles ?? [], ct) });
+        users.MapPost("/{userId}/break-glass", (string userId, BreakGlassRequest request, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
+            approvals.BreakGlassAsync(user, userId, request.Reason ?? "", ct));
+        users.MapGet("/role-changes", (ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) => approvals.ListAsync(user, ct));
+        users.MapPost("/role-changes/{changeId:guid}/confirm", async (Guid changeId, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
+        {
+            await approvals.ConfirmAsync(user, changeId, ct);
+            return TypedResults.NoContent();
+        });
+        users.MapPost("/role-changes/{changeId:guid}/reject", async (Guid changeId, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
+        {
+            await approvals.RejectAsync(user, changeId, ct);
+            return TypedResults.NoContent();
+        });
+    }
+}
