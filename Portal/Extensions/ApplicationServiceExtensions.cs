@@ -32,7 +32,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();
         builder.Services.AddSingleton<PredictionHistory>();
-        builder.Services.AddSingleton<AuditSearch>();
         builder.Services.AddSingleton<StudyFeed>();
         builder.Services.AddSingleton<DashboardStatistics>();
         builder.Services.AddAdministration();
