@@ -19,7 +19,7 @@ internal static class AuditEndpoints
         secured.MapGet("/audit/verify", VerifyAsync).RequireAuthorization(Policies.ReadAudit);
     }
 
-    private static async Task<IResult> GetAuditAsync(HttpRequest request, ClaimsPrincipal user, AuditSearch search, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAuditAsync(HttpRequest request, ClaimsPrincipal user, SearchAuditLog search, CancellationToken cancellationToken)
     {
         var reader = new QueryReader(request.Query);
         var filter = new AuditFilter(
@@ -30,31 +30,16 @@ internal static class AuditEndpoints
         }
 
         int page = reader.Integer("page", 1, 1, 1_000_000);
-        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, AuditSearch.MaxPageSize);
+        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, SearchAuditLog.MaxPageSize);
         if (reader.Errors.Count > 0)
         {
             return TypedResults.ValidationProblem(reader.Errors, "The query string has bad values.");
         }
 
-        try
-        {
-            return TypedResults.Ok(await search.QueryAsync(user, filter, page, pageSize, cancellationToken));
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
+        // A refusal or a rejected filter reaches the problem+json handler as a DomainException.
+        return TypedResults.Ok(await search.RunAsync(user.ToActor(), filter, page, pageSize, cancellationToken));
     }
 
-    private static async Task<IResult> VerifyAsync(ClaimsPrincipal user, AuditSearch search, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(await search.VerifyAsync(user, cancellationToken));
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-    }
+    private static async Task<IResult> VerifyAsync(ClaimsPrincipal user, VerifyAuditLog verification, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await verification.VerifyAsync(user, cancellationToken));
 }

@@ -1,4 +1,10 @@
+using MedCrypt.Domain.Access;
+using MedCrypt.Portal.Administration;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Auditing;
+using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MedCrypt.Portal.Users;
 
 namespace MedCrypt.Portal.Extensions;
@@ -14,5 +20,12 @@ internal static class AdministrationServiceExtensions
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<KeyMaintenance>();
         services.AddHostedService(s => s.GetRequiredService<KeyMaintenance>());
+
+        // The audit log's search (a Domain use case behind its query port) and the chain's verification.
+        services.TryAddSingleton<AccessGuard>();
+        services.AddSingleton<IAuditQueries, EfAuditQueries>();
+        services.AddSingleton<SearchAuditLog>();
+        services.AddSingleton<VerifyAuditLog>();
+        services.AddSingleton<SystemStatus>();
     }
 }

@@ -23,7 +23,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
         builder.Services.AddSingleton<PredictionHistory>();
-        builder.Services.AddSingleton<AuditSearch>();
         builder.Services.AddSingleton<StudyFeed>();
         builder.Services.AddSingleton<DashboardStatistics>();
         builder.Services.AddAdministration();

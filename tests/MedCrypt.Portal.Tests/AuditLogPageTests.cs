@@ -2,6 +2,7 @@ using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Auditing;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Components.Pages.Audit;
 using MedCrypt.Portal.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,8 @@ public sealed class AuditLogPageTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(_factory.Services.GetRequiredService<AuditSearch>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<SearchAuditLog>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<MedCrypt.Portal.Auditing.VerifyAuditLog>());
     }
 
     [Fact]
@@ -47,8 +49,8 @@ public sealed class AuditLogPageTests : BunitContext
         await page.Find("[data-testid=verify]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.Contains("nothing was altered", page.Find("[data-testid=verify-result]").TextContent));
         // Reading and verifying the log are themselves audited.
-        AuditPage reads = await _factory.Services.GetRequiredService<AuditSearch>().QueryAsync(
-            TestStudies.User("auditor@medcrypt.local", Roles.Auditor), new AuditFilter(Actor: "auditor@medcrypt.local"), 1, 50, ct);
+        AuditPage reads = await _factory.Services.GetRequiredService<SearchAuditLog>().RunAsync(
+            TestStudies.User("auditor@medcrypt.local", Roles.Auditor).ToActor(), new AuditFilter(Actor: "auditor@medcrypt.local"), 1, 50, ct);
         Assert.Contains(reads.Items, e => e.Action == "audit.view");
         Assert.Contains(reads.Items, e => e.Action == "audit.verify");
     }

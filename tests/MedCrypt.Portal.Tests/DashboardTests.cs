@@ -2,9 +2,11 @@ using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Access;
 using System.Net;
 using Bunit;
+using Bunit.TestDoubles;
 using MedCrypt.Portal.Components.Pages.Home;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Live;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -22,6 +24,28 @@ public sealed class DashboardTests : BunitContext
         // The portal's own singletons, so the dashboard reads the factory's database and hears its workflow.
         Services.AddSingleton(_factory.Services.GetRequiredService<DashboardStatistics>());
         Services.AddSingleton(_factory.Services.GetRequiredService<StudyFeed>());
+        _persisted = AddBunitPersistentComponentState();
+    }
+
+    private readonly BunitPersistentComponentState _persisted;
+
+    [Fact]
+    public async Task One_visit_prerendered_then_interactive_records_one_dashboard_view()
+    {
+        await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "visit.png");
+        AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
+
+        // The prerender, its state persisted into the page, then the interactive render that picks it up.
+        IRenderedComponent<LiveDashboard> prerendered = Render<LiveDashboard>();
+        prerendered.WaitForAssertion(() => Assert.Contains("visit.png", prerendered.Find("[data-testid=recent-analyses]").TextContent));
+        _persisted.TriggerOnPersisting();
+        IRenderedComponent<LiveDashboard> interactive = Render<LiveDashboard>();
+        interactive.WaitForAssertion(() => Assert.Contains("visit.png", interactive.Find("[data-testid=recent-analyses]").TextContent));
+
+        await using AsyncServiceScope scope = _factory.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(1, await db.AuditRecords.CountAsync(
+            r => r.Action == "dashboard.view" && r.Actor == "auditor@medcrypt.local", Xunit.TestContext.Current.CancellationToken));
     }
 
     [Fact]

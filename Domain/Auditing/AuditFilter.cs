@@ -1,6 +1,4 @@
-using MedCrypt.Domain.Auditing;
-
-namespace MedCrypt.Portal.Auditing;
+namespace MedCrypt.Domain.Auditing;
 
 /// <summary>What the audit log is narrowed to; every criterion optional. From is inclusive, To exclusive.</summary>
 public sealed record AuditFilter(string? Actor = null, string? Action = null, AuditOutcome? Outcome = null, DateTimeOffset? From = null, DateTimeOffset? To = null)

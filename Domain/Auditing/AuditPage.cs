@@ -1,6 +1,4 @@
-using MedCrypt.Domain.Auditing;
-
-namespace MedCrypt.Portal.Auditing;
+namespace MedCrypt.Domain.Auditing;
 
 /// <summary>A page of the audit log, newest first, and how many entries match in all.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize);

@@ -1,0 +1,32 @@
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Analysis;
+using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Data;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace MedCrypt.Portal.Administration;
+
+/// <summary>Gathers the system page's <see cref="SystemOverview"/> for operators, so the page only shows it.</summary>
+public sealed class SystemStatus(ModelRuntime runtime, IServiceScopeFactory scopes, HealthCheckService health, AccessGuard guard)
+{
+    /// <exception cref="Domain.Failures.AccessDeniedException">The actor may not operate the system (audited).</exception>
+    public async Task<SystemOverview> ReadAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await guard.DemandAsync(actor, Permission.OperateSystem, "system.view", "system", cancellationToken: cancellationToken);
+        string provider;
+        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
+        {
+            provider = scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ProviderName switch
+            {
+                "Npgsql.EntityFrameworkCore.PostgreSQL" => "PostgreSQL",
+                "Microsoft.EntityFrameworkCore.Sqlite" => "SQLite",
+                var other => other ?? "unknown",
+            };
+        }
+
+        SystemModels? models = runtime.Classifier is { } classifier
+            ? new SystemModels([.. classifier.Models.Select(m => m.Name)], classifier.InputSize, classifier.Device, classifier.DeviceNote, classifier.TumorThresholds)
+            : null;
+        return new SystemOverview(models, runtime.Status, provider, await health.CheckHealthAsync(cancellationToken));
+    }
+}
