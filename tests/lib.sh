@@ -37,7 +37,7 @@ start_throwaway_postgres() {
   say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (throwaway cluster)"
   mkdir -p "$pg_data" && { [[ $(id -u) -ne 0 ]] || chown postgres "$pg_data"; }
   as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/null
-  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -o "-k $pg_data -h 127.0.0.1 -p $pg_port" -l "$pg_data/server.log" -w start >/dev/null
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -o "-k $pg_data -h 127.0.0.1 -p $pg_port -c max_connections=300" -l "$pg_data/server.log" -w start >/dev/null
   pg_server="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 }
 

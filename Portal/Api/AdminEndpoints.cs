@@ -21,14 +21,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> CreateSchemeKeyAsync(string schemeId, ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken)
     {
-        try
-        {
-            string id = await keys.CreateSchemeKeyAsync(user, schemeId, cancellationToken);
-            return TypedResults.Created("/api/v1/admin/keys", new { id, purpose = schemeId });
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
+        string id = await keys.CreateSchemeKeyAsync(user, schemeId, cancellationToken); // refusals reach the problem handler
+        return TypedResults.Created("/api/v1/admin/keys", new { id, purpose = schemeId });
     }
 }

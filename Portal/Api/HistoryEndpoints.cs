@@ -30,14 +30,7 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(errors, "The query string has bad values.");
         }
 
-        try
-        {
-            return TypedResults.Ok(await history.QueryAsync(user, query.Filter, query.Page, query.PageSize, cancellationToken));
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
+        return TypedResults.Ok(await history.QueryAsync(user, query.Filter, query.Page, query.PageSize, cancellationToken));
     }
 
     private static async Task<IResult> ExportAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, TimeProvider clock, CancellationToken cancellationToken)
@@ -49,18 +42,7 @@ internal static class HistoryEndpoints
         }
 
         var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            await history.ExportCsvAsync(user, query.Filter, csv, cancellationToken);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (InvalidOperationException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
+        await history.ExportCsvAsync(user, query.Filter, csv, cancellationToken); // refusals reach the problem handler
 
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-predictions-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
     }

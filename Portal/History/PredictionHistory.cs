@@ -1,6 +1,8 @@
 using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,28 +13,24 @@ namespace MedCrypt.Portal.History;
 /// the database, and exported as CSV. It holds no images, so auditors read it too. Each query and each export is
 /// one audit entry (never one per row).
 /// </summary>
-public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audit)
+public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard)
 {
     public const int MaxPageSize = 200;
 
     /// <summary>More rows than this in one export are refused: narrow the filter.</summary>
     public const int MaxExportRows = 100_000;
 
-    public static readonly IReadOnlyList<string> AllowedRoles = [Roles.Auditor, Roles.Admin, Roles.Doctor, Roles.Staff];
-
-    /// <summary>Roles whose history rows link to the study page (auditors see no images at all).</summary>
-    public static bool MayOpenStudies(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Staff) || user.IsInRole(Roles.Doctor) || user.IsInRole(Roles.Admin);
-
     /// <param name="page">1-based.</param>
-    /// <exception cref="UnauthorizedAccessException">The user's role may not read the history.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A page below 1 or a page size outside 1 to <see cref="MaxPageSize"/>.</exception>
+    /// <exception cref="AccessDeniedException">The user may not read the history (audited).</exception>
+    /// <exception cref="RejectedInputException">A page below 1 or a page size outside 1 to <see cref="MaxPageSize"/>.</exception>
     public async Task<PredictionPage> QueryAsync(ClaimsPrincipal user, HistoryFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        await AuthoriseAsync(user, "history.view", filter, cancellationToken);
+        await guard.DemandAsync(user.ToActor(), Permission.ReadHistory, "history.view", "predictions", filter.Describe(), cancellationToken);
+        if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
+        {
+            throw new RejectedInputException($"Pages start at 1 and hold 1 to {MaxPageSize} rows.");
+        }
+
 
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         IQueryable<Pair> rows = Filtered(scope.ServiceProvider.GetRequiredService<PortalDbContext>(), filter);
@@ -45,11 +43,11 @@ public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audi
     }
 
     /// <summary>Every matching row as CSV (header first), in the filter's order; returns how many rows were written.</summary>
-    /// <exception cref="UnauthorizedAccessException">The user's role may not read the history.</exception>
-    /// <exception cref="InvalidOperationException">More than <see cref="MaxExportRows"/> rows match; nothing is written.</exception>
+    /// <exception cref="AccessDeniedException">The user may not read the history (audited).</exception>
+    /// <exception cref="RejectedInputException">More than <see cref="MaxExportRows"/> rows match; nothing is written.</exception>
     public async Task<int> ExportCsvAsync(ClaimsPrincipal user, HistoryFilter filter, TextWriter writer, CancellationToken cancellationToken)
     {
-        await AuthoriseAsync(user, "history.export", filter, cancellationToken);
+        await guard.DemandAsync(user.ToActor(), Permission.ReadHistory, "history.export", "predictions", filter.Describe(), cancellationToken);
         List<PredictionRow> items;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
@@ -61,13 +59,13 @@ public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audi
         {
             await audit.RecordAsync(Actor(user), "history.export", "predictions", AuditOutcome.Failed,
                 $"{filter.Describe()}; over {MaxExportRows} rows", cancellationToken);
-            throw new InvalidOperationException($"More than {MaxExportRows:N0} predictions match: narrow the filter (a date range) and export again.");
+            throw new RejectedInputException($"More than {MaxExportRows:N0} predictions match: narrow the filter (a date range) and export again.");
         }
 
         await audit.RecordAsync(Actor(user), "history.export", "predictions", AuditOutcome.Succeeded,
             $"{filter.Describe()}; {items.Count} rows as CSV", cancellationToken);
         CsvFormat.WriteRow(writer, "prediction_id", "study_id", "created_at_utc", "uploaded_by", "file_name", "scheme",
-            "decrypted_for_inference", "model", "label", "tumor_probability", "latency_ms", "device");
+            "decrypted_for_inference", "model", "label", "tumor", "tumor_probability", "latency_ms", "device");
         foreach (PredictionRow r in items)
         {
             CsvFormat.WriteRow(writer,
@@ -80,6 +78,7 @@ public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audi
                 r.DecryptedForInference ? "true" : "false",
                 CsvFormat.Field(r.Model),
                 CsvFormat.Field(r.Label),
+                r.Tumor ? "true" : "false",
                 CsvFormat.Field(r.TumorProbability, "0.######"),
                 CsvFormat.Field(r.LatencyMilliseconds, "0.###"),
                 CsvFormat.Field(r.Device));
@@ -131,7 +130,7 @@ public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audi
 
     internal static IQueryable<PredictionRow> Project(IQueryable<Pair> rows) => rows.Select(r => new PredictionRow(
         r.Prediction.Id, r.Study.Id, r.Study.CreatedAt, r.Study.UploadedBy, r.Study.FileName, r.Study.SchemeId, r.Study.DecryptedForInference,
-        r.Prediction.Model, r.Prediction.Label, r.Prediction.TumorProbability, r.Prediction.LatencyMilliseconds, r.Prediction.Device));
+        r.Prediction.Model, r.Prediction.Label, r.Prediction.Tumor, r.Prediction.TumorProbability, r.Prediction.LatencyMilliseconds, r.Prediction.Device));
 
     private static IQueryable<Pair> Sorted(IQueryable<Pair> rows, HistorySort sort, bool descending)
     {
@@ -150,15 +149,6 @@ public sealed class PredictionHistory(IServiceScopeFactory scopes, AuditLog audi
 
         IOrderedQueryable<Pair> By<TKey>(System.Linq.Expressions.Expression<Func<Pair, TKey>> key) =>
             descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
-    }
-
-    private async Task AuthoriseAsync(ClaimsPrincipal user, string action, HistoryFilter filter, CancellationToken cancellationToken)
-    {
-        if (!AllowedRoles.Any(user.IsInRole))
-        {
-            await audit.RecordAsync(Actor(user), action, "predictions", AuditOutcome.Denied, $"{filter.Describe()}; role may not read the history", cancellationToken);
-            throw new UnauthorizedAccessException("Only auditors, administrators, doctors and staff may read the prediction history.");
-        }
     }
 
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";

@@ -11,6 +11,7 @@ public sealed record PredictionRow(
     bool DecryptedForInference,
     string Model,
     string Label,
+    bool Tumor,
     double TumorProbability,
     double LatencyMilliseconds,
     string Device);

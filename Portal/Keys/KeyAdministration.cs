@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Envelope;
@@ -5,6 +6,8 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Data;
@@ -22,7 +25,7 @@ namespace MedCrypt.Portal.Keys;
 /// finishes what a crash or a cancellation left. Old keys are never deleted, so nothing becomes unreadable meanwhile.
 /// Every action, allowed or denied, and every re-encryption batch, is audited.
 /// </summary>
-public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, AuditLog audit, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, AuditLog audit, AccessGuard guard, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public const int DefaultBatchSize = 50;
     private const string Master = "master";
@@ -36,10 +39,10 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
 
     private readonly SemaphoreSlim _rewrapping = new(1, 1);
 
-    /// <exception cref="UnauthorizedAccessException">The user is not an administrator.</exception>
+    /// <exception cref="AccessDeniedException">The user may not administer keys (audited).</exception>
     public async Task<IReadOnlyList<KeySummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        string actor = await audit.DemandAdminAsync(user, "keys.list", "keys", "keys", cancellationToken);
+        string actor = await DemandAsync(user, "keys.list", "keys", cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         List<KeySummary> list = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
             .Select(k => new KeySummary(k.Id, k.Purpose, k.CreatedAt, k.CreatedBy, k.Active))
@@ -51,14 +54,14 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     }
 
     /// <summary>A new active key for the scheme; studies made under the previous one name it and still open.</summary>
-    /// <exception cref="ArgumentException">An unknown scheme.</exception>
+    /// <exception cref="RejectedInputException">An unknown scheme.</exception>
     public async Task<string> CreateSchemeKeyAsync(ClaimsPrincipal user, string schemeId, CancellationToken cancellationToken)
     {
-        string actor = await audit.DemandAdminAsync(user, "key.create", $"scheme/{schemeId}", "keys", cancellationToken);
+        string actor = await DemandAsync(user, "key.create", $"scheme/{schemeId}", cancellationToken);
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             await audit.RecordAsync(actor, "key.create", $"scheme/{schemeId}", AuditOutcome.Failed, "unknown scheme", cancellationToken);
-            throw new ArgumentException($"Unknown protection scheme '{schemeId}'. Known schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.", nameof(schemeId));
+            throw new RejectedInputException($"Unknown protection scheme '{schemeId}'. Known schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");
         }
 
         string id = await keys.RotateSchemeKeyAsync(scheme.Id, actor, cancellationToken);
@@ -84,7 +87,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> RewrapAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await audit.DemandAdminAsync(user, "key.master.rewrap", "keys/master", "keys", cancellationToken);
+        string actor = await DemandAsync(user, "key.master.rewrap", "keys/master", cancellationToken);
         return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
     }
 
@@ -96,7 +99,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> ResumeReencryptionAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await audit.DemandAdminAsync(user, ReencryptAction, "keys/master", "keys", cancellationToken);
+        string actor = await DemandAsync(user, ReencryptAction, "keys/master", cancellationToken);
         MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
         string? jobKey = (await LastEntryAsync([ReencryptAction], cancellationToken))?.Subject; // the key the job moves onto
 
@@ -128,7 +131,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     private async Task<RewrapReport> RotateAsync(ClaimsPrincipal user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
     {
         string action = mode == Reencryption.Rewrap ? "key.master.rotate" : ReencryptAction;
-        string actor = await audit.DemandAdminAsync(user, action, "keys/master", "keys", cancellationToken);
+        string actor = await DemandAsync(user, action, "keys/master", cancellationToken);
         string? retired;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
@@ -296,5 +299,13 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     {
         Rewrap,
         Reseal,
+    }
+
+    /// <returns>The administrator's name, the actor of the audit entries that follow.</returns>
+    private async Task<string> DemandAsync(ClaimsPrincipal user, string action, string subject, CancellationToken cancellationToken)
+    {
+        Actor actor = user.ToActor();
+        await guard.DemandAsync(actor, Permission.AdministerKeys, action, subject, cancellationToken: cancellationToken);
+        return actor.Name;
     }
 }

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Portal.Data;
@@ -31,7 +32,7 @@ public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenanc
     public string? Error { get; private set; }
 
     /// <summary>Starts re-encrypting everything under a new master key; the returned task ends with the job.</summary>
-    /// <exception cref="InvalidOperationException">A job is running already.</exception>
+    /// <exception cref="ConflictException">A job is running already.</exception>
     public Task StartReencryption(ClaimsPrincipal user) => Start(ct => keys.ReencryptAsync(user, Report, cancellationToken: ct));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,7 +51,7 @@ public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenanc
         {
             if (IsRunning)
             {
-                throw new InvalidOperationException("A re-encryption is running already; its progress is on this page.");
+                throw new ConflictException("A re-encryption is running already; its progress is on this page.");
             }
 
             Error = null;
@@ -60,7 +61,7 @@ public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenanc
                 {
                     Progress = await job(_stopping);
                 }
-                catch (Exception e) when (e is OperationCanceledException or UnauthorizedAccessException)
+                catch (Exception e) when (e is OperationCanceledException or DomainException)
                 {
                     Error = e is OperationCanceledException ? "Interrupted: it resumes when the portal starts again." : e.Message;
                 }

@@ -1,6 +1,8 @@
 using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
 using Microsoft.EntityFrameworkCore;
@@ -9,20 +11,25 @@ namespace MedCrypt.Portal.Live;
 
 /// <summary>
 /// The dashboard's figures, from the database (so every instance shows the same): today's studies (UTC day), the
-/// share the ensemble calls a tumor, each model's mean latency and device today, and the latest analyses.
+/// share the ensemble called a tumor (its decision stored with the prediction), each model's mean latency and device today, and the latest analyses.
 /// </summary>
-public sealed class DashboardStatistics(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
+public sealed class DashboardStatistics(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock)
 {
     public const string Ensemble = "ensemble";
-    public const string NoTumor = "notumor";
     public const int RecentCount = 10;
 
     /// <param name="audited">True for the first load of a page; the live refreshes that follow are not recorded again.</param>
     public async Task<DashboardSnapshot> LoadAsync(ClaimsPrincipal user, bool audited, CancellationToken cancellationToken)
     {
-        if (!PredictionHistory.AllowedRoles.Any(user.IsInRole))
+        // The first load asks (and a refusal is audited); the live refreshes after it only re-check, unrecorded.
+        Actor actor = user.ToActor();
+        if (audited)
         {
-            throw new UnauthorizedAccessException("Sign in with a MedCrypt role to see the dashboard.");
+            await guard.DemandAsync(actor, Permission.ReadHistory, "dashboard.view", "predictions", cancellationToken: cancellationToken);
+        }
+        else if (!actor.May(Permission.ReadHistory))
+        {
+            throw new AccessDeniedException(Permission.ReadHistory, AccessGuard.Describe(Permission.ReadHistory));
         }
 
         var today = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
@@ -33,7 +40,7 @@ public sealed class DashboardStatistics(IServiceScopeFactory scopes, AuditLog au
             int studies = await TimeRange.StudiesCreated(db, today, null).CountAsync(cancellationToken);
             IQueryable<PredictionHistory.Pair> todays = PredictionHistory.Filtered(db, new HistoryFilter { From = today });
             int analysed = await todays.CountAsync(r => r.Prediction.Model == Ensemble, cancellationToken);
-            int tumors = await todays.CountAsync(r => r.Prediction.Model == Ensemble && r.Prediction.Label != NoTumor, cancellationToken);
+            int tumors = await todays.CountAsync(r => r.Prediction.Model == Ensemble && r.Prediction.Tumor, cancellationToken);
             List<ModelFigures> models = await todays
                 .Where(r => r.Prediction.Model != Ensemble)
                 .GroupBy(r => new { r.Prediction.Model, r.Prediction.Device })

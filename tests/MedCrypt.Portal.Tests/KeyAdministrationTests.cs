@@ -173,10 +173,10 @@ public sealed class KeyAdministrationTests
         Assert.NotEqual(oldId, newId);
         Assert.Equal(newId, (await store.ActiveSchemeKeyAsync("block", ct)).Id);
         Assert.Equal(oldKey.Bytes.ToArray(), (await store.SchemeKeyAsync(oldId, ct)).Bytes.ToArray());
-        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateSchemeKeyAsync(Admin, "rot13", ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.CreateSchemeKeyAsync(Staff, "block", ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.RotateMasterKeyAsync(Doctor, cancellationToken: ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.ListAsync(Staff, ct));
+        await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => keys.CreateSchemeKeyAsync(Admin, "rot13", ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.CreateSchemeKeyAsync(Staff, "block", ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.RotateMasterKeyAsync(Doctor, cancellationToken: ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.ListAsync(Staff, ct));
         Assert.DoesNotContain(await keys.ListAsync(Admin, ct), k => k.Purpose == "master" && k.CreatedBy == "staff@medcrypt.local");
         string[] trail = await AuditTrailAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local key.create Succeeded", trail);

@@ -95,6 +95,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         finally
         {
             // Also when the portal failed to start (and stopping it throws): no database or key file is left behind.
+            // Each test's portal has a database of its own, so its idle pooled connections would only pile up until the
+            // server refuses more (the background services of every portal open some).
+            Npgsql.NpgsqlConnection.ClearAllPools();
             if (_sqliteFile is not null)
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

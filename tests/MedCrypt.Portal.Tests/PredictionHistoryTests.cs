@@ -76,7 +76,7 @@ public sealed class PredictionHistoryTests
         PredictionPage byUploader = await Query(new HistoryFilter { Sort = HistorySort.Uploader, Descending = true });
         Assert.Equal("staff@medcrypt.local", byUploader.Items[0].UploadedBy);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Query(new HistoryFilter(), 1, PredictionHistory.MaxPageSize + 1));
+        await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => Query(new HistoryFilter(), 1, PredictionHistory.MaxPageSize + 1));
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -94,8 +94,8 @@ public sealed class PredictionHistoryTests
         PredictionHistory history = factory.Services.GetRequiredService<PredictionHistory>();
         ClaimsPrincipal nobody = TestStudies.User("nobody@medcrypt.local");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => history.QueryAsync(nobody, new HistoryFilter(), 1, 10, ct));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => history.ExportCsvAsync(nobody, new HistoryFilter(), new StringWriter(), ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => history.QueryAsync(nobody, new HistoryFilter(), 1, 10, ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => history.ExportCsvAsync(nobody, new HistoryFilter(), new StringWriter(), ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
