@@ -28,6 +28,10 @@ dotnet restore models/training/pretrained/ResNet18Restore.csproj -nologo -v q
 say "build (Debug, warnings are errors)"
 dotnet build MedCrypt.Portal.sln -c Debug -nologo -v q
 
+say "code style: dotnet format against .editorconfig, nothing to change"
+format_failed=0
+dotnet format MedCrypt.Portal.sln --verify-no-changes --no-restore -v q || format_failed=1
+
 say "unit and integration tests"
 set +e
 dotnet test MedCrypt.Portal.sln -c Debug --no-build -nologo 2>&1 | tee "$results/dotnet-test.log"
@@ -58,8 +62,9 @@ bash tests/load-bench.sh --clients 4 --seconds 5 --outage-seconds 3 2>&1 | tee "
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
     for (i = 1; i <= NF; i++) { gsub(/ /, "", $i); if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
   } END { print p+0, f+0, s+0 }' "$results/dotnet-test.log")
-passed=$((passed + 3 - reference_failed - bench_failed + python_ran - python_failed - python_skipped))
-failed=$((failed + reference_failed + bench_failed + python_failed))
+# Three reference implementations, the style check and the short bench: five checks beside the test runners.
+passed=$((passed + 5 - reference_failed - format_failed - bench_failed + python_ran - python_failed - python_skipped))
+failed=$((failed + reference_failed + format_failed + bench_failed + python_failed))
 skipped=$((skipped + python_skipped))
 
 echo
