@@ -45,6 +45,7 @@ public sealed class StudyAnalyser(
     }
 
     /// <exception cref="ImageRejectedException">The upload is not a usable PNG or JPEG.</exception>
+    /// <exception cref="NotABrainSliceException">The upload does not look like a brain MRI slice (<see cref="BrainSliceGate"/>).</exception>
     /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
     /// <exception cref="InferenceNotPermittedException">The scheme needs decryption for inference and the installation forbids it.</exception>
     public async Task<StudyAnalysis> AnalyseAsync(
@@ -63,6 +64,10 @@ public sealed class StudyAnalyser(
         SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
 
         PixelImage original = codec.Decode(upload.Span, PixelFormat.Gray8);
+
+        // Before anything is sealed, protected or classified, on the original pixels (colour included): what does not
+        // look like a brain MRI slice gets no verdict.
+        BrainSliceGate.Check(original, codec.Decode(upload.Span, PixelFormat.Rgb24));
         PixelImage prepared = Prepare(original, scheme);
 
         // The original is re-encoded (which also drops any metadata the file carried) and sealed at once.
