@@ -8,7 +8,7 @@ source tests/lib.sh
 require_dotnet
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
 # browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
-need_debian_packages python3 python3-cryptography python3-torch python3-torchvision python3-onnx postgresql chromium
+need_debian_packages python3 python3-cryptography python3-pydicom python3-torch python3-torchvision python3-onnx postgresql chromium
 
 results=$(mktemp -d)
 chmod 755 "$results"
@@ -31,6 +31,13 @@ dotnet build MedCrypt.Portal.sln -c Debug -nologo -v q
 say "code style: dotnet format against .editorconfig, nothing to change"
 format_failed=0
 dotnet format MedCrypt.Portal.sln --verify-no-changes --no-restore -v q || format_failed=1
+
+if [[ -d ../shared/datasets/brain-tumor-mri ]]; then
+  # The real-data tests read these (git-ignored, never copied data): the grouped splits and the non-brain set.
+  say "grouped splits of ../shared/datasets and the non-brain measurement set"
+  (cd models/training && OMP_NUM_THREADS=2 nice /usr/bin/python3 scripts/make_splits.py >/dev/null)
+  OMP_NUM_THREADS=2 nice /usr/bin/python3 models/training/scripts/collect_non_brain.py >/dev/null 2>&1
+fi
 
 say "unit and integration tests"
 set +e

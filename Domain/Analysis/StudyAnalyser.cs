@@ -48,6 +48,7 @@ public sealed class StudyAnalyser(
     }
 
     /// <exception cref="ImageRejectedException">The upload is not a usable PNG or JPEG.</exception>
+    /// <exception cref="NotABrainSliceException">The upload does not look like a brain MRI slice (<see cref="BrainSliceGate"/>).</exception>
     /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
     /// <exception cref="InferenceNotPermittedException">The scheme needs decryption for inference and the installation forbids it.</exception>
     public async Task<StudyAnalysis> AnalyseAsync(
@@ -68,7 +69,14 @@ public sealed class StudyAnalyser(
         try
         {
             SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
-            PixelImage original = Stage(AnalysisStages.Decode, scheme.Id, () => codec.Decode(upload.Span, PixelFormat.Gray8));
+            PixelImage original = Stage(AnalysisStages.Decode, scheme.Id, () =>
+            {
+                PixelImage gray = codec.Decode(upload.Span, PixelFormat.Gray8);
+                // Before anything is sealed, protected or classified, on the original pixels (colour included): what
+                // does not look like a brain MRI slice gets no verdict.
+                BrainSliceGate.Check(gray, codec.Decode(upload.Span, PixelFormat.Rgb24));
+                return gray;
+            });
             PixelImage prepared = Stage(AnalysisStages.Prepare, scheme.Id, () => Prepare(original, scheme));
             ProtectedImage protectedImage = Stage(AnalysisStages.Protect, scheme.Id, () => scheme.Encrypt(prepared, schemeKey));
 

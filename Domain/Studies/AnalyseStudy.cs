@@ -5,6 +5,7 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Inference.Classification;
 
@@ -20,6 +21,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
 
     /// <exception cref="AccessDeniedException">The actor may not analyse.</exception>
     /// <exception cref="RejectedInputException">Not a usable PNG or JPEG, an unknown scheme, or one this installation will not read.</exception>
+    /// <exception cref="NotABrainSliceException">Not a brain MRI slice: not screened, audited as <c>study.rejected</c>, nothing stored.</exception>
     /// <exception cref="ServiceUnavailableException">No models are loaded.</exception>
     public async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken)
     {
@@ -39,6 +41,14 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         try
         {
             analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotABrainSliceException e)
+        {
+            // Not screened and nothing stored but this entry: no study, no image. What was sent is not a scan (it may be
+            // a photograph or a document), so keeping it would hold personal data for no clinical use; the entry says
+            // who sent which file and why it was refused. The gate runs before anything is sealed, so nothing is half-written.
+            await audit.RecordAsync(actor.Name, "study.rejected", name, AuditOutcome.Denied, $"not a brain MRI slice ({e.Reason})", cancellationToken).ConfigureAwait(false);
+            throw;
         }
         catch (RejectedInputException e)
         {

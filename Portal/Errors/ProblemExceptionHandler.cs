@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Failures;
+using MedCrypt.Domain.Imaging;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -42,11 +43,18 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
 
         context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Detail = detail };
+        if (exception is NotABrainSliceException notBrain)
+        {
+            problem.Extensions["reason"] = "not-a-brain-mri-slice"; // a client can tell this refusal from a broken file
+            problem.Extensions["check"] = notBrain.Reason;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+            ProblemDetails = problem,
         });
     }
 }

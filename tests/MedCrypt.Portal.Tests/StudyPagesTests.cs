@@ -17,10 +17,8 @@ public sealed class StudyPagesTests
     {
         using PortalFactory factory = AccountTests.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
-        var image = new PixelImage(64, 64, PixelFormat.Gray8);
-        image.Pixels.Fill(90);
         var staffUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "staff@medcrypt.local"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
-        StudyDetails study = await TestStudies.For(factory).AnalyseAsync(staffUser, "scan.png", new ImageCodec().EncodePng(image), "block", ct);
+        StudyDetails study = await TestStudies.For(factory).AnalyseAsync(staffUser, "scan.png", TestStudies.Scan(), "block", ct); // a flat gray square is not a brain slice: the gate refuses it
         string page = $"/studies/{study.Id:D}";
 
         HttpClient staff = factory.CreateClient(new() { AllowAutoRedirect = false });

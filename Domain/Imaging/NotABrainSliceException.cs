@@ -1,0 +1,12 @@
+using MedCrypt.Domain.Failures;
+
+namespace MedCrypt.Domain.Imaging;
+
+/// <summary>A readable image that <see cref="BrainSliceGate"/> refused: it is not screened (422 with <see cref="Reason"/>).</summary>
+public sealed class NotABrainSliceException(string reason) : RejectedInputException(Text)
+{
+    public const string Text = "The image does not look like a brain MRI slice; it was not screened.";
+
+    /// <summary>Machine-readable: <c>colour</c>, <c>blank</c>, <c>texture</c>, <c>background</c>, <c>extent</c> or <c>shape</c>.</summary>
+    public string Reason { get; } = reason;
+}
