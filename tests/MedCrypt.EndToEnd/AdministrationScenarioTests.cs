@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using MedCrypt.Domain.Access;
 using MedCrypt.Portal.Tests;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,6 +24,17 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await admin.Locator(".mud-paper", new() { HasText = "New user" }).GetByText("Doctor", new() { Exact = true }).ClickAsync();
         await admin.GetByTestId("create-user").ClickAsync();
         await Expect(admin.GetByTestId("users-table")).ToContainTextAsync(email);
+
+        // Doctor is a privileged role: the account waits for a second administrator, who confirms it on the same page.
+        ILocator pending = admin.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email });
+        await Expect(pending.GetByTestId("pending-waiting")).ToBeVisibleAsync();
+        string second = $"admin-{Guid.NewGuid():N}@medcrypt.local";
+        await CreateAdministratorAsync(second);
+        IPage other = await OpenAsync("/admin/users");
+        await SubmitCredentialsAsync(other, second);
+        await WaitForInteractiveAsync(other, "create-user");
+        await other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email }).GetByTestId("pending-confirm").ClickAsync();
+        await Expect(other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email })).ToHaveCountAsync(0);
 
         // The new doctor signs in with the initial password and is asked to enrol an authenticator.
         IPage doctor = await OpenAsync("/account");
@@ -48,6 +62,16 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await doctor.GotoAsync("/admin/users");
         await Expect(doctor).ToHaveURLAsync(new Regex("/account/denied"));
     });
+
+    /// <summary>A second administrator, made as an installation's bootstrap would make one (not through the approval it takes part in).</summary>
+    private async Task CreateAdministratorAsync(string email)
+    {
+        await using AsyncServiceScope scope = PortalServices.CreateAsyncScope();
+        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+        Assert.True((await users.CreateAsync(user, InitialPassword)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, Roles.Admin)).Succeeded);
+    }
 
     private static async Task SubmitCredentialsAsync(IPage page, string email)
     {

@@ -126,10 +126,13 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
     }
 
     /// <summary>Waits until the image has loaded and decoded; returns its natural width (0 would be a broken image).</summary>
+    /// <summary>The portal's own services, for what a scenario sets up or checks behind the browser.</summary>
+    protected IServiceProvider PortalServices => portal.Services;
+
     /// <summary>How many audit entries the portal holds for this actor, action and subject.</summary>
     protected async Task<int> AuditEntriesAsync(string actor, string action, string subject)
     {
-        await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
+        await using AsyncServiceScope scope = PortalServices.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
             .CountAsync(r => r.Actor == actor && r.Action == action && r.Subject == subject);
     }
