@@ -1,6 +1,5 @@
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
-using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

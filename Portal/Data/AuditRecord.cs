@@ -27,8 +27,15 @@ public sealed class AuditRecord
 
     public static AuditRecord From(AuditEvent e) => new()
     {
-        Sequence = e.Sequence, At = e.At, Actor = e.Actor, Action = e.Action, Subject = e.Subject,
-        Outcome = e.Outcome, Detail = e.Detail, PreviousHash = e.PreviousHash, Hash = e.Hash,
+        Sequence = e.Sequence,
+        At = e.At,
+        Actor = e.Actor,
+        Action = e.Action,
+        Subject = e.Subject,
+        Outcome = e.Outcome,
+        Detail = e.Detail,
+        PreviousHash = e.PreviousHash,
+        Hash = e.Hash,
     };
 
     public AuditEvent ToEvent() => new(Sequence, At, Actor, Action, Subject, Outcome, Detail, PreviousHash, Hash);

@@ -35,7 +35,14 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         // Projected: the sealed images are not even read.
         var row = await db.Studies.AsNoTracking().Where(s => s.Id == id).Select(s => new
         {
-            s.Id, s.CreatedAt, s.UploadedBy, s.FileName, s.SchemeId, s.OriginalWidth, s.OriginalHeight, s.DecryptedForInference,
+            s.Id,
+            s.CreatedAt,
+            s.UploadedBy,
+            s.FileName,
+            s.SchemeId,
+            s.OriginalWidth,
+            s.OriginalHeight,
+            s.DecryptedForInference,
             Predictions = s.Predictions.OrderBy(p => p.Id).ToList(),
         }).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : new StudyDetails(

@@ -1,11 +1,11 @@
 using MedCrypt.Domain.Access;
-using MedCrypt.Portal.Administration;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MedCrypt.Portal.Users;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedCrypt.Portal.Extensions;
 

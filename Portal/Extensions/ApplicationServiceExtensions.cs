@@ -1,4 +1,3 @@
-using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Errors;
 using MedCrypt.Portal.Health;

@@ -1,8 +1,8 @@
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using MedCrypt.Portal.KeyEncryption;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;

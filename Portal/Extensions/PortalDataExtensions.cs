@@ -1,11 +1,11 @@
-using MedCrypt.Portal.Authorization;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
-using Microsoft.AspNetCore.DataProtection;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.KeyEncryption;
 using MedCrypt.Portal.Live;
 using MedCrypt.Portal.Studies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

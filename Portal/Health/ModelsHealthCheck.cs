@@ -1,5 +1,4 @@
 using MedCrypt.Domain.Analysis;
-using MedCrypt.Inference.Classification;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MedCrypt.Portal.Health;

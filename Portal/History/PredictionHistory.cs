@@ -1,5 +1,5 @@
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Authorization;

@@ -1,15 +1,14 @@
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
-using MedCrypt.Portal.Authorization;
 using MedCrypt.Domain.Keys;
-using MedCrypt.Portal.Administration;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;

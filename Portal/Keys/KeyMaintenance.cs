@@ -1,7 +1,6 @@
-using MedCrypt.Domain.Failures;
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
-using MedCrypt.Portal.Data;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Failures;
 
 namespace MedCrypt.Portal.Keys;
 

@@ -58,8 +58,14 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, T
         DateTimeOffset now = clock.GetUtcNow();
         var change = new PendingRoleChangeRecord
         {
-            Id = Guid.NewGuid(), TargetUserId = account.Id, TargetEmail = account.Email ?? account.UserName ?? "", Role = role,
-            RequestedBy = actor.Name, RequestedAt = now, ExpiresAt = now + RequestLifetime, State = RoleChangeState.Pending,
+            Id = Guid.NewGuid(),
+            TargetUserId = account.Id,
+            TargetEmail = account.Email ?? account.UserName ?? "",
+            Role = role,
+            RequestedBy = actor.Name,
+            RequestedAt = now,
+            ExpiresAt = now + RequestLifetime,
+            State = RoleChangeState.Pending,
         };
         await audit.RecordAsync(actor.Name, "role.request", $"user/{change.TargetEmail}", AuditOutcome.Succeeded,
             $"{role} awaits a second administrator until {change.ExpiresAt.UtcDateTime:u} (request {change.Id:D})",
@@ -151,8 +157,15 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, T
         DateTimeOffset now = clock.GetUtcNow();
         var change = new PendingRoleChangeRecord
         {
-            Id = Guid.NewGuid(), TargetUserId = account.Id, TargetEmail = account.Email ?? account.UserName ?? "", Role = Roles.Doctor,
-            RequestedBy = actor.Name, RequestedAt = now, ExpiresAt = now + BreakGlassLifetime, State = RoleChangeState.BreakGlass, Reason = reason,
+            Id = Guid.NewGuid(),
+            TargetUserId = account.Id,
+            TargetEmail = account.Email ?? account.UserName ?? "",
+            Role = Roles.Doctor,
+            RequestedBy = actor.Name,
+            RequestedAt = now,
+            ExpiresAt = now + BreakGlassLifetime,
+            State = RoleChangeState.BreakGlass,
+            Reason = reason,
         };
         await audit.RecordAsync(actor.Name, BreakGlassAction, $"user/{change.TargetEmail}", AuditOutcome.Succeeded,
             $"BREAK-GLASS: {Roles.Doctor} granted without a second administrator until {change.ExpiresAt.UtcDateTime:u} (change {change.Id:D}); reason: {reason}",

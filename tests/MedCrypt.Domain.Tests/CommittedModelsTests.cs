@@ -1,7 +1,6 @@
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
-using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Inference;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using MedCrypt.Testing;
 using System.Text.Json;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
 using MedCrypt.Inference.Sessions;
+using MedCrypt.Testing;
 
 // dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- [manifest] [threads] [seconds per measurement] [cpu|cuda|auto]
 // The comparison with PyTorch runs both on the CPU; the device (default cpu) is the micro-batching part's: its targets

@@ -9,10 +9,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class AdminTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Only_administrators_reach_the_admin_api(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/api/v1/admin/keys", ct)).StatusCode);
@@ -45,7 +45,7 @@ public sealed class AdminTests
     [Fact]
     public async Task Only_administrators_open_the_admin_pages()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         string[] pages = ["/admin/users", "/admin/keys", "/admin/system"];
 
@@ -60,7 +60,7 @@ public sealed class AdminTests
         foreach (string role in new[] { "staff", "doctor", "auditor" })
         {
             HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
-            await AccountTests.SignInAsync(client, $"{role}@medcrypt.local", PortalFactory.DemoPassword);
+            await FormSignIn.SignInAsync(client, $"{role}@medcrypt.local", PortalFactory.DemoPassword);
             foreach (string page in pages)
             {
                 HttpResponseMessage denied = await client.GetAsync(page, ct);
@@ -72,7 +72,7 @@ public sealed class AdminTests
         }
 
         HttpClient admin = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(admin, "admin@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(admin, "admin@medcrypt.local", PortalFactory.DemoPassword);
         string users = await admin.GetStringAsync("/admin/users", ct);
         Assert.Contains("doctor@medcrypt.local", users);
         Assert.Contains("two-factor-reminder", users); // the admin has not enrolled an authenticator yet

@@ -1,10 +1,10 @@
-using MedCrypt.Domain.Access;
 using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
-using MedCrypt.Portal.Data;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,10 +14,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class AnalyseStudyTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Staff_analyse_a_scan_and_only_doctors_open_its_original(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         byte[] upload = Scan();
@@ -42,10 +42,10 @@ public sealed class AnalyseStudyTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_rejected_upload_or_a_forbidden_role_leaves_no_study_behind(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
 

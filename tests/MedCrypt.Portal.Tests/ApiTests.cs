@@ -8,10 +8,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class ApiTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Staff_create_a_study_and_only_doctors_get_its_original(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
@@ -37,10 +37,10 @@ public sealed class ApiTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Anonymous_calls_bad_credentials_and_bad_uploads_get_problem_details(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient anonymous = factory.CreateClient();
 
@@ -63,7 +63,7 @@ public sealed class ApiTests
     [Fact]
     public async Task The_openapi_document_describes_every_route()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         JsonElement document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
         string[] paths = [.. document.GetProperty("paths").EnumerateObject().Select(p => p.Name)];
 
@@ -74,10 +74,10 @@ public sealed class ApiTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Health_reports_the_database_and_the_models(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         JsonElement health = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
 
         Assert.Equal("Healthy", health.GetProperty("status").GetString());

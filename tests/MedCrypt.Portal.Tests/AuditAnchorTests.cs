@@ -34,7 +34,7 @@ public sealed class AuditAnchorTests
     [MemberData(nameof(Rewrites))]
     public async Task A_rewritten_audit_log_is_caught_online_offline_and_by_the_publisher(string provider, string rewrite)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
@@ -66,7 +66,7 @@ public sealed class AuditAnchorTests
     [Fact]
     public async Task The_offline_command_runs_as_a_process_and_rejects_a_forged_head_line_and_another_key()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();

@@ -1,10 +1,8 @@
-using MedCrypt.Domain.Access;
 using Bunit;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
-using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Components.Pages.Audit;
-using MedCrypt.Portal.Data;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -13,7 +11,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>The /audit page on the real portal's log: entries paged and filtered in the database, and the chain verified.</summary>
 public sealed class AuditLogPageTests : BunitContext
 {
-    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+    private readonly PortalFactory _factory = PortalFactory.Create("Sqlite");
 
     public AuditLogPageTests()
     {

@@ -1,7 +1,6 @@
-using MedCrypt.Domain.Access;
 using System.Net;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
-using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
@@ -13,21 +12,21 @@ namespace MedCrypt.Portal.Tests;
 public sealed class AuditLogTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Sign_ins_are_audited_and_only_auditors_and_admins_read_the_log(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", "wrong-password");
-        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(staff, "staff@medcrypt.local", "wrong-password");
+        await FormSignIn.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
 
         HttpResponseMessage denied = await staff.GetAsync("/audit", ct);
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.Contains("/account/denied", denied.Headers.Location?.OriginalString);
 
         HttpClient auditor = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/audit", ct)).StatusCode);
         // The prerendered page reads nothing: its grid loads (and records audit.view) once, in the interactive render.
         SearchAuditLog search = factory.Services.GetRequiredService<SearchAuditLog>();
@@ -41,10 +40,10 @@ public sealed class AuditLogTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_entry_edited_in_the_database_is_reported(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = factory.Services.GetRequiredService<AuditLog>();
         for (int i = 0; i < 4; i++)
@@ -67,7 +66,7 @@ public sealed class AuditLogTests
     [Fact]
     public async Task Two_instances_writing_at_once_extend_one_unbroken_chain_on_postgres()
     {
-        using PortalFactory a = AccountTests.Create("Postgres");
+        using PortalFactory a = PortalFactory.Create("Postgres");
         _ = a.Services; // instance A creates and migrates the database
         using var b = new PortalFactory(a);
         CancellationToken ct = TestContext.Current.CancellationToken;

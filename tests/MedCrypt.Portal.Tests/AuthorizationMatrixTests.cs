@@ -1,11 +1,9 @@
-using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
-using MedCrypt.Portal.Data;
-using MedCrypt.Domain.Studies;
+using MedCrypt.Domain.Access;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,7 +72,7 @@ public sealed class AuthorizationMatrixTests
     [Fact]
     public async Task Every_route_has_a_row_and_every_row_holds_for_every_role()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         (string Method, string Route)[] mapped = [.. MappedRoutes(factory)];
         string[] unlisted = [.. mapped.Where(r => !Matrix.Any(m => m.Method == r.Method && m.Route == r.Route)).Select(r => $"{r.Method} {r.Route}")];
@@ -89,20 +87,20 @@ public sealed class AuthorizationMatrixTests
             // Pages with the sign-in cookie, the API with a bearer token, as browsers and hospital systems call them.
             (HttpClient pages, HttpClient api) = await ClientsAsync(factory, who, ct);
             foreach ((string kind, string route, string[] allowed) in Matrix)
-            foreach (string method in kind == "PAGE" ? (string[])["GET", "POST"] : [kind])
-            {
-                bool expected = allowed.Contains(who);
-                using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route, study));
-                using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) || route == "/metrics" ? api : pages).SendAsync(request, ct);
-                // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl; the API answers 401/403.
-                bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                    || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
-                        && to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase));
-                if (denied == expected || (int)response.StatusCode >= 500)
+                foreach (string method in kind == "PAGE" ? (string[])["GET", "POST"] : [kind])
                 {
-                    failures.Add($"{who}: {method} {route} → {(int)response.StatusCode} {response.Headers.Location}, expected {(expected ? "allowed" : "denied")}");
+                    bool expected = allowed.Contains(who);
+                    using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route, study));
+                    using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) || route == "/metrics" ? api : pages).SendAsync(request, ct);
+                    // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl; the API answers 401/403.
+                    bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                        || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
+                            && to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase));
+                    if (denied == expected || (int)response.StatusCode >= 500)
+                    {
+                        failures.Add($"{who}: {method} {route} → {(int)response.StatusCode} {response.Headers.Location}, expected {(expected ? "allowed" : "denied")}");
+                    }
                 }
-            }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
@@ -140,7 +138,7 @@ public sealed class AuthorizationMatrixTests
         if (who != Anonymous)
         {
             string email = $"{who.ToLowerInvariant()}@medcrypt.local";
-            await AccountTests.SignInAsync(pages, email, PortalFactory.DemoPassword);
+            await FormSignIn.SignInAsync(pages, email, PortalFactory.DemoPassword);
             HttpResponseMessage login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, ct);
             login.EnsureSuccessStatusCode();
             string token = (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;

@@ -1,5 +1,5 @@
-using MedCrypt.Domain.Studies;
 using System.Text;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
 using Microsoft.EntityFrameworkCore;
@@ -35,10 +35,10 @@ public sealed class CsvExportTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_export_round_trips_and_defuses_a_hostile_file_name(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         const string hostile = "=HYPERLINK(\"evil.example\",\"a,b\").png";
         StudyDetails study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", hostile);

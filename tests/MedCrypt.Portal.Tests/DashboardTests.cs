@@ -1,8 +1,8 @@
-using MedCrypt.Domain.Studies;
-using MedCrypt.Domain.Access;
 using System.Net;
 using Bunit;
 using Bunit.TestDoubles;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Components.Pages.Home;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Live;
@@ -15,7 +15,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>The live dashboard on the real portal's services: today's figures, the latest analyses, and a new study pushed in.</summary>
 public sealed class DashboardTests : BunitContext
 {
-    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+    private readonly PortalFactory _factory = PortalFactory.Create("Sqlite");
 
     public DashboardTests()
     {
@@ -90,13 +90,13 @@ public sealed class DashboardTests : BunitContext
         CancellationToken ct = Xunit.TestContext.Current.CancellationToken;
 
         HttpClient staff = _factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(staff, "staff@medcrypt.local", PortalFactory.DemoPassword);
         string staffHome = await staff.GetStringAsync("/", ct);
         Assert.Contains("data-testid=\"dashboard\"", staffHome);
         Assert.Contains($"href=\"/studies/{study.Id:D}\"", staffHome);
 
         HttpClient auditor = _factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
         string auditorHome = await auditor.GetStringAsync("/", ct);
         Assert.Contains("home.png", auditorHome);
         Assert.DoesNotContain("href=\"/studies/", auditorHome);

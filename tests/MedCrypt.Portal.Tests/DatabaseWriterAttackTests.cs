@@ -1,7 +1,7 @@
-using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Xml.Linq;
+using MedCrypt.Domain.Access;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -28,7 +28,7 @@ public sealed class DatabaseWriterAttackTests
     [MemberData(nameof(Plants))]
     public async Task A_ring_key_written_without_the_key_encryption_key_signs_nothing_the_portal_accepts(string provider, string plant)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await Api.SignedInAsync(portal, "staff@medcrypt.local"); // the portal's own ring key exists
         IdentityUser doctor = await DoctorAsync(portal, ct);
@@ -63,10 +63,10 @@ public sealed class DatabaseWriterAttackTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_authenticator_secret_written_in_the_clear_signs_no_one_in(string provider)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await KeyEncryptionAttackTests.EnrolAsync(portal); // the doctor has an authenticator, stored under the KEK
         const string Chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -88,10 +88,10 @@ public sealed class DatabaseWriterAttackTests
             "/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorCode = Totp.Code(authenticatorKey, DateTimeOffset.UtcNow) }, ct)).StatusCode;
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_key_store_key_in_the_earlier_format_is_refused_after_the_upgrade(string provider)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(portal, "staff@medcrypt.local");
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct)).StatusCode);

@@ -2,8 +2,8 @@ using MedCrypt.Crypto.Metrics;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
-using MedCrypt.Portal.Data;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,10 +13,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class ExplainAndMeasureTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Doctors_measure_a_protected_image_against_its_original_and_nobody_else_does(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient insights = TestStudies.For(factory);
         StudyDetails study = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");
@@ -40,10 +40,10 @@ public sealed class ExplainAndMeasureTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Staff_get_a_heat_map_the_size_of_the_protected_image_and_auditors_do_not(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient insights = TestStudies.For(factory);
         StudyDetails block = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block");

@@ -8,10 +8,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class HistoryAndAuditApiTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Predictions_are_paged_filtered_and_bad_values_are_problems(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", seed: 1);
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", seed: 2);
@@ -49,17 +49,17 @@ public sealed class HistoryAndAuditApiTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task The_page_export_needs_a_signed_in_reader(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff);
         HttpClient anonymous = factory.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/history/export.csv", ct)).StatusCode);
 
         HttpClient auditor = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(auditor, "auditor@medcrypt.local", PortalFactory.DemoPassword);
         HttpResponseMessage export = await auditor.GetAsync("/history/export.csv?model=ensemble", ct);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
@@ -69,10 +69,10 @@ public sealed class HistoryAndAuditApiTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Only_auditors_and_admins_read_and_verify_the_audit_log(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         await ApiProblems.AssertAsync(await staff.GetAsync("/api/v1/audit", ct), HttpStatusCode.Forbidden);

@@ -1,10 +1,9 @@
-using MedCrypt.Domain.Studies;
-using MedCrypt.Domain.Access;
 using Bunit;
 using MedCrypt.Crypto.Schemes;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Schemes;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Components.Pages.History;
-using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -14,7 +13,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>The /history page on the real portal's history: rows from the database, links to studies for clinical roles only.</summary>
 public sealed class HistoryPageTests : BunitContext
 {
-    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+    private readonly PortalFactory _factory = PortalFactory.Create("Sqlite");
 
     public HistoryPageTests()
     {

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using MedCrypt.Domain.Auditing;
@@ -21,10 +20,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class HostileInputTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Broken_and_hostile_uploads_get_problem_details_and_leave_nothing_behind(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         byte[] png = Api.Scan();
@@ -75,7 +74,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task Malformed_and_forged_tokens_are_refused_with_401()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         foreach (string header in new[] { "Bearer not-a-token", "Bearer " + new string('A', 4000), "Basic c3RhZmY6cGFzcw==", "Bearer " })
         {
@@ -91,7 +90,7 @@ public sealed class HostileInputTests
     [Fact]
     public async Task Fuzzed_images_never_cause_a_server_error_or_leftovers()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         byte[][] seeds = [Api.Scan(), Jpeg()];

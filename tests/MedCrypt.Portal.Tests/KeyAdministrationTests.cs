@@ -1,13 +1,12 @@
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using MedCrypt.Domain.Studies;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -23,10 +22,10 @@ public sealed class KeyAdministrationTests
     private static readonly ClaimsPrincipal Doctor = TestStudies.User("doctor@medcrypt.local", Roles.Doctor);
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Rotation_rewraps_every_original_and_doctors_still_open_them(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
@@ -65,10 +64,10 @@ public sealed class KeyAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_upload_analysed_while_the_master_key_rotated_is_stored_under_the_new_key(string provider)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         RotatesDuringTheNextUpload? keyStore = null;
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
         {
@@ -93,10 +92,10 @@ public sealed class KeyAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_interrupted_rewrap_is_finished_by_the_next_run(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
@@ -129,10 +128,10 @@ public sealed class KeyAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_damaged_envelope_is_reported_and_left_untouched(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         Guid good = (await studies.AnalyseAsync(Staff, "a.png", Scan(1).Png, "block", ct)).Id;
@@ -159,10 +158,10 @@ public sealed class KeyAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_new_scheme_key_becomes_active_and_the_old_one_stays_readable(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         IKeyStore store = factory.Services.GetRequiredService<IKeyStore>();
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
@@ -185,10 +184,10 @@ public sealed class KeyAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task The_database_refuses_a_second_active_key_for_a_purpose(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct);
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();

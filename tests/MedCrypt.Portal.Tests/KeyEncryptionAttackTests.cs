@@ -1,4 +1,3 @@
-using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,6 +6,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
@@ -31,10 +31,10 @@ public sealed class KeyEncryptionAttackTests
     private const string Doctor = "doctor@medcrypt.local";
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_copy_of_the_database_opens_nothing_and_signs_nothing_until_the_key_file_is_added(string provider)
     {
-        using PortalFactory portal = AccountTests.Create(provider);
+        using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         // Uploads under two master keys, and the originals as the doctor sees them.
@@ -151,7 +151,7 @@ public sealed class KeyEncryptionAttackTests
     internal static async Task<(string SharedKey, string[] RecoveryCodes)> EnrolAsync(PortalFactory portal)
     {
         HttpClient client = portal.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
         string account = await client.GetStringAsync("/account", TestContext.Current.CancellationToken);
         string sharedKey = WebUtility.HtmlDecode(TwoFactorTests.SharedKey().Match(account).Groups[1].Value);
         Assert.False(string.IsNullOrWhiteSpace(sharedKey));

@@ -1,9 +1,9 @@
-using MedCrypt.Domain.Access;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using MedCrypt.Crypto.Keys;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +19,7 @@ public sealed class KeyEncryptionKeyTests
     public async Task The_first_start_makes_an_owner_only_key_file_that_the_next_start_reads()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         MasterKey first = await portal.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct);
 
@@ -38,7 +38,7 @@ public sealed class KeyEncryptionKeyTests
     public async Task A_key_file_others_can_read_stops_the_portal()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         await File.WriteAllBytesAsync(portal.KeyFile, RandomNumberGenerator.GetBytes(32), TestContext.Current.CancellationToken);
         File.SetUnixFileMode(portal.KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
@@ -51,7 +51,7 @@ public sealed class KeyEncryptionKeyTests
     [Fact]
     public async Task Another_or_a_missing_key_file_stops_the_portal_without_making_keys()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         await portal.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct);
 
@@ -100,12 +100,12 @@ public sealed class KeyEncryptionKeyTests
         Environment.SetEnvironmentVariable(variable, password);
         try
         {
-            using PortalFactory portal = AccountTests.Create("Sqlite");
+            using PortalFactory portal = PortalFactory.Create("Sqlite");
             portal.Settings["KeyEncryption:CertificateFile"] = pfx;
             portal.Settings["KeyEncryption:CertificatePasswordVariable"] = variable;
             MasterKey master = await portal.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct);
             HttpClient client = portal.CreateClient(new() { AllowAutoRedirect = false });
-            Assert.Equal(System.Net.HttpStatusCode.Redirect, (await AccountTests.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword)).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, (await FormSignIn.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword)).StatusCode);
             Assert.Contains("staff@medcrypt.local", await client.GetStringAsync("/", ct));
 
             Assert.False(File.Exists(portal.KeyFile)); // no key file is made

@@ -1,4 +1,3 @@
-using MedCrypt.Domain.Access;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
@@ -28,10 +28,10 @@ public sealed class KeyEncryptionUpgradeTests
     private const string Admin = "admin@medcrypt.local";
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task What_the_earlier_version_stored_moves_under_the_key_file_and_nothing_is_lost(string provider)
     {
-        using PortalFactory portal = AccountTests.Create(provider); // not started yet: first the earlier version writes
+        using PortalFactory portal = PortalFactory.Create(provider); // not started yet: first the earlier version writes
         CancellationToken ct = TestContext.Current.CancellationToken;
         byte[] scan = TestStudies.Scan(7);
         Guid studyId = Guid.NewGuid();

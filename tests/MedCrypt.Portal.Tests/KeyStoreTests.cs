@@ -11,10 +11,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class KeyStoreTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_schemes_key_is_made_once_and_stored_only_encrypted(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         IKeyStore keys = factory.Services.GetRequiredService<IKeyStore>();
 
@@ -36,10 +36,10 @@ public sealed class KeyStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Rotating_the_master_key_keeps_old_envelopes_readable_and_rewrappable(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         IKeyStore keys = factory.Services.GetRequiredService<IKeyStore>();
         byte[] context = new EnvelopeContext("study/1", "original-image").ToAssociatedData();

@@ -10,7 +10,7 @@ public sealed class LoginValidationTests
     [Fact]
     public async Task Login_bodies_without_an_email_or_password_or_not_json_get_4xx_problem_details()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient client = factory.CreateClient();
 
@@ -50,11 +50,11 @@ public sealed class LoginValidationTests
     [Fact]
     public async Task The_sign_in_form_without_its_fields_shows_the_form_again()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
         string page = await client.GetStringAsync("/account/login", TestContext.Current.CancellationToken);
 
-        HttpResponseMessage response = await client.PostAsync("/account/login", AccountTests.Form(AccountTests.Token(page), ("_handler", "login")), TestContext.Current.CancellationToken);
+        HttpResponseMessage response = await client.PostAsync("/account/login", FormSignIn.Form(FormSignIn.Token(page), ("_handler", "login")), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("The Email field is required.", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

@@ -11,6 +11,17 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The databases every database test runs on.</summary>
+    public static TheoryData<string> Providers() => new("Sqlite", "Postgres");
+
+    /// <summary>A portal on <paramref name="provider"/>; the test is skipped, saying why, when PostgreSQL is asked for and none runs.</summary>
+    internal static PortalFactory Create(string provider)
+    {
+        Assert.SkipWhen(provider == "Postgres" && PostgresServer is null,
+            "No PostgreSQL server: the README's test command starts one (MEDCRYPT_TEST_POSTGRES).");
+        return new PortalFactory(provider);
+    }
+
     public const string DemoPassword = "Demo-Password-2026!";
     private readonly string _provider;
     private readonly string _connectionString;

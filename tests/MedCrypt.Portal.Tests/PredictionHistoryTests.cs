@@ -1,5 +1,5 @@
-using MedCrypt.Domain.Studies;
 using System.Security.Claims;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.History;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +11,10 @@ namespace MedCrypt.Portal.Tests;
 public sealed class PredictionHistoryTests
 {
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Filters_pages_and_totals_match_the_stored_predictions(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyDetails first = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", "a.png", seed: 1);
         StudyDetails second = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "b.png", seed: 2);
@@ -86,10 +86,10 @@ public sealed class PredictionHistoryTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Someone_without_a_role_is_refused_and_recorded(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         PredictionHistory history = factory.Services.GetRequiredService<PredictionHistory>();
         ClaimsPrincipal nobody = TestStudies.User("nobody@medcrypt.local");

@@ -18,10 +18,10 @@ public sealed class ProtectedImageStorageTests
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47];
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_upload_without_a_scheme_is_encrypted_afresh_and_sealed_at_rest(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
@@ -45,10 +45,10 @@ public sealed class ProtectedImageStorageTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_changed_nonce_scheme_key_or_sealed_image_is_refused_with_a_problem_and_audited(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string[] ids = [await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct), await UploadWithoutSchemeAsync(staff, ct)];
@@ -81,10 +81,10 @@ public sealed class ProtectedImageStorageTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_protected_image_an_earlier_version_stored_in_the_clear_is_sealed_at_the_first_start(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string id = await UploadWithoutSchemeAsync(staff, ct);
@@ -109,10 +109,10 @@ public sealed class ProtectedImageStorageTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_clear_image_written_into_the_database_later_stays_refused_after_a_restart(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string id = await UploadWithoutSchemeAsync(staff, ct);
@@ -130,10 +130,10 @@ public sealed class ProtectedImageStorageTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Every_attempt_on_an_image_is_audited_whatever_its_end(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");

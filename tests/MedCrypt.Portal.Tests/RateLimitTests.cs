@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using MedCrypt.Portal.RateLimiting;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -18,7 +17,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Sign_in_attempts_over_the_limit_get_429_per_client_address_on_the_api_and_the_form()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b.UseSetting("RateLimits:SignIn:PermitLimit", "3"));
         factory.UseKestrel(0); // real connections from 127.0.0.1, a trusted proxy by default: X-Forwarded-For names the client
         factory.StartServer();
@@ -42,7 +41,7 @@ public sealed class RateLimitTests
         // The sign-in form shares the limit: viewing it is free, posting it is an attempt.
         HttpResponseMessage page = await first.GetAsync("/account/login", ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        HttpResponseMessage form = await AccountTests.SignInAsync(first, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        HttpResponseMessage form = await FormSignIn.SignInAsync(first, "staff@medcrypt.local", PortalFactory.DemoPassword);
         await Api.AssertProblemAsync(form, HttpStatusCode.TooManyRequests);
 
         // Another client is not affected.
@@ -53,7 +52,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Uploads_over_the_limit_get_429_per_user()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b.UseSetting("RateLimits:Uploads:PermitLimit", "2"));
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
@@ -77,7 +76,7 @@ public sealed class RateLimitTests
     [Fact]
     public void Analyse_page_uploads_are_limited_per_user()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b.UseSetting("RateLimits:Uploads:PermitLimit", "2"));
         CircuitUploadLimiter limiter = factory.Services.GetRequiredService<CircuitUploadLimiter>();
         System.Security.Claims.ClaimsPrincipal staff = User("staff-id"), doctor = User("doctor-id");

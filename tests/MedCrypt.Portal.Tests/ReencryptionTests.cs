@@ -5,7 +5,6 @@ using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using MedCrypt.Domain.Studies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,10 +23,10 @@ public sealed class ReencryptionTests
     private static ClaimsPrincipal Doctor => TestStudies.Doctor;
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Every_payload_gets_a_fresh_data_key_and_still_opens(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         List<(Guid Id, byte[] Pixels)> made = await UploadAsync(studies, 5, ct);
@@ -60,10 +59,10 @@ public sealed class ReencryptionTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_interrupted_re_encryption_loses_nothing_and_the_next_start_finishes_it(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
@@ -105,10 +104,10 @@ public sealed class ReencryptionTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_rotation_between_the_interruption_and_the_resumption_does_not_pass_for_re_encryption(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         KeyAdministration keys = factory.Services.GetRequiredService<KeyAdministration>();
         await UploadAsync(TestStudies.For(factory), 5, ct);

@@ -19,10 +19,10 @@ public sealed class RoleApprovalTests
     private static readonly ClaimsPrincipal AdminB = TestStudies.User("admin-b@medcrypt.local", Roles.Admin);
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Doctor_is_granted_only_when_a_second_administrator_confirms(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
@@ -56,10 +56,10 @@ public sealed class RoleApprovalTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_rejected_an_expired_or_orphaned_request_grants_nothing(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
@@ -94,10 +94,10 @@ public sealed class RoleApprovalTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Break_glass_grants_doctor_at_once_loudly_and_runs_out(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
         string staffId = await IdAsync(factory, "staff@medcrypt.local");
@@ -119,7 +119,7 @@ public sealed class RoleApprovalTests
         }
 
         HttpClient admin = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(admin, "admin@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(admin, "admin@medcrypt.local", PortalFactory.DemoPassword);
         string page = await admin.GetStringAsync("/admin/users", ct);
         Assert.Contains("data-testid=\"break-glass-banner\"", page);
         Assert.Contains("data-testid=\"single-admin\"", page); // one administrator: nobody can confirm
@@ -132,10 +132,10 @@ public sealed class RoleApprovalTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Only_administrators_ask_confirm_reject_or_break_glass(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
         RoleChange asked = Assert.Single(await factory.Services.GetRequiredService<UserAdministration>()
@@ -154,10 +154,10 @@ public sealed class RoleApprovalTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task The_api_follows_the_same_rules(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         await SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
         HttpClient a = await Api.SignedInAsync(factory, "admin@medcrypt.local");

@@ -12,10 +12,10 @@ public sealed class SearchAuditLogTests
     private static readonly Actor Auditor = TestStudies.Auditor.ToActor();
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_search_is_filtered_and_paged_newest_first_and_recorded_once(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = factory.Services.GetRequiredService<AuditLog>();
         for (int i = 0; i < 5; i++)
@@ -35,10 +35,10 @@ public sealed class SearchAuditLogTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_refusal_is_audited_exactly_once_and_reads_nothing(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         SearchAuditLog search = factory.Services.GetRequiredService<SearchAuditLog>();
 
@@ -58,7 +58,7 @@ public sealed class SearchAuditLogTests
     [InlineData(1, SearchAuditLog.MaxPageSize + 1)]
     public async Task A_bad_page_is_rejected_input(int page, int pageSize)
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         await Assert.ThrowsAsync<RejectedInputException>(() => factory.Services.GetRequiredService<SearchAuditLog>()
             .RunAsync(Auditor, new AuditFilter(), page, pageSize, TestContext.Current.CancellationToken));
     }
@@ -66,7 +66,7 @@ public sealed class SearchAuditLogTests
     [Fact]
     public async Task A_range_that_ends_before_it_starts_is_rejected_input()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         DateTimeOffset day = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         await Assert.ThrowsAsync<RejectedInputException>(() => factory.Services.GetRequiredService<SearchAuditLog>()
             .RunAsync(Auditor, new AuditFilter(From: day, To: day.AddDays(-1)), 1, 10, TestContext.Current.CancellationToken));

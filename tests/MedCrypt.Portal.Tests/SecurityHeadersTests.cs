@@ -14,7 +14,7 @@ public sealed class SecurityHeadersTests
     [Fact]
     public async Task Pages_api_answers_images_and_exports_carry_the_policy_and_are_never_stored()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");
@@ -22,7 +22,7 @@ public sealed class SecurityHeadersTests
         HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
         HttpClient browser = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(browser, "doctor@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(browser, "doctor@medcrypt.local", PortalFactory.DemoPassword);
 
         (string What, HttpClient Client, string Path, HttpStatusCode Status)[] answers =
         [
@@ -55,7 +55,7 @@ public sealed class SecurityHeadersTests
     [Fact]
     public async Task Static_files_carry_the_policy_and_keep_their_caching()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient client = factory.CreateClient();
 

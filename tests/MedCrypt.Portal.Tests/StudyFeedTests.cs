@@ -33,10 +33,10 @@ public sealed class StudyFeedTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Two_subscribers_hear_of_a_study_analysed_through_the_workflow(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         StudyFeed feed = factory.Services.GetRequiredService<StudyFeed>();
         var first = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         var second = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,7 +52,7 @@ public sealed class StudyFeedTests
     [Fact]
     public async Task On_postgres_a_study_analysed_by_one_instance_reaches_the_other_once()
     {
-        using PortalFactory a = AccountTests.Create("Postgres");
+        using PortalFactory a = PortalFactory.Create("Postgres");
         _ = a.Services; // starts instance A: it creates and migrates the database
         using var b = new PortalFactory(a);
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -97,7 +97,7 @@ public sealed class StudyFeedTests
     [Fact]
     public async Task On_postgres_a_study_committed_while_the_listener_was_cut_off_reaches_it_when_it_is_back()
     {
-        using PortalFactory a = AccountTests.Create("Postgres");
+        using PortalFactory a = PortalFactory.Create("Postgres");
         _ = a.Services;
         using var b = new PortalFactory(a);
         CancellationToken ct = TestContext.Current.CancellationToken;

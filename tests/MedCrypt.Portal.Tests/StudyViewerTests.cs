@@ -1,8 +1,7 @@
-using MedCrypt.Domain.Access;
 using Bunit;
-using MedCrypt.Portal.Components.Pages.Studies;
-using MedCrypt.Portal.Data;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Components.Pages.Studies;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -11,7 +10,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>The study viewer's extras on the real portal's services: heat map overlay, metrics for doctors only, one zoom for both panes.</summary>
 public sealed class StudyViewerTests : BunitContext
 {
-    private readonly PortalFactory _factory = AccountTests.Create("Sqlite");
+    private readonly PortalFactory _factory = PortalFactory.Create("Sqlite");
 
     public StudyViewerTests()
     {

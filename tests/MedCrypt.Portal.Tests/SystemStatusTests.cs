@@ -1,4 +1,3 @@
-using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Administration;
@@ -17,7 +16,7 @@ public sealed class SystemStatusTests
     [InlineData("Postgres", "PostgreSQL")]
     public async Task An_administrator_reads_the_provider_the_models_and_the_health(string provider, string shown)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
 
         SystemOverview overview = await factory.Services.GetRequiredService<SystemStatus>().ReadAsync(TestStudies.Admin.ToActor(), TestContext.Current.CancellationToken);
 
@@ -29,7 +28,7 @@ public sealed class SystemStatusTests
     [Fact]
     public async Task A_refusal_is_audited_exactly_once()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => factory.Services.GetRequiredService<SystemStatus>().ReadAsync(TestStudies.Doctor.ToActor(), ct));

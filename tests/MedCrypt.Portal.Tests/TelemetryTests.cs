@@ -20,7 +20,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task An_analysis_shows_on_metrics_per_stage_and_model_and_only_admins_read_them()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
@@ -64,7 +64,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task A_rejected_upload_is_counted_as_rejected_at_the_decode_stage()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         string before = await ScrapeAsync(admin);
@@ -77,10 +77,10 @@ public sealed class TelemetryTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_failed_database_command_is_counted_by_provider_and_kind(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         string label = provider == "Postgres" ? "postgres" : "sqlite";
@@ -103,7 +103,7 @@ public sealed class TelemetryTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using var collector = new OtlpCollector();
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         factory.Settings["OpenTelemetry:Otlp:Endpoint"] = collector.Endpoint;
         factory.Settings["OpenTelemetry:Otlp:Protocol"] = "http/protobuf";
         factory.Settings["OTEL_METRIC_EXPORT_INTERVAL"] = "500"; // milliseconds: the default is a minute
@@ -121,7 +121,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Without_an_otlp_endpoint_no_exporter_runs_and_no_trace_is_kept()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
 
         Assert.Null(factory.Services.GetService<TracerProvider>());

@@ -1,6 +1,6 @@
-using MedCrypt.Domain.Access;
 using System.Security.Claims;
 using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Studies;
 using Microsoft.AspNetCore.Mvc.Testing;

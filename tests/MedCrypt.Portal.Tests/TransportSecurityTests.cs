@@ -19,7 +19,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public async Task Outside_development_plain_http_is_redirected_and_https_through_the_proxy_gets_hsts()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b
             .UseEnvironment("Production")
             .UseSetting("Bootstrap:AdminEmail", "admin@hospital.example")
@@ -50,7 +50,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public void Only_loopback_and_the_configured_proxies_are_trusted_with_forwarded_headers()
     {
-        using PortalFactory portal = AccountTests.Create("Sqlite");
+        using PortalFactory portal = PortalFactory.Create("Sqlite");
         using WebApplicationFactory<Program> factory = portal.WithWebHostBuilder(b => b
             .UseSetting("ReverseProxy:KnownProxies:0", "10.1.2.3")
             .UseSetting("ReverseProxy:KnownNetworks:0", "10.20.0.0/16"));

@@ -14,15 +14,15 @@ public sealed partial class TwoFactorTests
     private const string Doctor = "doctor@medcrypt.local";
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task After_enrolment_sign_in_needs_the_authenticator_code(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
         // Enrol.
         HttpClient enrolling = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(enrolling, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(enrolling, Doctor, PortalFactory.DemoPassword);
         string account = await enrolling.GetStringAsync("/account", ct);
         Assert.Contains("data-testid=\"two-factor-reminder\"", account);
         Assert.Contains("data:image/png;base64,", account);
@@ -40,7 +40,7 @@ public sealed partial class TwoFactorTests
 
         // The password alone no longer signs in: the second step asks for the code.
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
-        HttpResponseMessage password = await AccountTests.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
+        HttpResponseMessage password = await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
         Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
         string secondStep = new Uri(new Uri("http://localhost"), password.Headers.Location!).PathAndQuery;
         Assert.StartsWith("/account/login-2fa", secondStep);
@@ -54,11 +54,11 @@ public sealed partial class TwoFactorTests
 
         // A recovery code works once.
         HttpClient recovering = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword);
         string recoveryStep = await recovering.GetStringAsync("/account/login-2fa", ct);
         Assert.Equal(HttpStatusCode.Redirect, (await PostRawAsync(recovering, "/account/login-2fa", recoveryStep, "login-2fa", ("Input.Code", recoveryCodes[0]))).StatusCode);
         HttpClient again = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(again, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(again, Doctor, PortalFactory.DemoPassword);
         Assert.Contains("The code is wrong", await PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
 
         string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
@@ -85,10 +85,10 @@ public sealed partial class TwoFactorTests
     [Fact]
     public async Task Changing_the_password_keeps_the_session_and_the_policy_refuses_a_weak_one()
     {
-        using PortalFactory factory = AccountTests.Create("Sqlite");
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await AccountTests.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword);
         string account = await client.GetStringAsync("/account", ct);
         Assert.Contains("staff@medcrypt.local", account);
         Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", account); // staff are not asked to enrol
@@ -105,8 +105,8 @@ public sealed partial class TwoFactorTests
         Assert.Contains("staff@medcrypt.local", await client.GetStringAsync("/", ct));
 
         HttpClient other = factory.CreateClient(new() { AllowAutoRedirect = false });
-        Assert.Contains("email or password is wrong", await (await AccountTests.SignInAsync(other, "staff@medcrypt.local", PortalFactory.DemoPassword)).Content.ReadAsStringAsync(ct));
-        Assert.Equal(HttpStatusCode.Redirect, (await AccountTests.SignInAsync(other, "staff@medcrypt.local", NewPassword)).StatusCode);
+        Assert.Contains("email or password is wrong", await (await FormSignIn.SignInAsync(other, "staff@medcrypt.local", PortalFactory.DemoPassword)).Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.SignInAsync(other, "staff@medcrypt.local", NewPassword)).StatusCode);
     }
 
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
@@ -119,7 +119,7 @@ public sealed partial class TwoFactorTests
     }
 
     private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields) =>
-        client.PostAsync(path, AccountTests.Form(AccountTests.Token(page), [("_handler", form), .. fields]), TestContext.Current.CancellationToken);
+        client.PostAsync(path, FormSignIn.Form(FormSignIn.Token(page), [("_handler", form), .. fields]), TestContext.Current.CancellationToken);
 
     [GeneratedRegex("data-testid=\"shared-key\">([^<]+)<")]
     internal static partial Regex SharedKey();

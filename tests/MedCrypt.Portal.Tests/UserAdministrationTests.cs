@@ -1,6 +1,6 @@
+using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Failures;
-using System.Security.Claims;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Users;
 using Microsoft.AspNetCore.Identity;
@@ -15,10 +15,10 @@ public sealed class UserAdministrationTests
     private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Administrators_create_change_lock_and_unlock_accounts(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
 
@@ -30,7 +30,7 @@ public sealed class UserAdministrationTests
 
         UserSummary nurse = (await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct)).User;
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await AccountTests.SignInAsync(client, "nurse@medcrypt.local", "Good-Password-2026!")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await FormSignIn.SignInAsync(client, "nurse@medcrypt.local", "Good-Password-2026!")).StatusCode);
 
         IReadOnlyList<RoleChange> pending = await accounts.SetRolesAsync(Admin, nurse.Id, [Roles.Staff, Roles.Auditor, Roles.Doctor], ct);
         Assert.Equal(Roles.Doctor, Assert.Single(pending).Role); // privileged: waits for a second administrator
@@ -39,7 +39,7 @@ public sealed class UserAdministrationTests
         Assert.Equal([Roles.Auditor, Roles.Staff], listed.Roles);
         Assert.True(listed.LockedOut(DateTimeOffset.UtcNow));
         HttpClient locked = factory.CreateClient(new() { AllowAutoRedirect = false });
-        Assert.Contains("locked", await (await AccountTests.SignInAsync(locked, "nurse@medcrypt.local", "Good-Password-2026!")).Content.ReadAsStringAsync(ct));
+        Assert.Contains("locked", await (await FormSignIn.SignInAsync(locked, "nurse@medcrypt.local", "Good-Password-2026!")).Content.ReadAsStringAsync(ct));
 
         await accounts.SetLockedAsync(Admin, nurse.Id, locked: false, ct);
         Assert.False((await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id).LockedOut(DateTimeOffset.UtcNow));
@@ -53,10 +53,10 @@ public sealed class UserAdministrationTests
     }
 
     [Theory]
-    [MemberData(nameof(AccountTests.Providers), MemberType = typeof(AccountTests))]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task No_one_locks_out_themselves_or_the_last_administrator(string provider)
     {
-        using PortalFactory factory = AccountTests.Create(provider);
+        using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         string adminId = (await accounts.ListAsync(Admin, ct)).Single(u => u.Email == "admin@medcrypt.local").Id;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MedCrypt.Testing;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
@@ -7,6 +6,7 @@ using MedCrypt.Crypto.Metrics;
 using MedCrypt.Crypto.Schemes.Chaos;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.SecurityReport;
+using MedCrypt.Testing;
 using SixLabors.ImageSharp;
 
 // dotnet run --project tests/MedCrypt.SecurityReport -- [dataset folder] [images per class]
