@@ -10,5 +10,5 @@ public sealed record PredictionView(
     double LatencyMilliseconds,
     string Device)
 {
-    public const string EnsembleModel = "ensemble";
+    public const string EnsembleModel = Inference.Classification.Classifier.EnsembleName;
 }

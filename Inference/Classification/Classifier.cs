@@ -13,6 +13,9 @@ public sealed class Classifier : IAsyncDisposable
     private readonly IReadOnlyList<(ModelSession Session, MicroBatcher Batcher)> _models;
     private readonly InferenceTelemetry _telemetry;
 
+    /// <summary>The name the ensemble's prediction goes by, beside the models'.</summary>
+    public const string EnsembleName = "ensemble";
+
     private readonly double _ensembleThreshold;
 
     private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold, InferenceTelemetry telemetry)
@@ -36,9 +39,9 @@ public sealed class Classifier : IAsyncDisposable
     /// <summary>The side S of the square images every model takes.</summary>
     public int InputSize => _models[0].Session.Descriptor.Size;
 
-    /// <summary>The operating point of each model and of the ensemble ("ensemble"), as the manifest sets them.</summary>
+    /// <summary>The operating point of each model and of the ensemble (<see cref="EnsembleName"/>), as the manifest sets them.</summary>
     public IReadOnlyDictionary<string, double> TumorThresholds =>
-        Models.ToDictionary(m => m.Name, m => m.TumorThreshold).Append(new("ensemble", _ensembleThreshold)).ToDictionary();
+        new Dictionary<string, double>(Models.Select(m => KeyValuePair.Create(m.Name, m.TumorThreshold))) { [EnsembleName] = _ensembleThreshold };
 
     /// <exception cref="ModelConfigurationException">A missing file, a manifest that does not match a graph, or CUDA asked for and absent.</exception>
     /// <param name="telemetry">Where the metrics go: <see cref="InferenceTelemetry.Shared"/> unless a test reads its own.</param>
@@ -233,7 +236,7 @@ public sealed class Classifier : IAsyncDisposable
     private ModelPrediction Ensemble(ModelSession reference, ModelPrediction[] predictions)
     {
         double[] mean = [.. reference.Descriptor.Classes.Select(c => predictions.Average(p => p.Probabilities[c]))];
-        return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = "ensemble", Device = Device, TumorThreshold = _ensembleThreshold };
+        return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = EnsembleName, Device = Device, TumorThreshold = _ensembleThreshold };
     }
 
     internal static double[] Softmax(ReadOnlySpan<float> logits)

@@ -14,8 +14,7 @@ public sealed class VerifyAuditLog(AuditLog audit, AuditAnchor anchor, AccessGua
     /// <summary>The result names the first broken entry or head, if any.</summary>
     public async Task<ChainVerification> VerifyAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        Actor actor = user.ToActor();
-        await guard.DemandAsync(actor, Permission.ReadAudit, "audit.verify", "audit", cancellationToken: cancellationToken);
+        Actor actor = await guard.DemandAsync(user, Permission.ReadAudit, "audit.verify", "audit", cancellationToken);
         AuditVerification result = await anchor.VerifyAsync(cancellationToken);
         bool valid = result.Valid && anchor.Refusal is null;
         string? reason = result.Reason ?? (anchor.Refusal is { } refusal ? $"the last head was not published: {refusal}" : null);

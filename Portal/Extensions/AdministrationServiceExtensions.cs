@@ -1,11 +1,9 @@
-using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
 using MedCrypt.Portal.Users;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedCrypt.Portal.Extensions;
 
@@ -22,7 +20,6 @@ internal static class AdministrationServiceExtensions
         services.AddHostedService(s => s.GetRequiredService<KeyMaintenance>());
 
         // The audit log's search (a Domain use case behind its query port) and the chain's verification.
-        services.TryAddSingleton<AccessGuard>();
         services.AddSingleton<IAuditQueries, EfAuditQueries>();
         services.AddSingleton<SearchAuditLog>();
         services.AddSingleton<VerifyAuditLog>();

@@ -41,7 +41,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// <exception cref="AccessDeniedException">The user may not administer keys (audited).</exception>
     public async Task<IReadOnlyList<KeySummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        string actor = await DemandAsync(user, "keys.list", "keys", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "keys.list", "keys", cancellationToken)).Name;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         List<KeySummary> list = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
             .Select(k => new KeySummary(k.Id, k.Purpose, k.CreatedAt, k.CreatedBy, k.Active))
@@ -56,7 +56,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// <exception cref="RejectedInputException">An unknown scheme.</exception>
     public async Task<string> CreateSchemeKeyAsync(ClaimsPrincipal user, string schemeId, CancellationToken cancellationToken)
     {
-        string actor = await DemandAsync(user, "key.create", $"scheme/{schemeId}", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "key.create", $"scheme/{schemeId}", cancellationToken)).Name;
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             await audit.RecordAsync(actor, "key.create", $"scheme/{schemeId}", AuditOutcome.Failed, "unknown scheme", cancellationToken);
@@ -86,7 +86,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> RewrapAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await DemandAsync(user, "key.master.rewrap", "keys/master", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "key.master.rewrap", "keys/master", cancellationToken)).Name;
         return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
     }
 
@@ -98,7 +98,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     public async Task<RewrapReport> ResumeReencryptionAsync(
         ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = await DemandAsync(user, ReencryptAction, "keys/master", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, ReencryptAction, "keys/master", cancellationToken)).Name;
         MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
         string? jobKey = (await LastEntryAsync([ReencryptAction], cancellationToken))?.Subject; // the key the job moves onto
 
@@ -130,7 +130,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     private async Task<RewrapReport> RotateAsync(ClaimsPrincipal user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
     {
         string action = mode == Reencryption.Rewrap ? "key.master.rotate" : ReencryptAction;
-        string actor = await DemandAsync(user, action, "keys/master", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, action, "keys/master", cancellationToken)).Name;
         string? retired;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
         {
@@ -300,11 +300,4 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         Reseal,
     }
 
-    /// <returns>The administrator's name, the actor of the audit entries that follow.</returns>
-    private async Task<string> DemandAsync(ClaimsPrincipal user, string action, string subject, CancellationToken cancellationToken)
-    {
-        Actor actor = user.ToActor();
-        await guard.DemandAsync(actor, Permission.AdministerKeys, action, subject, cancellationToken: cancellationToken);
-        return actor.Name;
-    }
 }

@@ -15,7 +15,7 @@ namespace MedCrypt.Portal.Live;
 /// </summary>
 public sealed class DashboardStatistics(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock)
 {
-    public const string Ensemble = "ensemble";
+    public const string Ensemble = Inference.Classification.Classifier.EnsembleName;
     public const int RecentCount = 10;
 
     /// <param name="audited">True for the first load of a page; the live refreshes that follow are not recorded again.</param>

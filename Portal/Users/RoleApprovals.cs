@@ -16,19 +16,17 @@ namespace MedCrypt.Portal.Users;
 /// Doctor at once for <see cref="BreakGlassLifetime"/>, audited loudly, until a second administrator confirms it
 /// (kept) or rejects it (withdrawn); unreviewed, it is withdrawn automatically.
 /// </summary>
-public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock, ILogger<RoleApprovals> logger)
+public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, ILogger<RoleApprovals> logger)
 {
     public static readonly TimeSpan RequestLifetime = TimeSpan.FromHours(24);
     public static readonly TimeSpan BreakGlassLifetime = TimeSpan.FromHours(8);
     public const string BreakGlassAction = "role.break-glass";
     private const int MinimumReasonLength = 10;
 
-    private readonly AccessGuard _guard = new(audit);
-
     /// <summary>The open requests and break-glass grants, oldest first; expired ones are closed first.</summary>
     public async Task<IReadOnlyList<RoleChange>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        await _guard.DemandAsync(user.ToActor(), Permission.AdministerUsers, "role.changes.list", "role-changes", cancellationToken: cancellationToken);
+        await guard.DemandAsync(user.ToActor(), Permission.AdministerUsers, "role.changes.list", "role-changes", cancellationToken: cancellationToken);
         await SweepAsync(cancellationToken);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         List<PendingRoleChangeRecord> open = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().RoleChanges.AsNoTracking()
@@ -90,7 +88,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, T
     public async Task ConfirmAsync(ClaimsPrincipal user, Guid changeId, CancellationToken cancellationToken)
     {
         Actor actor = user.ToActor();
-        await _guard.DemandAsync(actor, Permission.AdministerUsers, "role.confirm", $"role-change/{changeId:D}", cancellationToken: cancellationToken);
+        await guard.DemandAsync(actor, Permission.AdministerUsers, "role.confirm", $"role-change/{changeId:D}", cancellationToken: cancellationToken);
         await SweepAsync(cancellationToken);
         PendingRoleChangeRecord change = await OpenAsync(actor, "role.confirm", changeId, cancellationToken);
         string subject = $"user/{change.TargetEmail}";
@@ -115,7 +113,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, T
     public async Task RejectAsync(ClaimsPrincipal user, Guid changeId, CancellationToken cancellationToken)
     {
         Actor actor = user.ToActor();
-        await _guard.DemandAsync(actor, Permission.AdministerUsers, "role.reject", $"role-change/{changeId:D}", cancellationToken: cancellationToken);
+        await guard.DemandAsync(actor, Permission.AdministerUsers, "role.reject", $"role-change/{changeId:D}", cancellationToken: cancellationToken);
         await SweepAsync(cancellationToken);
         PendingRoleChangeRecord change = await OpenAsync(actor, "role.reject", changeId, cancellationToken);
         await DecideAsync(actor, change, RoleChangeState.Rejected, "role.reject",
@@ -134,7 +132,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, T
     public async Task<RoleChange> BreakGlassAsync(ClaimsPrincipal user, string userId, string reason, CancellationToken cancellationToken)
     {
         Actor actor = user.ToActor();
-        await _guard.DemandAsync(actor, Permission.AdministerUsers, BreakGlassAction, $"user/{userId}", cancellationToken: cancellationToken);
+        await guard.DemandAsync(actor, Permission.AdministerUsers, BreakGlassAction, $"user/{userId}", cancellationToken: cancellationToken);
         reason = reason.Trim();
         IdentityUser account;
         await using (AsyncServiceScope scope = scopes.CreateAsyncScope())

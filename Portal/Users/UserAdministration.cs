@@ -17,14 +17,12 @@ namespace MedCrypt.Portal.Users;
 /// here: it becomes a request a second administrator confirms (<see cref="RoleApprovals"/>).
 /// </summary>
 /// <remarks>Identity's services are scoped: each call takes a scope of its own, as a Blazor circuit lives long.</remarks>
-public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock, RoleApprovals approvals)
+public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, RoleApprovals approvals)
 {
-    private readonly AccessGuard _guard = new(audit);
-
     /// <exception cref="AccessDeniedException">The user is not an administrator (audited).</exception>
     public async Task<IReadOnlyList<UserSummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        string actor = await DemandAsync(user, "users.list", "users", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerUsers, "users.list", "users", cancellationToken)).Name;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var memberships = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
@@ -45,7 +43,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     {
         email = email.Trim();
         string subject = $"user/{email}";
-        string actor = await DemandAsync(user, "user.create", subject, cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerUsers, "user.create", subject, cancellationToken)).Name;
         try
         {
             CheckRoles(roles);
@@ -80,7 +78,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     /// <exception cref="NotFoundException">No such user.</exception>
     public async Task<IReadOnlyList<RoleChange>> SetRolesAsync(ClaimsPrincipal user, string userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        string actor = await DemandAsync(user, "user.roles", $"user/{userId}", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerUsers, "user.roles", $"user/{userId}", cancellationToken)).Name;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new NotFoundException($"There is no user {userId}.");
@@ -143,7 +141,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     public async Task SetLockedAsync(ClaimsPrincipal user, string userId, bool locked, CancellationToken cancellationToken)
     {
         string action = locked ? "user.lock" : "user.unlock";
-        string actor = await DemandAsync(user, action, $"user/{userId}", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerUsers, action, $"user/{userId}", cancellationToken)).Name;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new NotFoundException($"There is no user {userId}.");
@@ -175,7 +173,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     /// <exception cref="NotFoundException">No such user.</exception>
     public async Task ResetTwoFactorAsync(ClaimsPrincipal user, string userId, CancellationToken cancellationToken)
     {
-        string actor = await DemandAsync(user, "user.two-factor.reset", $"user/{userId}", cancellationToken);
+        string actor = (await guard.DemandAsync(user, Permission.AdministerUsers, "user.two-factor.reset", $"user/{userId}", cancellationToken)).Name;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         IdentityUser account = await users.FindByIdAsync(userId) ?? throw new NotFoundException($"There is no user {userId}.");
@@ -189,13 +187,6 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
 
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    /// <returns>The administrator's name, the actor of the audit entries that follow.</returns>
-    private async Task<string> DemandAsync(ClaimsPrincipal user, string action, string subject, CancellationToken cancellationToken)
-    {
-        Actor actor = user.ToActor();
-        await _guard.DemandAsync(actor, Permission.AdministerUsers, action, subject, cancellationToken: cancellationToken);
-        return actor.Name;
-    }
 
     private static void CheckRoles(IReadOnlyCollection<string> roles)
     {
