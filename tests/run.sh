@@ -74,6 +74,16 @@ passed=$((passed + 5 - reference_failed - format_failed - bench_failed + python_
 failed=$((failed + reference_failed + format_failed + bench_failed + python_failed))
 skipped=$((skipped + python_skipped))
 
+# Name what failed just above the closing line, so that the tail of a CI log says it.
+if ((failed != 0)); then
+  echo
+  echo "failed:"
+  grep -E '^ +Failed [A-Za-z]' "$results/dotnet-test.log" | sed -E 's/^ +Failed /  /; s/ \[[^]]*\]$//' | sort -u || true
+  grep -E '^(FAIL|ERROR): ' "$results/python.log" | sed 's/^/  python: /' || true
+  ((format_failed == 0)) || echo "  code style: dotnet format --verify-no-changes found changes"
+  ((reference_failed == 0)) || echo "  $reference_failed reference implementation(s) disagree with the C# known answers"
+  ((bench_failed == 0)) || echo "  the short load and outage bench"
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((dotnet_status != 0 || failed != 0)); then exit 1; fi
