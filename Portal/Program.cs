@@ -29,6 +29,7 @@ else
 
 app.UseStatusCodePages(); // bare 401/403/404 answers get a problem+json body
 app.UseAuthentication();
+app.UseAccountRevalidation(); // a locked, changed or signed-out-everywhere account's cookie or token stops here
 app.UseAuthorization();
 app.UseRateLimiter(); // after authorization: uploads count against the signed-in user
 app.UseAntiforgery();

@@ -36,4 +36,17 @@ public static class AccessPolicy
 
     /// <summary>Roles that lift an account to seeing originals or running the installation: they need two-factor sign-in and a second administrator's approval.</summary>
     public static bool IsPrivileged(string role) => role is Roles.Doctor or Roles.Admin;
+
+    /// <summary>An account holding a privileged role may do nothing on a password alone (only enrol an authenticator).</summary>
+    public static bool RequiresSecondFactor(IEnumerable<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        return roles.Any(IsPrivileged);
+    }
+
+    /// <summary>
+    /// Permissions checked against the account as it is at the moment of use, not as it was at sign-in: decrypting an
+    /// original must not outlive a revoked role by a token's or a circuit's lifetime.
+    /// </summary>
+    public static bool IsCheckedAtUse(Permission permission) => permission is Permission.ViewOriginal;
 }

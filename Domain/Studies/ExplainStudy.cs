@@ -14,7 +14,7 @@ namespace MedCrypt.Domain.Studies;
 /// The occlusion heat map of a model's reading of a study's protected pixels, as a PNG the size of the protected
 /// image (black where hiding a patch changes nothing, for a screen blend). Audited once per attempt.
 /// </summary>
-public sealed class ExplainStudy(ModelRuntime models, StudyAccess access, StudyImages images, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec)
+public sealed class ExplainStudy(ModelRuntime models, AccessGuard guard, StudyAccess access, StudyImages images, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec)
 {
     /// <summary>The models a heat map can be drawn for (none while no models are loaded).</summary>
     public IReadOnlyList<string> Models => [.. models.Classifier?.Models.Select(m => m.Name) ?? []];
@@ -36,7 +36,7 @@ public sealed class ExplainStudy(ModelRuntime models, StudyAccess access, StudyI
             // A scheme that moves pixels across the image gives a map in the original's coordinates: it shows where
             // the anatomy is, so only those who may see the original get it, drawn over the original.
             bool overOriginal = scheme.Kind == ProtectionKind.Encryption;
-            if (overOriginal && !actor.May(Permission.ViewOriginal))
+            if (overOriginal && !await guard.AllowsAsync(actor, Permission.ViewOriginal, ct).ConfigureAwait(false))
             {
                 throw new AccessDeniedException(Permission.ViewOriginal, $"'{scheme.Id}' moves every pixel, so its heat map is drawn over the original: {AccessGuard.Describe(Permission.ViewOriginal)}");
             }

@@ -1,11 +1,9 @@
 using System.Security.Claims;
-using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -22,7 +20,7 @@ internal static class ApiEndpoints
         app.MapOpenApi("/openapi/{documentName}.json"); // /openapi/v1.json
         RouteGroupBuilder api = app.MapGroup("/api/v1").DisableAntiforgery(); // bearer tokens, not cookies: no cross-site forms to guard against
 
-        api.MapPost("/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignInPolicy);
+        api.MapAuthApi();
 
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
@@ -35,46 +33,6 @@ internal static class ApiEndpoints
         secured.MapAuditApi();
         secured.MapAdminEndpoints();
         secured.MapUserEndpoints();
-    }
-
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, AuditLog audit)
-    {
-        Dictionary<string, string[]> errors = request.Validate();
-        if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
-        {
-            return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
-        }
-
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme; // the handler writes { tokenType, accessToken, expiresIn, refreshToken }
-        Microsoft.AspNetCore.Identity.SignInResult result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
-        string failure = "email or password";
-        if (result.RequiresTwoFactor)
-        {
-            // The password was right; the account has an authenticator. Identity keeps the user for this request.
-            if (!string.IsNullOrEmpty(request.TwoFactorCode))
-            {
-                result = await signIn.TwoFactorAuthenticatorSignInAsync(request.TwoFactorCode, isPersistent: false, rememberClient: false);
-                failure = "two-factor code";
-            }
-            else if (!string.IsNullOrEmpty(request.TwoFactorRecoveryCode))
-            {
-                result = await signIn.TwoFactorRecoveryCodeSignInAsync(request.TwoFactorRecoveryCode);
-                failure = "recovery code";
-            }
-            else
-            {
-                await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
-                return TypedResults.Problem(
-                    "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
-            }
-        }
-
-        await audit.RecordAsync(email, "sign-in", "api", result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
-            result.Succeeded ? "" : result.IsLockedOut ? "locked out" : $"wrong {failure}");
-        return result.Succeeded
-            ? TypedResults.Empty
-            : TypedResults.Problem(result.IsLockedOut ? "The account is locked for 15 minutes." : $"The {failure} is wrong.", statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, AnalyseStudy studies, CancellationToken cancellationToken)
@@ -104,25 +62,4 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> GetOriginalImageAsync(Guid id, ClaimsPrincipal user, ViewOriginalImage image, CancellationToken cancellationToken) =>
         TypedResults.File(await image.RunAsync(user.ToActor(), id, cancellationToken), "image/png");
-}
-
-/// <summary>The API's sign-in; the two-factor fields only for accounts with an authenticator.</summary>
-/// <remarks>Nullable, and checked by <see cref="Validate"/>: a body without them is the caller's mistake (400), not a null reaching Identity (500).</remarks>
-public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode = null, string? TwoFactorRecoveryCode = null)
-{
-    public Dictionary<string, string[]> Validate()
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Email))
-        {
-            errors["email"] = ["The email is required."];
-        }
-
-        if (string.IsNullOrEmpty(Password))
-        {
-            errors["password"] = ["The password is required."];
-        }
-
-        return errors;
-    }
 }

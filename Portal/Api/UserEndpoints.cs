@@ -27,6 +27,16 @@ internal static class UserEndpoints
         });
         users.MapPut("/{userId}/roles", async (string userId, RolesRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
             new { pending = await accounts.SetRolesAsync(user, userId, request.Roles ?? [], ct) });
+        users.MapPost("/{userId}/lock", async (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
+        {
+            await accounts.SetLockedAsync(user, userId, locked: true, ct); // its sessions and tokens end within the revocation interval
+            return TypedResults.NoContent();
+        });
+        users.MapPost("/{userId}/unlock", async (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
+        {
+            await accounts.SetLockedAsync(user, userId, locked: false, ct);
+            return TypedResults.NoContent();
+        });
         users.MapPost("/{userId}/break-glass", (string userId, BreakGlassRequest request, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
             approvals.BreakGlassAsync(user, userId, request.Reason ?? "", ct));
         users.MapGet("/role-changes", (ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) => approvals.ListAsync(user, ct));

@@ -17,8 +17,17 @@ public static class ActorClaims
         return new Actor(
             user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
             user.Identity.Name ?? "anonymous",
-            user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+            SecondFactor: user.HasClaim(AuthenticationMethod, MultiFactor));
     }
+
+    /// <summary>
+    /// The claim Identity's sign-in manager adds after an authenticator's or a recovery code (RFC 8176's
+    /// <c>amr</c>: <c>mfa</c>); the API's tokens and the enrolment page add the same.
+    /// </summary>
+    public const string AuthenticationMethod = "amr";
+
+    public const string MultiFactor = "mfa";
 
     /// <summary>The guard's demand for the signed-in principal; returns the actor, whose name the audit entries that follow carry.</summary>
     public static async Task<Actor> DemandAsync(this AccessGuard guard, ClaimsPrincipal user, Permission permission, string action, string subject, CancellationToken cancellationToken)

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Authorization;
 namespace MedCrypt.Portal.Authorization;
 
 /// <summary>
-/// The named authorization policies, one per <see cref="Permission"/>, built from <see cref="AccessPolicy"/>'s table:
-/// pages (<c>[Authorize(Policy = Policies.ViewOriginal)]</c>, <c>AuthorizeView Policy=…</c>) and API groups use these
-/// names and never a role.
+/// The named authorization policies, one per <see cref="Permission"/>, decided by <see cref="AccessPolicy"/>'s table
+/// through <see cref="PermissionRequirement"/>: pages (<c>[Authorize(Policy = Policies.ViewOriginal)]</c>,
+/// <c>AuthorizeView Policy=…</c>) and API groups use these names and never a role. The default policy (a bare
+/// <c>[Authorize]</c>) also refuses a privileged role signed in without a second factor; only <see cref="SignedIn"/>
+/// (the account page, where they enrol) lets them through.
 /// </summary>
 public static class Policies
 {
@@ -22,15 +24,24 @@ public static class Policies
     /// <summary>Any of the administrators' pages (keys, users, system).</summary>
     public const string Administer = "Administer";
 
+    /// <summary>Signed in, second factor or not: the account page (enrolment) and signing out.</summary>
+    public const string SignedIn = "SignedIn";
+
     public static void AddPermissionPolicies(this IServiceCollection services)
     {
-        AuthorizationBuilder authorization = services.AddAuthorizationBuilder();
+        services.AddSingleton<IAuthorizationHandler, PermissionRequirementHandler>();
+        AuthorizationBuilder authorization = services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(null)).Build())
+            .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         foreach (Permission permission in Enum.GetValues<Permission>())
         {
-            authorization.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser().RequireRole(AccessPolicy.RolesWith(permission)));
+            authorization.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
         }
 
-        authorization.AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireRole(
-            [.. new[] { Permission.AdministerKeys, Permission.AdministerUsers, Permission.OperateSystem }.SelectMany(AccessPolicy.RolesWith).Distinct()]));
+        authorization.AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+        {
+            Actor actor = c.User.ToActor();
+            return actor.May(Permission.AdministerKeys) || actor.May(Permission.AdministerUsers) || actor.May(Permission.OperateSystem);
+        }));
     }
 }

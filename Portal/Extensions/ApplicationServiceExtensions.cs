@@ -14,6 +14,9 @@ public static class ApplicationServiceExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.AddPortalIdentity(); // before the data: the key encryption replaces Identity's user store
         builder.AddPortalData();
         builder.AddTransportSecurity();
         builder.AddPortalRateLimits();

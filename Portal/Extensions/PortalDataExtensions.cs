@@ -1,19 +1,17 @@
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
-using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.KeyEncryption;
 using MedCrypt.Portal.Live;
 using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedCrypt.Portal.Extensions;
 
 internal static class PortalDataExtensions
 {
-    /// <summary>The database (SQLite by default, PostgreSQL when configured) and ASP.NET Core Identity on it.</summary>
+    /// <summary>The database (SQLite by default, PostgreSQL when configured), the audit log and the key store on it.</summary>
     public static void AddPortalData(this IHostApplicationBuilder builder)
     {
         DatabaseOptions database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -33,35 +31,6 @@ internal static class PortalDataExtensions
         }
 
         DatabaseErrorInterceptor.AddTo(builder.Services); // failed commands and connections counted (medcrypt.database.errors)
-        builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        builder.Services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi("v1");
-        builder.Services.AddPermissionPolicies();
-        builder.Services.AddIdentityCore<IdentityUser>(o =>
-            {
-                o.Password.RequiredLength = 12;
-                o.Password.RequireNonAlphanumeric = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
-                o.User.RequireUniqueEmail = true;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<PortalDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        builder.Services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/account/login";
-            o.AccessDeniedPath = "/account/denied";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.SlidingExpiration = true;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-        });
-        builder.Services.AddScoped<IdentitySeeder>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
         builder.Services.AddSingleton<AuditLog>();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 
 namespace MedCrypt.Portal.Keys;
 
@@ -11,9 +12,13 @@ namespace MedCrypt.Portal.Keys;
 /// </summary>
 public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenance> logger) : BackgroundService
 {
-    /// <summary>Whom a resumed job is audited as.</summary>
+    /// <summary>Whom a resumed job is audited as: the installation, with the role the job needs (and no person to ask for a second factor).</summary>
     private static readonly ClaimsPrincipal System = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, "system (resuming re-encryption)"), new Claim(ClaimTypes.Role, Roles.Admin)], "system"));
+        [
+            new Claim(ClaimTypes.Name, "system (resuming re-encryption)"), new Claim(ClaimTypes.Role, Roles.Admin),
+            new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor),
+        ],
+        "system"));
 
     private readonly Lock _gate = new();
     private CancellationToken _stopping = CancellationToken.None;

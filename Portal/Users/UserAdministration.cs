@@ -116,7 +116,10 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
                 Check(await users.AddToRolesAsync(account, added));
             }
 
-            Check(await users.UpdateSecurityStampAsync(account)); // open sessions pick up the new roles at their next check
+            if (removed.Length + added.Length > 0)
+            {
+                Check(await users.UpdateSecurityStampAsync(account)); // open sessions and tokens end at their next check
+            }
             await transaction.CommitAsync(cancellationToken);
             await audit.RecordAsync(actor, "user.roles", subject, AuditOutcome.Succeeded,
                 $"now {string.Join(", ", now)} (was {string.Join(", ", current.Order(StringComparer.Ordinal))})", cancellationToken);

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using MedCrypt.Domain.Access;
 using MedCrypt.Portal.Tests;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -32,6 +30,7 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await CreateAdministratorAsync(second);
         IPage other = await OpenAsync("/admin/users");
         await SubmitCredentialsAsync(other, second);
+        await SubmitCodeAsync(other, PortalFactory.DemoAuthenticatorKey);
         await WaitForInteractiveAsync(other, "create-user");
         await other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email }).GetByTestId("pending-confirm").ClickAsync();
         await Expect(other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email })).ToHaveCountAsync(0);
@@ -54,8 +53,7 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await SubmitCredentialsAsync(doctor, email);
         await Expect(doctor).ToHaveURLAsync(new Regex("/account/login-2fa"));
         await Expect(doctor.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
-        await doctor.Locator("#code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-        await doctor.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await SubmitCodeAsync(doctor, key);
         await Expect(doctor.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
 
         // A doctor, not an administrator.
@@ -63,15 +61,12 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await Expect(doctor).ToHaveURLAsync(new Regex("/account/denied"));
     });
 
-    /// <summary>A second administrator, made as an installation's bootstrap would make one (not through the approval it takes part in).</summary>
-    private async Task CreateAdministratorAsync(string email)
-    {
-        await using AsyncServiceScope scope = PortalServices.CreateAsyncScope();
-        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
-        Assert.True((await users.CreateAsync(user, InitialPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Admin)).Succeeded);
-    }
+    /// <summary>
+    /// A second administrator, made as an installation's bootstrap would make one (not through the approval it takes
+    /// part in), already enrolled with the demo authenticator key: an administrator without one may do nothing.
+    /// </summary>
+    private Task CreateAdministratorAsync(string email) =>
+        TestAccounts.CreateAsync(PortalServices, email, InitialPassword, Roles.Admin, PortalFactory.DemoAuthenticatorKey);
 
     private static async Task SubmitCredentialsAsync(IPage page, string email)
     {

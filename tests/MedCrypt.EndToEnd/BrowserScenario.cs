@@ -86,8 +86,21 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
         await page.Locator("#email").FillAsync(Email(role));
         await page.Locator("#password").FillAsync(PortalFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (role is "doctor" or "admin")
+        {
+            await SubmitCodeAsync(page, PortalFactory.DemoAuthenticatorKey); // the demo Doctor and Admin come enrolled (appsettings.Development.json)
+        }
+
         await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(Email(role));
         await WaitForCircuitAsync(page);
+    }
+
+    /// <summary>The sign-in's second step: the authenticator's current code for <paramref name="key"/>.</summary>
+    protected static async Task SubmitCodeAsync(IPage page, string key)
+    {
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login-2fa"));
+        await page.Locator("#code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
     }
 
     protected static string Email(string role) => $"{role}@medcrypt.local";

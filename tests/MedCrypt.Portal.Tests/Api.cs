@@ -11,10 +11,12 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>What API tests share: a signed-in client, the problem+json check, a multipart upload and a generated head scan.</summary>
 internal static class Api
 {
-    public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> factory, string email)
+    /// <summary>A bearer token for <paramref name="email"/> with the demo password, and the code of the authenticator key (which an account without one ignores).</summary>
+    public static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> factory, string email, string authenticatorKey = PortalFactory.DemoAuthenticatorKey)
     {
         HttpClient client = factory.CreateClient();
-        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, TestContext.Current.CancellationToken);
+        HttpResponseMessage login = await client.PostAsJsonAsync("/api/v1/auth/login",
+            new { email, password = PortalFactory.DemoPassword, twoFactorCode = Totp.Code(authenticatorKey, DateTimeOffset.UtcNow) }, TestContext.Current.CancellationToken);
         login.EnsureSuccessStatusCode();
         string token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -33,7 +33,7 @@ public sealed class AuditLogPageTests : BunitContext
 
         await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/7", AuditOutcome.Succeeded, cancellationToken: ct);
         await audit.RecordAsync("staff@medcrypt.local", "original.view", "study/7", AuditOutcome.Denied, "only doctors see originals", ct);
-        AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
+        AddAuthorization().SignIn("auditor@medcrypt.local", Roles.Auditor);
 
         IRenderedComponent<AuditLogPage> page = Render<AuditLogPage>();
 

@@ -16,8 +16,12 @@ namespace MedCrypt.Portal.Tests;
 public sealed class AuthorizationMatrixTests
 {
     private const string Anonymous = "anonymous";
-    private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin];
+
+    // A Doctor and an Admin who have not enrolled an authenticator: on a password alone they reach their account page only, and the API gives them no token.
+    private const string DoctorWithoutSecondFactor = "Doctor-without-2fa", AdminWithoutSecondFactor = "Admin-without-2fa";
+    private static readonly string[] Everyone = [Anonymous, Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin, DoctorWithoutSecondFactor, AdminWithoutSecondFactor];
     private static readonly string[] SignedIn = [Roles.Staff, Roles.Doctor, Roles.Auditor, Roles.Admin];
+    private static readonly string[] Enrolling = [.. SignedIn, DoctorWithoutSecondFactor, AdminWithoutSecondFactor];
     private static readonly string[] Analysts = [Roles.Staff, Roles.Doctor, Roles.Admin];
     private static readonly string[] Auditors = [Roles.Auditor, Roles.Admin];
     private static readonly string[] HistoryReaders = SignedIn; // predictions without images: every role reads them
@@ -35,7 +39,7 @@ public sealed class AuthorizationMatrixTests
         ("PAGE", "/admin/users", [Roles.Admin]),
         ("PAGE", "/admin/keys", [Roles.Admin]),
         ("PAGE", "/admin/system", [Roles.Admin]),
-        ("PAGE", "/account", SignedIn),
+        ("PAGE", "/account", Enrolling),
         ("PAGE", "/account/login", Everyone),
         ("PAGE", "/account/login-2fa", Everyone),
         ("PAGE", "/account/denied", Everyone),
@@ -47,6 +51,7 @@ public sealed class AuthorizationMatrixTests
 
         // REST API
         ("POST", "/api/v1/auth/login", Everyone),
+        ("POST", "/api/v1/auth/refresh", Everyone),
         ("GET", "/api/v1/schemes", SignedIn),
         ("POST", "/api/v1/studies", Analysts),
         ("GET", "/api/v1/studies/{id:guid}", Analysts),
@@ -64,9 +69,15 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/admin/users/", [Roles.Admin]),
         ("PUT", "/api/v1/admin/users/{userId}/roles", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/{userId}/break-glass", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/{userId}/lock", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/{userId}/unlock", [Roles.Admin]),
         ("GET", "/api/v1/admin/users/role-changes", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/confirm", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/reject", [Roles.Admin]),
+
+        // Last: these end the account's sessions (each is called with a token of its own, and everything after it would find its tokens revoked).
+        ("POST", "/api/v1/auth/logout", SignedIn),
+        ("POST", "/api/v1/auth/sign-out-everywhere", SignedIn),
     ];
 
     [Fact]
@@ -81,6 +92,8 @@ public sealed class AuthorizationMatrixTests
         Assert.True(stale.Length == 0, $"Rows for routes the portal does not map: {string.Join(", ", stale)}");
 
         Guid study = await StudyAsync(factory, ct);
+        await TestAccounts.CreateAsync(factory.Services, Email(DoctorWithoutSecondFactor), PortalFactory.DemoPassword, Roles.Doctor, authenticatorKey: null);
+        await TestAccounts.CreateAsync(factory.Services, Email(AdminWithoutSecondFactor), PortalFactory.DemoPassword, Roles.Admin, authenticatorKey: null);
         var failures = new List<string>();
         foreach (string who in Everyone)
         {
@@ -91,11 +104,14 @@ public sealed class AuthorizationMatrixTests
                 {
                     bool expected = allowed.Contains(who);
                     using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route, study));
-                    using HttpResponseMessage response = await (route.StartsWith("/api/", StringComparison.Ordinal) || route == "/metrics" ? api : pages).SendAsync(request, ct);
-                    // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl; the API answers 401/403.
+                    HttpClient client = route is "/api/v1/auth/logout" or "/api/v1/auth/sign-out-everywhere" ? (await ClientsAsync(factory, who, ct)).Api
+                        : route.StartsWith("/api/", StringComparison.Ordinal) || route == "/metrics" ? api : pages;
+                    using HttpResponseMessage response = await client.SendAsync(request, ct);
+                    // A page's challenge or forbid redirects to the login or denied page with a ReturnUrl, or to the
+                    // enrolment page for a missing second factor; the API answers 401/403.
                     bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                         || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
-                            && to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase));
+                            && (to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase) || to == "/account"));
                     if (denied == expected || (int)response.StatusCode >= 500)
                     {
                         failures.Add($"{who}: {method} {route} → {(int)response.StatusCode} {response.Headers.Location}, expected {(expected ? "allowed" : "denied")}");
@@ -137,9 +153,16 @@ public sealed class AuthorizationMatrixTests
         HttpClient api = factory.CreateClient(new() { AllowAutoRedirect = false });
         if (who != Anonymous)
         {
-            string email = $"{who.ToLowerInvariant()}@medcrypt.local";
+            string email = Email(who);
             await FormSignIn.SignInAsync(pages, email, PortalFactory.DemoPassword);
-            HttpResponseMessage login = await api.PostAsJsonAsync("/api/v1/auth/login", new { email, password = PortalFactory.DemoPassword }, ct);
+            HttpResponseMessage login = await api.PostAsJsonAsync("/api/v1/auth/login",
+                new { email, password = PortalFactory.DemoPassword, twoFactorCode = Totp.Code(PortalFactory.DemoAuthenticatorKey, DateTimeOffset.UtcNow) }, ct);
+            if (who is DoctorWithoutSecondFactor or AdminWithoutSecondFactor)
+            {
+                await Api.AssertProblemAsync(login, HttpStatusCode.Forbidden); // no token on a password alone: the API client stays anonymous
+                return (pages, api);
+            }
+
             login.EnsureSuccessStatusCode();
             string token = (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -147,6 +170,8 @@ public sealed class AuthorizationMatrixTests
 
         return (pages, api);
     }
+
+    private static string Email(string who) => $"{who.ToLowerInvariant()}@medcrypt.local";
 
     private static string Concrete(string route, Guid study) => route
         .Replace("{Id:guid}", study.ToString("D"), StringComparison.Ordinal)

@@ -33,7 +33,7 @@ public sealed class DashboardTests : BunitContext
     public async Task One_visit_prerendered_then_interactive_records_one_dashboard_view()
     {
         await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "visit.png");
-        AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
+        AddAuthorization().SignIn("auditor@medcrypt.local", Roles.Auditor);
 
         // The prerender, its state persisted into the page, then the interactive render that picks it up.
         IRenderedComponent<LiveDashboard> prerendered = Render<LiveDashboard>();
@@ -52,7 +52,7 @@ public sealed class DashboardTests : BunitContext
     public async Task A_new_analysis_appears_on_an_open_dashboard_within_a_second()
     {
         StudyDetails earlier = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "block", "earlier.png", seed: 1);
-        AddAuthorization().SetAuthorized("doctor@medcrypt.local").SetRoles(Roles.Doctor);
+        AddAuthorization().SignIn("doctor@medcrypt.local", Roles.Doctor);
         IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
         dashboard.WaitForAssertion(() => Assert.Equal("1", dashboard.Find("[data-testid=studies-today]").TextContent.Trim()));
         Assert.Single(dashboard.FindAll("[data-testid=recent-analyses] tbody tr"));
@@ -74,7 +74,7 @@ public sealed class DashboardTests : BunitContext
     public async Task Auditors_see_the_analyses_without_links_to_images()
     {
         StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "for-the-auditor.png");
-        AddAuthorization().SetAuthorized("auditor@medcrypt.local").SetRoles(Roles.Auditor);
+        AddAuthorization().SignIn("auditor@medcrypt.local", Roles.Auditor);
 
         IRenderedComponent<LiveDashboard> dashboard = Render<LiveDashboard>();
 

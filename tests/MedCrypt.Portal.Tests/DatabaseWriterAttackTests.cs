@@ -68,7 +68,7 @@ public sealed class DatabaseWriterAttackTests
     {
         using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await KeyEncryptionAttackTests.EnrolAsync(portal); // the doctor has an authenticator, stored under the KEK
+        // The demo doctor comes enrolled: its authenticator key is stored under the KEK.
         const string Chosen = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
         {
@@ -135,7 +135,8 @@ public sealed class DatabaseWriterAttackTests
     private static async Task<string?> AuthenticatorTokenAsync(PortalFactory portal, CancellationToken ct)
     {
         await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().UserTokens.AsNoTracking()
-            .Where(t => t.Name == "AuthenticatorKey").Select(t => t.Value).SingleOrDefaultAsync(ct);
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        string doctorId = await db.Users.Where(u => u.Email == Doctor).Select(u => u.Id).SingleAsync(ct);
+        return await db.UserTokens.AsNoTracking().Where(t => t.UserId == doctorId && t.Name == "AuthenticatorKey").Select(t => t.Value).SingleOrDefaultAsync(ct);
     }
 }

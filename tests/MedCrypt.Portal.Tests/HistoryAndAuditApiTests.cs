@@ -89,7 +89,7 @@ public sealed class HistoryAndAuditApiTests
         long[] sequences = [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("sequence").GetInt64())];
         Assert.True(sequences[0] > sequences[1]); // newest first
 
-        JsonElement denied = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit?outcome=denied&actor=staff@medcrypt.local", ct);
+        JsonElement denied = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit?outcome=denied&actor=staff@medcrypt.local&action=sign-in", ct);
         Assert.Equal(1, denied.GetProperty("total").GetInt32());
         Assert.Equal("sign-in", denied.GetProperty("items")[0].GetProperty("action").GetString());
         JsonElement today = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=sign-in&from={DateTime.UtcNow:yyyy-MM-dd}", ct);

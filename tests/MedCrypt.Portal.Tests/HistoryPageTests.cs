@@ -30,7 +30,7 @@ public sealed class HistoryPageTests : BunitContext
     public async Task Rows_link_to_their_study_only_for_roles_that_see_images(string role, bool linked)
     {
         StudyDetails study = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "history.png");
-        AddAuthorization().SetAuthorized($"{role.ToLowerInvariant()}@medcrypt.local").SetRoles(role);
+        AddAuthorization().SignIn($"{role.ToLowerInvariant()}@medcrypt.local", role);
 
         IRenderedComponent<HistoryPage> page = Render<HistoryPage>();
 

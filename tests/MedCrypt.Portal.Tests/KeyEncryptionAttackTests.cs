@@ -28,7 +28,7 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed class KeyEncryptionAttackTests
 {
-    private const string Doctor = "doctor@medcrypt.local";
+    private const string Doctor = "new-doctor@medcrypt.local"; // enrols in the test (the demo doctor comes enrolled)
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
@@ -37,9 +37,12 @@ public sealed class KeyEncryptionAttackTests
         using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
+        // The doctor enrols an authenticator on the account page.
+        (string sharedKey, string[] recoveryCodes) = await EnrolAsync(portal);
+
         // Uploads under two master keys, and the originals as the doctor sees them.
         HttpClient staff = await Api.SignedInAsync(portal, "staff@medcrypt.local");
-        HttpClient doctor = await Api.SignedInAsync(portal, Doctor);
+        HttpClient doctor = await Api.SignedInAsync(portal, Doctor, sharedKey);
         var originals = new Dictionary<Guid, byte[]>();
         for (int i = 0; i < 3; i++)
         {
@@ -53,9 +56,6 @@ public sealed class KeyEncryptionAttackTests
             Guid id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
             originals[id] = await doctor.GetByteArrayAsync($"/api/v1/studies/{id}/image/original", ct);
         }
-
-        // The doctor enrols an authenticator on the account page.
-        (string sharedKey, string[] recoveryCodes) = await EnrolAsync(portal);
 
         using DatabaseCopy copy = await DatabaseCopy.TakeAsync(portal);
         await using PortalDbContext stolen = copy.Open();
@@ -147,9 +147,10 @@ public sealed class KeyEncryptionAttackTests
         Assert.Equal(HttpStatusCode.OK, recovery.StatusCode);
     }
 
-    /// <summary>Enrolment as the doctor does it on /account: the shared key from the page, a code from it, the recovery codes shown once.</summary>
+    /// <summary>A new doctor's enrolment as they do it on /account: the shared key from the page, a code from it, the recovery codes shown once.</summary>
     internal static async Task<(string SharedKey, string[] RecoveryCodes)> EnrolAsync(PortalFactory portal)
     {
+        await TestAccounts.CreateAsync(portal.Services, Doctor, PortalFactory.DemoPassword, Roles.Doctor, authenticatorKey: null);
         HttpClient client = portal.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
         string account = await client.GetStringAsync("/account", TestContext.Current.CancellationToken);

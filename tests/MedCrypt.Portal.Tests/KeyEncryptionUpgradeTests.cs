@@ -101,12 +101,13 @@ public sealed class KeyEncryptionUpgradeTests
         Assert.Equal(HttpStatusCode.OK, (await portal.CreateClient().PostAsJsonAsync(
             "/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorRecoveryCode = recoveryCodes[1] }, ct)).StatusCode);
 
-        // New studies are sealed under the upgraded master key and open for the doctor.
-        HttpClient admin = await Api.SignedInAsync(portal, Admin);
-        HttpResponseMessage created = await admin.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        // New studies are sealed under the upgraded master key and open for the doctor. (The administrator, who had
+        // no authenticator before the upgrade, now gets no token until they enrol.)
+        await Api.AssertProblemAsync(await portal.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = Admin, password = PortalFactory.DemoPassword }, ct), HttpStatusCode.Forbidden);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
+        HttpResponseMessage created = await api.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Guid id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/studies/{id}/image/original", ct)).StatusCode);
 
         // A second instance (or the next start) revokes nothing more: the new session holds, the keys read the same.

@@ -23,6 +23,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     }
 
     public const string DemoPassword = "Demo-Password-2026!";
+
+    /// <summary>The demo Doctor's and Admin's authenticator key (base32), as appsettings.Development.json has it.</summary>
+    public const string DemoAuthenticatorKey = "H77OMPQOFDCQ2JV7QBNYCDMXVU2T7HE7";
     private readonly string _provider;
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
@@ -85,6 +88,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("Database:ConnectionString", _connectionString);
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
+        builder.UseSetting("Seed:DemoAuthenticatorKey", DemoAuthenticatorKey);
         builder.UseSetting("Inference:Manifest", Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"));
         builder.UseSetting("Inference:Device", "cpu");
         // The tests sign in and upload dozens of times a minute from one client; RateLimitTests set the limits they test.

@@ -180,22 +180,14 @@ public sealed class RoleApprovalTests
         await Api.AssertProblemAsync(await a.PostAsJsonAsync($"/api/v1/admin/users/{await IdAsync(factory, "auditor@medcrypt.local")}/break-glass", new { reason = "" }, ct), HttpStatusCode.BadRequest);
     }
 
-    /// <summary>A second administrator made as a fixture, straight through Identity (as seeding does), not through the approval it exists to test.</summary>
+    /// <summary>A second administrator, enrolled with the demo authenticator key (an administrator without one may do nothing).</summary>
     internal static async Task<UserSummary> SecondAdministratorAsync(PortalFactory factory, string email)
     {
-        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
-        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var account = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
-        Assert.True((await users.CreateAsync(account, PortalFactory.DemoPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(account, Roles.Admin)).Succeeded);
-        return new UserSummary(account.Id, email, [Roles.Admin], null, false, 0);
+        IdentityUser account = await TestAccounts.CreateAsync(factory.Services, email, PortalFactory.DemoPassword, Roles.Admin, PortalFactory.DemoAuthenticatorKey);
+        return new UserSummary(account.Id, email, [Roles.Admin], null, true, 0);
     }
 
-    private static async Task<string> IdAsync(PortalFactory factory, string email)
-    {
-        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync(email))!.Id;
-    }
+    private static Task<string> IdAsync(PortalFactory factory, string email) => TestAccounts.IdAsync(factory.Services, email);
 
     private static async Task<bool> InRoleAsync(PortalFactory factory, string userId, string role)
     {

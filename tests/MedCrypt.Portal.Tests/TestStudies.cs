@@ -3,6 +3,7 @@ using MedCrypt.Crypto.Images;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Authorization;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MedCrypt.Portal.Tests;
@@ -10,8 +11,14 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Studies made the way the portal makes them (through the <see cref="AnalyseStudy"/> use case), and the people who make them.</summary>
 internal static class TestStudies
 {
+    /// <summary>Signed in as the portal signs people in; a Doctor or Admin with their second factor, as they must be.</summary>
     public static ClaimsPrincipal User(string email, params string[] roles) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test"));
+        new(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, email), .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
+                .. AccessPolicy.RequiresSecondFactor(roles) ? [new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor)] : Array.Empty<Claim>(),
+            ],
+            "test"));
 
     public static ClaimsPrincipal Staff => User("staff@medcrypt.local", Roles.Staff);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MedCrypt.Domain.Access;
 
 namespace MedCrypt.Portal.Tests;
 
@@ -11,7 +12,7 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed partial class TwoFactorTests
 {
-    private const string Doctor = "doctor@medcrypt.local";
+    private const string Doctor = "new-doctor@medcrypt.local"; // not enrolled yet, unlike the demo doctor
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
@@ -20,9 +21,26 @@ public sealed partial class TwoFactorTests
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
 
-        // Enrol.
+        await TestAccounts.CreateAsync(factory.Services, Doctor, PortalFactory.DemoPassword, Roles.Doctor, authenticatorKey: null);
+
+        // On a password alone a doctor reaches the enrolment page and nothing else; the API gives no token.
         HttpClient enrolling = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(enrolling, Doctor, PortalFactory.DemoPassword);
+        foreach (string page in new[] { "/", "/history", "/analyse" })
+        {
+            HttpResponseMessage sent = await enrolling.GetAsync(page, ct);
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            Assert.Equal("/account", sent.Headers.Location?.OriginalString);
+        }
+
+        HttpResponseMessage passwordOnly = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword }, ct);
+        await Api.AssertProblemAsync(passwordOnly, HttpStatusCode.Forbidden);
+        JsonElement enrolFirst = await passwordOnly.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.True(enrolFirst.GetProperty("twoFactorRequired").GetBoolean());
+        Assert.Contains("enrol an authenticator", enrolFirst.GetProperty("detail").GetString());
+        Assert.DoesNotContain("accessToken", enrolFirst.ToString());
+
+        // Enrol.
         string account = await enrolling.GetStringAsync("/account", ct);
         Assert.Contains("data-testid=\"two-factor-reminder\"", account);
         Assert.Contains("data:image/png;base64,", account);
@@ -37,10 +55,11 @@ public sealed partial class TwoFactorTests
         string[] recoveryCodes = WebUtility.HtmlDecode(RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, recoveryCodes.Length);
         Assert.DoesNotContain("data-testid=\"recovery-codes\"", await enrolling.GetStringAsync("/account", ct)); // shown once
+        Assert.Equal(HttpStatusCode.OK, (await enrolling.GetAsync("/", ct)).StatusCode); // the code just checked counts as this session's second factor
 
         // The password alone no longer signs in: the second step asks for the code.
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
-        HttpResponseMessage password = await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
+        HttpResponseMessage password = await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
         Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
         string secondStep = new Uri(new Uri("http://localhost"), password.Headers.Location!).PathAndQuery;
         Assert.StartsWith("/account/login-2fa", secondStep);
@@ -54,11 +73,11 @@ public sealed partial class TwoFactorTests
 
         // A recovery code works once.
         HttpClient recovering = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await FormSignIn.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
         string recoveryStep = await recovering.GetStringAsync("/account/login-2fa", ct);
         Assert.Equal(HttpStatusCode.Redirect, (await PostRawAsync(recovering, "/account/login-2fa", recoveryStep, "login-2fa", ("Input.Code", recoveryCodes[0]))).StatusCode);
         HttpClient again = factory.CreateClient(new() { AllowAutoRedirect = false });
-        await FormSignIn.SignInAsync(again, Doctor, PortalFactory.DemoPassword);
+        await FormSignIn.SignInAsync(again, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
         Assert.Contains("The code is wrong", await PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
 
         string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);

@@ -1,0 +1,158 @@
+using System.Security.Claims;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Account;
+using MedCrypt.Portal.Authorization;
+using MedCrypt.Portal.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace MedCrypt.Portal.Api;
+
+/// <summary>
+/// /api/v1/auth: sign-in (password, and for an account with an authenticator its code), one-use refresh tokens,
+/// sign-out of this session or of every session. Tokens answer <c>{ tokenType, accessToken, expiresIn, refreshToken }</c>;
+/// an access token lives <see cref="RevocationOptions.AccessTokenMinutes"/> and carries its session, which
+/// <see cref="AccountRevalidation"/> checks. A Doctor or Admin without an authenticator gets no token (403).
+/// </summary>
+internal static class AuthEndpoints
+{
+    public static void MapAuthApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignInPolicy);
+        api.MapPost("/auth/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignInPolicy);
+        RouteGroupBuilder signedIn = api.MapGroup("/auth").RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(Policies.SignedIn)
+        {
+            AuthenticationSchemes = IdentityConstants.BearerScheme,
+        });
+        signedIn.MapPost("/logout", LogoutAsync);
+        signedIn.MapPost("/sign-out-everywhere", SignOutEverywhereAsync);
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit)
+    {
+        Dictionary<string, string[]> errors = request.Validate();
+        if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
+        {
+            return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
+        }
+
+        UserManager<IdentityUser> users = signIn.UserManager;
+        IdentityUser? user = await users.FindByEmailAsync(email);
+        SignInResult checkedPassword = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (user is null || !checkedPassword.Succeeded)
+        {
+            return await RefuseAsync(audit, email, checkedPassword.IsLockedOut ? "locked out" : "wrong email or password",
+                checkedPassword.IsLockedOut ? "The account is locked for 15 minutes." : "The email or password is wrong.");
+        }
+
+        bool secondFactor = await users.GetTwoFactorEnabledAsync(user);
+        if (secondFactor)
+        {
+            if (string.IsNullOrEmpty(request.TwoFactorCode) && string.IsNullOrEmpty(request.TwoFactorRecoveryCode))
+            {
+                await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
+                return TypedResults.Problem(
+                    "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
+            }
+
+            bool valid = !string.IsNullOrEmpty(request.TwoFactorCode)
+                ? await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal))
+                : (await users.RedeemTwoFactorRecoveryCodeAsync(user, request.TwoFactorRecoveryCode!.Trim())).Succeeded;
+            if (!valid)
+            {
+                await users.AccessFailedAsync(user); // wrong codes count towards the lockout as wrong passwords do
+                bool locked = await users.IsLockedOutAsync(user);
+                return await RefuseAsync(audit, email, locked ? "locked out" : "wrong two-factor code",
+                    locked ? "The account is locked for 15 minutes." : "The two-factor code is wrong or has expired.");
+            }
+        }
+        else if (AccessPolicy.RequiresSecondFactor(await users.GetRolesAsync(user)))
+        {
+            await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor sign-in required, not enrolled");
+            return TypedResults.Problem(AccessGuard.SecondFactorMissing, statusCode: StatusCodes.Status403Forbidden,
+                title: "Two-factor sign-in required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
+        }
+
+        (string session, string refresh) = await sessions.OpenAsync(user);
+        await IssueAsync(signIn, user, secondFactor, session, refresh);
+        await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Succeeded, secondFactor ? "with two-factor code" : "");
+        return TypedResults.Empty; // the bearer handler wrote the tokens
+    }
+
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit,
+        IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] }, "Send {\"refreshToken\"} as JSON.");
+        }
+
+        AuthenticationTicket? ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires)
+        {
+            return Unauthorized("The refresh token is not valid or has expired: sign in again.");
+        }
+
+        string name = ticket.Principal.Identity?.Name ?? "unknown";
+        IdentityUser? user = await signIn.ValidateSecurityStampAsync(ticket.Principal);
+        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
+        {
+            await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Denied, "account locked or changed since sign-in");
+            return Unauthorized("The account was locked or changed since this sign-in: sign in again.");
+        }
+
+        string session = ticket.Principal.FindFirstValue(ApiSessions.SessionClaim) ?? "";
+        string? next = await sessions.RotateAsync(user, session, ticket.Principal.FindFirstValue(ApiSessions.RefreshClaim) ?? "");
+        if (next is null)
+        {
+            await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Denied, "refresh token used twice or session closed: the session is closed");
+            return Unauthorized("This refresh token was already used or its session was closed: sign in again.");
+        }
+
+        await IssueAsync(signIn, user, ticket.Principal.HasClaim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor), session, next);
+        await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Succeeded);
+        return TypedResults.Empty;
+    }
+
+    private static async Task<IResult> LogoutAsync(ClaimsPrincipal principal, UserManager<IdentityUser> users, ApiSessions sessions, AuditLog audit)
+    {
+        if (await users.GetUserAsync(principal) is { } user && principal.FindFirstValue(ApiSessions.SessionClaim) is { } session)
+        {
+            await sessions.CloseAsync(user, session);
+        }
+
+        await audit.RecordAsync(principal.ToActor().Name, "sign-out", "api", AuditOutcome.Succeeded);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> SignOutEverywhereAsync(ClaimsPrincipal principal, AccountSignOut signOut, CancellationToken cancellationToken)
+    {
+        await signOut.EverywhereAsync(principal, "api", cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Writes the token pair through the bearer handler; <paramref name="secondFactor"/> survives every refresh.</summary>
+    private static Task IssueAsync(SignInManager<IdentityUser> signIn, IdentityUser user, bool secondFactor, string session, string refresh)
+    {
+        List<Claim> claims = [new(ApiSessions.SessionClaim, session), new(ApiSessions.RefreshClaim, refresh)];
+        if (secondFactor)
+        {
+            claims.Add(new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor));
+        }
+
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        return signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
+    }
+
+    private static async Task<IResult> RefuseAsync(AuditLog audit, string email, string because, string message)
+    {
+        await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, because);
+        return Unauthorized(message);
+    }
+
+    private static IResult Unauthorized(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status401Unauthorized);
+}

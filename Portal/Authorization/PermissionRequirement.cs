@@ -1,0 +1,35 @@
+using MedCrypt.Domain.Access;
+using Microsoft.AspNetCore.Authorization;
+
+namespace MedCrypt.Portal.Authorization;
+
+/// <summary>
+/// The actor may do <see cref="Permission"/> by <see cref="AccessPolicy"/>'s table (null: anything a signed-in account
+/// reaches). Decided by <see cref="Actor.May"/>, so a privileged role signed in without a second factor fails it.
+/// </summary>
+public sealed class PermissionRequirement(Permission? permission) : IAuthorizationRequirement
+{
+    public Permission? Permission { get; } = permission;
+}
+
+/// <summary>Evaluates <see cref="PermissionRequirement"/> on the principal turned into an <see cref="Actor"/>; a missing second factor is a named failure.</summary>
+internal sealed class PermissionRequirementHandler : AuthorizationHandler<PermissionRequirement>
+{
+    /// <summary>The failure's message when a second factor is what is missing (<see cref="AuthorizationProblemHandler"/> says so).</summary>
+    public const string SecondFactorFailure = "second-factor";
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
+    {
+        Actor actor = context.User.ToActor();
+        if (actor.NeedsSecondFactor)
+        {
+            context.Fail(new AuthorizationFailureReason(this, SecondFactorFailure));
+        }
+        else if (requirement.Permission is not { } permission || actor.May(permission))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
