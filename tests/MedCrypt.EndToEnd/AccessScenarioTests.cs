@@ -42,7 +42,7 @@ public sealed class AccessScenarioTests(PortalInBrowser portal) : BrowserScenari
     {
         IPage doctor = await SignInAsync("doctor");
 
-        await doctor.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
 
         await Expect(doctor).ToHaveURLAsync(LoginUrl());
         await Expect(doctor.GetByTestId("signed-in-as")).ToHaveCountAsync(0);

@@ -48,7 +48,7 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await Expect(doctor.GetByTestId("recovery-codes")).ToBeVisibleAsync();
 
         // Signed out, the password alone no longer signs the doctor in: the authenticator's code does.
-        await doctor.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await doctor.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await Expect(doctor).ToHaveURLAsync(LoginUrl());
         await SubmitCredentialsAsync(doctor, email);
         await Expect(doctor).ToHaveURLAsync(new Regex("/account/login-2fa"));

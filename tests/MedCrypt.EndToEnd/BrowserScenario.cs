@@ -142,6 +142,9 @@ public abstract partial class BrowserScenario(PortalInBrowser portal) : IAsyncDi
     /// <summary>The portal's own services, for what a scenario sets up or checks behind the browser.</summary>
     protected IServiceProvider PortalServices => portal.Services;
 
+    /// <summary>The portal's address, for a scenario that calls its API beside the browser.</summary>
+    protected Uri PortalAddress => portal.BaseAddress;
+
     /// <summary>How many audit entries the portal holds for this actor, action and subject.</summary>
     protected async Task<int> AuditEntriesAsync(string actor, string action, string subject)
     {

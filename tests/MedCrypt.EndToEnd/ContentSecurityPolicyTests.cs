@@ -29,10 +29,12 @@ public sealed class ContentSecurityPolicyTests(PortalInBrowser portal) : Browser
             await WaitForCircuitAsync(admin);
         }
 
-        // The account page is a plain server-rendered form page (it changes cookies): no circuit, a data: QR code.
-        await admin.GotoAsync("/account");
-        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Your account", Exact = true, Level = 4 })).ToBeVisibleAsync();
-        Assert.True(await LoadedWidthAsync(admin.GetByTestId("authenticator-qr")) > 0);
+        // The account page is a plain server-rendered form page (it changes cookies): no circuit, and for an account
+        // not enrolled yet (staff may enrol; the demo admin comes enrolled) a data: QR code.
+        IPage staff = await SignInAsync("staff");
+        await staff.GotoAsync("/account");
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Your account", Exact = true, Level = 4 })).ToBeVisibleAsync();
+        Assert.True(await LoadedWidthAsync(staff.GetByTestId("authenticator-qr")) > 0);
 
         // Interactive: the audit log verifies its chain over the circuit; the history grid loads its rows.
         await admin.GotoAsync("/audit");

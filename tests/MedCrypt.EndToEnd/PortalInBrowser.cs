@@ -39,6 +39,7 @@ public sealed class PortalInBrowser : IAsyncLifetime
         }
 
         _factory = new PortalFactory(Provider);
+        _factory.Settings["Revocation:CheckSeconds"] = "2"; // an open tab's revocation scenario waits this long, not the default 30 s
         _factory.UseKestrel(0); // a free port, chosen by the OS
         _factory.StartServer();
         BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
