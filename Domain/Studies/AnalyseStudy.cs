@@ -30,10 +30,22 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
-            throw new RejectedInputException($"Unknown scheme '{schemeId}'. Schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");
+            var unknown = new RejectedInputException($"Unknown scheme '{schemeId}'. Schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, unknown.Message, cancellationToken).ConfigureAwait(false);
+            throw unknown;
         }
 
-        LoadedModels loaded = models.Require();
+        LoadedModels loaded;
+        try
+        {
+            loaded = models.Require();
+        }
+        catch (ServiceUnavailableException e)
+        {
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
         (string keyId, SecretKey key) = await keys.ActiveSchemeKeyAsync(scheme.Id, cancellationToken).ConfigureAwait(false);
         MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid();

@@ -12,7 +12,8 @@ internal static class UserEndpoints
 {
     public sealed record RolesRequest(string[] Roles);
 
-    public sealed record CreateUserRequest(string Email, string Password, string[] Roles);
+    /// <summary>Nullable, so a body without a field is a 400 that names it rather than a null reaching Identity.</summary>
+    public sealed record CreateUserRequest(string? Email, string? Password, string[]? Roles);
 
     public sealed record BreakGlassRequest(string Reason);
 
@@ -22,8 +23,16 @@ internal static class UserEndpoints
         users.MapGet("", (ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.ListAsync(user, ct));
         users.MapPost("", async (CreateUserRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
         {
+            if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    [string.IsNullOrWhiteSpace(request.Email) ? "email" : "password"] = ["Send {\"email\", \"password\", \"roles\"}: the email and an initial password are required."],
+                });
+            }
+
             UserCreation created = await accounts.CreateAsync(user, request.Email, request.Password, request.Roles ?? [], ct);
-            return TypedResults.Created($"/api/v1/admin/users/{created.User.Id}", created);
+            return Results.Created($"/api/v1/admin/users/{created.User.Id}", created);
         });
         users.MapPut("/{userId}/roles", async (string userId, RolesRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
             new { pending = await accounts.SetRolesAsync(user, userId, request.Roles ?? [], ct) });

@@ -24,6 +24,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             NotFoundException missing => (StatusCodes.Status404NotFound, missing.Message),
             RejectedInputException rejected => (rejected.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest, rejected.Message),
             ConflictException conflict => (StatusCodes.Status409Conflict, conflict.Message),
+            ServiceUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, unavailable.Message),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is over the size limit." : "The request could not be read."),
             InvalidDataException => (StatusCodes.Status400BadRequest, "The multipart form could not be read."),
@@ -36,7 +37,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             return false;
         }
 
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (status == StatusCodes.Status503ServiceUnavailable && exception is not ServiceUnavailableException)
         {
             logger.LogWarning("Database unavailable: {Path} answered 503 ({Error})", context.Request.Path, exception.GetBaseException().Message);
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -128,7 +128,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
     /// <exception cref="AccessDeniedException">Not an administrator, or the caller's own account.</exception>
     /// <exception cref="RejectedInputException">No real reason.</exception>
     /// <exception cref="NotFoundException">No such user.</exception>
-    /// <exception cref="ConflictException">The account is a doctor already.</exception>
+    /// <exception cref="ConflictException">The account is a doctor already, or has no authenticator (the role would give it nothing).</exception>
     public async Task<RoleChange> BreakGlassAsync(ClaimsPrincipal user, string userId, string reason, CancellationToken cancellationToken)
     {
         Actor actor = user.ToActor();
@@ -142,6 +142,8 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
             string? refusal = account.Id == actor.Id || SameName(account.UserName, actor.Name) ? "Break-glass is for someone else: nobody grants themselves a role."
                 : reason.Length < MinimumReasonLength ? $"Say why it cannot wait for a second administrator (at least {MinimumReasonLength} characters)."
                 : await users.IsInRoleAsync(account, Roles.Doctor) ? $"{account.Email} is a doctor already."
+                : !await users.GetTwoFactorEnabledAsync(account)
+                    ? $"{account.Email} has not enrolled an authenticator: a doctor may do nothing on a password alone, so break-glass would give them nothing. They enrol first (/account)."
                 : null;
             if (refusal is not null)
             {

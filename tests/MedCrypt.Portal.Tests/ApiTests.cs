@@ -78,10 +78,39 @@ public sealed class ApiTests
     public async Task Health_reports_the_database_and_the_models(string provider)
     {
         using PortalFactory factory = PortalFactory.Create(provider);
-        JsonElement health = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
+        JsonElement health = await admin.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
 
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("cpu", health.GetProperty("checks").GetProperty("models").GetProperty("data").GetProperty("device").GetString());
+
+        // A probe without an account gets the statuses and nothing else (no paths, no devices).
+        JsonElement probe = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+        Assert.Equal("Healthy", probe.GetProperty("checks").GetProperty("models").GetProperty("status").GetString());
+        Assert.False(probe.GetProperty("checks").GetProperty("models").TryGetProperty("data", out _));
+        Assert.False(probe.GetProperty("checks").GetProperty("models").TryGetProperty("description", out _));
+    }
+
+    [Fact]
+    public async Task Without_models_an_upload_is_a_503_and_every_refused_upload_is_audited()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        factory.Settings["Inference:Manifest"] = Path.Combine(Path.GetTempPath(), $"medcrypt-no-models-{Guid.NewGuid():N}.json");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+
+        HttpResponseMessage refused = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct);
+        await Api.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("No models are loaded", await refused.Content.ReadAsStringAsync(ct));
+        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "rot13"), ct), HttpStatusCode.BadRequest);
+
+        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        Assert.Contains("staff@medcrypt.local study.upload Failed", trail);
+        Assert.Contains("staff@medcrypt.local study.upload Denied", trail);
+
+        // An administrator's malformed request is a 400 naming the field, not a 500.
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
+        await Api.AssertProblemAsync(await admin.PostAsJsonAsync("/api/v1/admin/users/", new { }, ct), HttpStatusCode.BadRequest);
     }
 }

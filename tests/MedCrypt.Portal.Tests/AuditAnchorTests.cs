@@ -60,7 +60,7 @@ public sealed class AuditAnchorTests
         await audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/9", AuditOutcome.Succeeded, "", ct); // the log grew: a head is due
         Assert.Null(await anchor.PublishAsync(ct));
         Assert.NotNull(anchor.Refusal);
-        Assert.Contains("does not match its published heads", await (await portal.CreateClient().GetAsync("/health", ct)).Content.ReadAsStringAsync(ct));
+        Assert.Contains("does not match its published heads", await (await (await Api.SignedInAsync(portal, "admin@medcrypt.local")).GetAsync("/health", ct)).Content.ReadAsStringAsync(ct));
     }
 
     [Fact]

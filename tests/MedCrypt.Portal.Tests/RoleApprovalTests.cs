@@ -105,7 +105,11 @@ public sealed class RoleApprovalTests
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(AdminA, adminId, "I need to see the original now", ct));
         await Assert.ThrowsAsync<RejectedInputException>(() => approvals.BreakGlassAsync(AdminA, staffId, "urgent", ct));
+        // Without an authenticator the role would give them nothing (a doctor may do nothing on a password alone).
+        Assert.Contains("has not enrolled an authenticator",
+            (await Assert.ThrowsAsync<ConflictException>(() => approvals.BreakGlassAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct))).Message);
         Assert.False(await InRoleAsync(factory, staffId, Roles.Doctor));
+        await TestAccounts.EnrolAsync(factory.Services, "staff@medcrypt.local", PortalFactory.DemoAuthenticatorKey);
 
         RoleChange glass = await approvals.BreakGlassAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct);
         Assert.True(await InRoleAsync(factory, staffId, Roles.Doctor)); // at once, with one administrator

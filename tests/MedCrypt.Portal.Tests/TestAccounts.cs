@@ -16,13 +16,22 @@ internal static class TestAccounts
         Assert.True((await users.AddToRoleAsync(account, role)).Succeeded);
         if (authenticatorKey is not null)
         {
-            var keys = (IUserAuthenticatorKeyStore<IdentityUser>)scope.ServiceProvider.GetRequiredService<IUserStore<IdentityUser>>();
-            await keys.SetAuthenticatorKeyAsync(account, authenticatorKey, CancellationToken.None);
-            Assert.True((await users.UpdateAsync(account)).Succeeded);
-            Assert.True((await users.SetTwoFactorEnabledAsync(account, true)).Succeeded);
+            await EnrolAsync(services, email, authenticatorKey);
         }
 
-        return account;
+        return (await users.FindByEmailAsync(email))!;
+    }
+
+    /// <summary>Two-factor sign-in on for an existing account, with a known key (as if they had enrolled on /account).</summary>
+    public static async Task EnrolAsync(IServiceProvider services, string email, string authenticatorKey)
+    {
+        await using AsyncServiceScope scope = services.CreateAsyncScope();
+        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        IdentityUser account = (await users.FindByEmailAsync(email))!;
+        var keys = (IUserAuthenticatorKeyStore<IdentityUser>)scope.ServiceProvider.GetRequiredService<IUserStore<IdentityUser>>();
+        await keys.SetAuthenticatorKeyAsync(account, authenticatorKey, CancellationToken.None);
+        Assert.True((await users.UpdateAsync(account)).Succeeded);
+        Assert.True((await users.SetTwoFactorEnabledAsync(account, true)).Succeeded);
     }
 
     public static async Task<string> IdAsync(IServiceProvider services, string email)
