@@ -44,7 +44,7 @@ public static class TreeHeadJson
             }
 
             long? from = json["consistencyFrom"]?.GetValue<long>();
-            List<byte[]> proof = json["consistencyProof"] is JsonArray array ? [.. array.Select(p => Convert.FromBase64String(p!.GetValue<string>()))] : [];
+            List<byte[]> proof = json["consistencyProof"] is JsonArray array ? [.. array.Select(p => Convert.FromBase64String(p?.GetValue<string>() ?? throw new FormatException("its consistency proof holds a null")))] : [];
             return new SignedTreeHead(
                 size, root, DateTimeOffset.FromUnixTimeMilliseconds(Required(json, "timestamp").GetValue<long>()),
                 Required(json, "keyId").GetValue<string>(), Convert.FromBase64String(Required(json, "signature").GetValue<string>()), from, proof);

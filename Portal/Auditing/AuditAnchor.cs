@@ -19,6 +19,9 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
     /// <summary>Why the last publication was refused (the log no longer matches the published heads); null while all is well.</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>Why the last attempt failed for another reason than a refusal (the database was away, the file could not be written); null after a publication.</summary>
+    public string? Failure { get; private set; }
+
     public TreeHeadKey PublicKey => _signer.Value.PublicKey;
 
     /// <summary>Publishes a head if the log grew since the last one; returns it, or null when nothing was published.</summary>
@@ -27,7 +30,17 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
         await _publishing.WaitAsync(cancellationToken);
         try
         {
-            List<PublishedHead> published = TreeHeadFile.Read(options.HeadsFile!);
+            _ = _signer.Value; // a new signing key comes with an empty heads file
+            List<PublishedHead> published;
+            try
+            {
+                published = TreeHeadFile.Read(options.HeadsFile!);
+            }
+            catch (FileNotFoundException e)
+            {
+                return Refuse(e.Message);
+            }
+
             SignedTreeHead? last = published.LastOrDefault()?.Head;
             if (published.Count > 0 && (last is null || !PublicKey.Signed(last)))
             {
@@ -48,8 +61,14 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
 
             TreeHeadFile.Append(options.HeadsFile!, head);
             Refusal = null;
+            Failure = null;
             logger.LogInformation("Published the audit log's tree head at {TreeSize} entries to {HeadsFile}.", head.TreeSize, options.HeadsFile);
             return head;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Failure = e.Message; // the database is away, the file cannot be written: /health says so until a head is published
+            throw;
         }
         finally
         {
@@ -57,9 +76,22 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
         }
     }
 
-    /// <summary>The whole log against the published heads, streamed once.</summary>
-    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) =>
-        AuditVerifier.VerifyAsync(store.ReadAllAsync(cancellationToken), TreeHeadFile.Read(options.HeadsFile!), PublicKey, cancellationToken);
+    /// <summary>The whole log against the published heads, streamed once; without the heads file it cannot be (and is not) valid.</summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        TreeHeadKey key = PublicKey; // a new signing key comes with an empty heads file
+        List<PublishedHead> published;
+        try
+        {
+            published = TreeHeadFile.Read(options.HeadsFile!);
+        }
+        catch (FileNotFoundException e)
+        {
+            return new AuditVerification(false, 0, 0, 0, null, null, $"cannot verify: {e.Message}");
+        }
+
+        return await AuditVerifier.VerifyAsync(store.ReadAllAsync(cancellationToken), published, key, cancellationToken);
+    }
 
     public void Dispose()
     {
@@ -92,6 +124,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
 
             if (created)
             {
+                TreeHeadFile.Create(options.HeadsFile!);
                 logger.LogWarning("A new audit signing key {KeyId} was made in {KeyFile}; its public key is {PublicKeyFile}. Keep the key file apart from the database.",
                     signer.PublicKey.KeyId, options.SigningKeyFile, options.PublicKeyFile);
             }

@@ -43,6 +43,12 @@ public static class AuditCommand
                 return 2;
             }
 
+            if (!File.Exists(heads))
+            {
+                await output.WriteLineAsync($"cannot verify: no heads file at {heads} (it was deleted or moved; restore it from its copy)");
+                return 2;
+            }
+
             using TreeHeadKey key = TreeHeadKey.FromPem(await File.ReadAllTextAsync(publicKey));
             await using ServiceProvider services = Database(configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions());
             var stopwatch = Stopwatch.StartNew();

@@ -106,6 +106,38 @@ public sealed class AuditAnchorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_deleted_heads_file_is_not_a_fresh_start(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        for (int i = 0; i < 6; i++)
+        {
+            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
+        }
+
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // Whoever rewrites the log also removes the evidence; a publisher that took a missing file for "nothing yet"
+        // would now sign the rewritten log from scratch.
+        File.Delete(anchor.Options.HeadsFile!);
+        await RewriteAsync(portal, "delete", ct);
+        await audit.RecordAsync("mallory@medcrypt.local", "study.analysed", "study/99", AuditOutcome.Succeeded, "", ct);
+
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("no heads file", anchor.Refusal);
+        Assert.False(File.Exists(anchor.Options.HeadsFile)); // nothing was signed
+        AuditVerification online = await anchor.VerifyAsync(ct);
+        Assert.False(online.Valid);
+        Assert.Contains("cannot verify", online.Reason);
+        Assert.Equal(2, await OfflineAsync(portal)); // unusable, not "valid"
+        string health = await (await (await Api.SignedInAsync(portal, "admin@medcrypt.local")).GetAsync("/health", ct)).Content.ReadAsStringAsync(ct);
+        Assert.Contains("no heads file", health);
+    }
+
     /// <summary>The command's entry point in-process, configured through the environment as an operator would.</summary>
     private static async Task<int> OfflineAsync(PortalFactory portal)
     {
