@@ -10,7 +10,8 @@ namespace MedCrypt.Portal.Account;
 /// <summary>
 /// Every request's cookie or bearer token is checked against the account (<see cref="AccountStanding"/>, cached for
 /// at most <see cref="RevocationOptions.CheckInterval"/>). A revoked token answers 401 problem+json; a revoked cookie
-/// is signed out and the request goes on anonymous (a page then asks to sign in). Each revocation seen is one audit entry.
+/// is signed out and the request goes on anonymous (a page then asks to sign in). A revoked credential is one audit
+/// entry per interval however often it is replayed.
 /// </summary>
 internal sealed class AccountRevalidation(RequestDelegate next, AccountStanding standing, AuditLog audit, IProblemDetailsService problems)
 {
@@ -23,8 +24,12 @@ internal sealed class AccountRevalidation(RequestDelegate next, AccountStanding 
         }
 
         bool bearer = IdentityExtensions.CarriesBearerToken(context.Request);
-        await audit.RecordAsync(context.User.ToActor().Name, "session.revoked", bearer ? "api" : "portal", AuditOutcome.Denied,
-            "the account was locked, changed or signed out everywhere since this " + (bearer ? "token" : "cookie") + " was issued", context.RequestAborted);
+        if (standing.FirstRefusalInInterval(context.User))
+        {
+            await audit.RecordAsync(context.User.ToActor().Name, "session.revoked", bearer ? "api" : "portal", AuditOutcome.Denied,
+                "the account was locked, changed or signed out everywhere since this " + (bearer ? "token" : "cookie") + " was issued (further uses within the interval are not recorded)", context.RequestAborted);
+        }
+
         if (bearer)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

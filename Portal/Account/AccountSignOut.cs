@@ -9,7 +9,7 @@ namespace MedCrypt.Portal.Account;
 /// "Sign out everywhere": a new security stamp ends every cookie, circuit and access token at its next check (within
 /// <see cref="RevocationOptions.CheckInterval"/>), and closing the API sessions makes every refresh token worthless at once.
 /// </summary>
-internal sealed class AccountSignOut(UserManager<IdentityUser> users, ApiSessions sessions, AuditLog audit)
+internal sealed class AccountSignOut(UserManager<IdentityUser> users, ApiSessions sessions, AccountStanding standing, AuditLog audit)
 {
     /// <param name="channel">Where it was asked for (<c>portal</c> or <c>api</c>), for the audit entry.</param>
     public async Task EverywhereAsync(ClaimsPrincipal principal, string channel, CancellationToken cancellationToken)
@@ -21,7 +21,8 @@ internal sealed class AccountSignOut(UserManager<IdentityUser> users, ApiSession
             throw new InvalidOperationException($"The security stamp could not be changed: {string.Join(" ", stamped.Errors.Select(e => e.Description))}");
         }
 
-        int closed = await sessions.CloseAllAsync(user, cancellationToken);
+        int closed = await sessions.CloseAllAsync(user.Id, cancellationToken);
+        standing.Forget(user.Id); // this instance at once; the others within the interval
         await audit.RecordAsync(principal.ToActor().Name, "sign-out.everywhere", channel, AuditOutcome.Succeeded, $"{closed} API session(s) closed", cancellationToken);
     }
 }

@@ -31,7 +31,7 @@ internal static class AuthEndpoints
         signedIn.MapPost("/sign-out-everywhere", SignOutEverywhereAsync);
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit)
+    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = request.Validate();
         if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
@@ -41,6 +41,12 @@ internal static class AuthEndpoints
 
         UserManager<IdentityUser> users = signIn.UserManager;
         IdentityUser? user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            // As long as a wrong password for a real account takes, so the answer's timing does not say which emails exist.
+            users.PasswordHasher.VerifyHashedPassword(NoOne, NoOnesHash.Value, password);
+        }
+
         SignInResult checkedPassword = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (user is null || !checkedPassword.Succeeded)
         {
@@ -51,7 +57,8 @@ internal static class AuthEndpoints
         bool secondFactor = await users.GetTwoFactorEnabledAsync(user);
         if (secondFactor)
         {
-            if (string.IsNullOrEmpty(request.TwoFactorCode) && string.IsNullOrEmpty(request.TwoFactorRecoveryCode))
+            string code = (request.TwoFactorCode ?? "").Replace(" ", "", StringComparison.Ordinal), recovery = (request.TwoFactorRecoveryCode ?? "").Trim();
+            if (code.Length == 0 && recovery.Length == 0)
             {
                 await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
                 return TypedResults.Problem(
@@ -59,9 +66,9 @@ internal static class AuthEndpoints
                     statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
             }
 
-            bool valid = !string.IsNullOrEmpty(request.TwoFactorCode)
-                ? await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal))
-                : (await users.RedeemTwoFactorRecoveryCodeAsync(user, request.TwoFactorRecoveryCode!.Trim())).Succeeded;
+            bool valid = code.Length > 0
+                ? await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, code)
+                : (await users.RedeemTwoFactorRecoveryCodeAsync(user, recovery)).Succeeded;
             if (!valid)
             {
                 await users.AccessFailedAsync(user); // wrong codes count towards the lockout as wrong passwords do
@@ -77,14 +84,14 @@ internal static class AuthEndpoints
                 title: "Two-factor sign-in required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
         }
 
-        (string session, string refresh) = await sessions.OpenAsync(user);
+        (string session, string refresh) = await sessions.OpenAsync(user.Id, cancellationToken);
         await IssueAsync(signIn, user, secondFactor, session, refresh);
         await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Succeeded, secondFactor ? "with two-factor code" : "");
         return TypedResults.Empty; // the bearer handler wrote the tokens
     }
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit,
-        IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time)
+        IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
         {
@@ -94,6 +101,8 @@ internal static class AuthEndpoints
         AuthenticationTicket? ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
         if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires)
         {
+            await audit.RecordAsync(ticket?.Principal.Identity?.Name ?? "anonymous", "token.refresh", "api", AuditOutcome.Denied,
+                ticket is null ? "not a refresh token of this installation" : "expired", cancellationToken);
             return Unauthorized("The refresh token is not valid or has expired: sign in again.");
         }
 
@@ -106,7 +115,7 @@ internal static class AuthEndpoints
         }
 
         string session = ticket.Principal.FindFirstValue(ApiSessions.SessionClaim) ?? "";
-        string? next = await sessions.RotateAsync(user, session, ticket.Principal.FindFirstValue(ApiSessions.RefreshClaim) ?? "");
+        string? next = await sessions.RotateAsync(user.Id, session, ticket.Principal.FindFirstValue(ApiSessions.RefreshClaim) ?? "", cancellationToken);
         if (next is null)
         {
             await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Denied, "refresh token used twice or session closed: the session is closed");
@@ -118,11 +127,12 @@ internal static class AuthEndpoints
         return TypedResults.Empty;
     }
 
-    private static async Task<IResult> LogoutAsync(ClaimsPrincipal principal, UserManager<IdentityUser> users, ApiSessions sessions, AuditLog audit)
+    private static async Task<IResult> LogoutAsync(ClaimsPrincipal principal, UserManager<IdentityUser> users, ApiSessions sessions, AccountStanding standing, AuditLog audit, CancellationToken cancellationToken)
     {
-        if (await users.GetUserAsync(principal) is { } user && principal.FindFirstValue(ApiSessions.SessionClaim) is { } session)
+        if (users.GetUserId(principal) is { } userId && principal.FindFirstValue(ApiSessions.SessionClaim) is { } session)
         {
-            await sessions.CloseAsync(user, session);
+            await sessions.CloseAsync(userId, session, cancellationToken);
+            standing.Forget(userId);
         }
 
         await audit.RecordAsync(principal.ToActor().Name, "sign-out", "api", AuditOutcome.Succeeded);
@@ -155,4 +165,9 @@ internal static class AuthEndpoints
     }
 
     private static IResult Unauthorized(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status401Unauthorized);
+
+    private static readonly IdentityUser NoOne = new();
+
+    /// <summary>A hash to check a password against when the email is unknown (made once, with Identity's own hasher and cost).</summary>
+    private static readonly Lazy<string> NoOnesHash = new(() => new PasswordHasher<IdentityUser>().HashPassword(NoOne, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
 }

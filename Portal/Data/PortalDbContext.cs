@@ -22,6 +22,8 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
 
     public DbSet<PendingRoleChangeRecord> RoleChanges => Set<PendingRoleChangeRecord>();
 
+    public DbSet<ApiSessionRecord> ApiSessions => Set<ApiSessionRecord>();
+
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -80,6 +82,15 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             change.Property(c => c.Reason).HasMaxLength(1024);
             change.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
             change.HasIndex(c => c.State);
+        });
+        builder.Entity<ApiSessionRecord>(session =>
+        {
+            session.ToTable("ApiSessions");
+            session.Property(r => r.Id).HasMaxLength(64);
+            session.Property(r => r.UserId).HasMaxLength(450);
+            session.Property(r => r.RefreshHash).HasMaxLength(32);
+            session.HasIndex(r => r.UserId);
+            session.HasOne<IdentityUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade); // a deleted account leaves no session
         });
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
@@ -16,7 +17,7 @@ namespace MedCrypt.Portal.Users;
 /// Doctor at once for <see cref="BreakGlassLifetime"/>, audited loudly, until a second administrator confirms it
 /// (kept) or rejects it (withdrawn); unreviewed, it is withdrawn automatically.
 /// </summary>
-public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, ILogger<RoleApprovals> logger)
+public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, AccountStanding standing, ILogger<RoleApprovals> logger)
 {
     public static readonly TimeSpan RequestLifetime = TimeSpan.FromHours(24);
     public static readonly TimeSpan BreakGlassLifetime = TimeSpan.FromHours(8);
@@ -125,7 +126,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
     /// An emergency: Doctor for someone else at once, for <see cref="BreakGlassLifetime"/>, with a reason; a distinct
     /// audit action, a critical log line and a banner to every administrator until a second one decides.
     /// </summary>
-    /// <exception cref="AccessDeniedException">Not an administrator, or the caller's own account.</exception>
+    /// <exception cref="AccessDeniedException">Not an administrator, the caller's own account, or one the caller made.</exception>
     /// <exception cref="RejectedInputException">No real reason.</exception>
     /// <exception cref="NotFoundException">No such user.</exception>
     /// <exception cref="ConflictException">The account is a doctor already, or has no authenticator (the role would give it nothing).</exception>
@@ -139,7 +140,12 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
         {
             UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
             account = await users.FindByIdAsync(userId) ?? throw new NotFoundException($"There is no user {userId}.");
-            string? refusal = account.Id == actor.Id || SameName(account.UserName, actor.Name) ? "Break-glass is for someone else: nobody grants themselves a role."
+            // Whoever made the account set its first password and could sign in as it and enrol: to them it is not someone else.
+            string subject = $"user/{account.Email}";
+            bool madeIt = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AnyAsync(
+                r => r.Action == "user.create" && r.Subject == subject && r.Outcome == AuditOutcome.Succeeded && r.Actor == actor.Name, cancellationToken);
+            string? refusal = account.Id == actor.Id || SameName(account.UserName, actor.Name) || madeIt
+                ? madeIt ? "You made this account and set its first password: break-glass is for an account someone else made." : "Break-glass is for someone else: nobody grants themselves a role."
                 : reason.Length < MinimumReasonLength ? $"Say why it cannot wait for a second administrator (at least {MinimumReasonLength} characters)."
                 : await users.IsInRoleAsync(account, Roles.Doctor) ? $"{account.Email} is a doctor already."
                 : !await users.GetTwoFactorEnabledAsync(account)
@@ -148,7 +154,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
             if (refusal is not null)
             {
                 await audit.RecordAsync(actor.Name, BreakGlassAction, $"user/{account.Email}", AuditOutcome.Denied, refusal, cancellationToken);
-                throw account.Id == actor.Id || SameName(account.UserName, actor.Name) ? new AccessDeniedException(Permission.AdministerUsers, refusal)
+                throw account.Id == actor.Id || SameName(account.UserName, actor.Name) || madeIt ? new AccessDeniedException(Permission.AdministerUsers, refusal)
                     : reason.Length < MinimumReasonLength ? new RejectedInputException(refusal)
                     : new ConflictException(refusal);
             }
@@ -184,6 +190,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
                 await transaction.CommitAsync(ct);
             },
             cancellationToken);
+        standing.Forget(change.TargetUserId);
         logger.LogCritical("BREAK-GLASS: {Actor} granted {Role} to {Target} without a second administrator until {Expires:u}; reason: {Reason}",
             actor.Name, change.Role, change.TargetEmail, change.ExpiresAt.UtcDateTime, reason);
         return RoleChange.From(change);
@@ -279,6 +286,7 @@ public sealed class RoleApprovals(IServiceScopeFactory scopes, AuditLog audit, A
                     await transaction.CommitAsync(ct);
                 },
                 cancellationToken);
+            standing.Forget(open.TargetUserId);
         }
         catch (ConflictException e)
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
@@ -17,7 +18,7 @@ namespace MedCrypt.Portal.Users;
 /// here: it becomes a request a second administrator confirms (<see cref="RoleApprovals"/>).
 /// </summary>
 /// <remarks>Identity's services are scoped: each call takes a scope of its own, as a Blazor circuit lives long.</remarks>
-public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, RoleApprovals approvals)
+public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog audit, AccessGuard guard, TimeProvider clock, RoleApprovals approvals, AccountStanding standing)
 {
     /// <exception cref="AccessDeniedException">The user is not an administrator (audited).</exception>
     public async Task<IReadOnlyList<UserSummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -120,7 +121,9 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
             {
                 Check(await users.UpdateSecurityStampAsync(account)); // open sessions and tokens end at their next check
             }
+
             await transaction.CommitAsync(cancellationToken);
+            standing.Forget(account.Id);
             await audit.RecordAsync(actor, "user.roles", subject, AuditOutcome.Succeeded,
                 $"now {string.Join(", ", now)} (was {string.Join(", ", current.Order(StringComparer.Ordinal))})", cancellationToken);
             List<RoleChange> pending = [];
@@ -169,6 +172,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         }
 
         await transaction.CommitAsync(cancellationToken);
+        standing.Forget(account.Id);
         await audit.RecordAsync(actor, action, subject, AuditOutcome.Succeeded, "", cancellationToken);
     }
 
@@ -185,6 +189,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         Check(await users.ResetAuthenticatorKeyAsync(account));
         _ = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0) ?? throw new ConflictException("The recovery codes could not be cleared."); // none left
         await transaction.CommitAsync(cancellationToken);
+        standing.Forget(account.Id);
         await audit.RecordAsync(actor, "user.two-factor.reset", $"user/{account.Email}", AuditOutcome.Succeeded, "", cancellationToken);
     }
 

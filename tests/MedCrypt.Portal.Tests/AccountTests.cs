@@ -32,6 +32,11 @@ public sealed class AccountTests
             string home = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
             Assert.Contains($"{role}@medcrypt.local", home);
 
+            // A cross-site post without the form's antiforgery token does not sign anyone out.
+            HttpResponseMessage forged = await client.PostAsync("/account/logout", new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            Assert.Contains($"{role}@medcrypt.local", await client.GetStringAsync("/", TestContext.Current.CancellationToken));
+
             HttpResponseMessage signOut = await client.PostAsync("/account/logout", FormSignIn.Form(FormSignIn.Token(home)), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
             Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);

@@ -43,23 +43,68 @@ public sealed class RevocationTests
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
-    public async Task A_role_removed_ends_the_token_and_the_original_is_refused_at_once(string provider)
+    public async Task A_role_removed_on_another_instance_refuses_the_original_at_once(string provider)
     {
-        // A long interval: the token's check is cached, the original's is not.
+        // Two instances of one deployment, a long interval: the token's check on the first is cached (the demotion
+        // happens on the second, which cannot drop the first's cache); the original's check is not.
+        using PortalFactory first = PortalFactory.Create(provider);
+        first.Settings["Revocation:CheckSeconds"] = "60";
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Guid study = (await TestStudies.AnalyseAsync(first, TestStudies.Staff)).Id;
+        HttpClient doctor = await Api.SignedInAsync(first, Doctor);
+        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{study}/image/original", ct)).StatusCode);
+
+        using var second = new PortalFactory(first);
+        HttpClient admin = await Api.SignedInAsync(second, "admin@medcrypt.local");
+        HttpResponseMessage demoted = await admin.PutAsJsonAsync($"/api/v1/admin/users/{await TestAccounts.IdAsync(second.Services, Doctor)}/roles", new { roles = new[] { Roles.Staff } }, ct);
+        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+
+        // Within the cached minute the first instance still takes the token for the protected image; not for the original.
+        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{study}/image/protected", ct)).StatusCode);
+        await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{study}/image/original", ct), HttpStatusCode.Forbidden);
+        Assert.Contains($"{Doctor} original.view Denied", await KeyAdministrationTests.AuditTrailAsync(first, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_lock_on_this_instance_bites_at_once_and_a_replayed_token_is_one_audit_entry(string provider)
+    {
         using PortalFactory factory = PortalFactory.Create(provider);
         factory.Settings["Revocation:CheckSeconds"] = "60";
         CancellationToken ct = TestContext.Current.CancellationToken;
-        Guid study = (await TestStudies.AnalyseAsync(factory, TestStudies.Staff)).Id;
         HttpClient doctor = await Api.SignedInAsync(factory, Doctor);
-        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{study}/image/original", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync("/api/v1/schemes", ct)).StatusCode); // cached for a minute
 
         HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
-        HttpResponseMessage demoted = await admin.PutAsJsonAsync($"/api/v1/admin/users/{await TestAccounts.IdAsync(factory.Services, Doctor)}/roles", new { roles = new[] { Roles.Staff } }, ct);
-        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/v1/admin/users/{await TestAccounts.IdAsync(factory.Services, Doctor)}/lock", null, ct)).StatusCode);
+        for (int i = 0; i < 20; i++)
+        {
+            await Api.AssertProblemAsync(await doctor.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
+        }
 
-        // Within the cached minute the protected image still opens for this token; the original does not.
-        await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{study}/image/original", ct), HttpStatusCode.Forbidden);
-        Assert.Contains($"{Doctor} original.view Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+        Assert.Single(await KeyAdministrationTests.AuditTrailAsync(factory, ct), e => e == $"{Doctor} session.revoked Denied");
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task Racing_refreshes_and_sign_ins_never_answer_500_and_a_raced_refresh_token_wins_once(string provider)
+    {
+        using PortalFactory factory = Quick(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpResponseMessage[] logins = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { email = "staff@medcrypt.local", password = PortalFactory.DemoPassword }, ct)));
+        Assert.All(logins, l => Assert.Equal(HttpStatusCode.OK, l.StatusCode));
+
+        string refresh = (await logins[0].Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("refreshToken").GetString()!;
+        HttpResponseMessage[] raced = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => factory.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = refresh }, ct)));
+        Assert.All(raced, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Unauthorized }));
+        Assert.True(raced.Count(r => r.StatusCode == HttpStatusCode.OK) <= 1);
+
+        // A blank two-factor field is a missing one (401, saying so), not a 500.
+        HttpResponseMessage blank = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { email = Doctor, password = PortalFactory.DemoPassword, twoFactorRecoveryCode = "   " }, ct);
+        await Api.AssertProblemAsync(blank, HttpStatusCode.Unauthorized);
+        Assert.Contains("twoFactorRequired", await blank.Content.ReadAsStringAsync(ct));
     }
 
     [Theory]

@@ -104,6 +104,13 @@ public sealed class RoleApprovalTests
         string adminId = await IdAsync(factory, "admin@medcrypt.local");
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(AdminA, adminId, "I need to see the original now", ct));
+
+        // An account the administrator made (and whose first password they set) is not "someone else".
+        UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
+        string puppet = (await accounts.CreateAsync(AdminA, "sock@medcrypt.local", "Sock-Puppet-Password-1!", [Roles.Staff], ct)).User.Id;
+        await TestAccounts.EnrolAsync(factory.Services, "sock@medcrypt.local", PortalFactory.DemoAuthenticatorKey);
+        Assert.Contains("You made this account",
+            (await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(AdminA, puppet, "Stroke patient, neurologist unreachable", ct))).Message);
         await Assert.ThrowsAsync<RejectedInputException>(() => approvals.BreakGlassAsync(AdminA, staffId, "urgent", ct));
         // Without an authenticator the role would give them nothing (a doctor may do nothing on a password alone).
         Assert.Contains("has not enrolled an authenticator",
