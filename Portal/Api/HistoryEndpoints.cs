@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using MedCrypt.Domain.History;
 using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.History;
 
@@ -22,7 +23,7 @@ internal static class HistoryEndpoints
     public static void MapHistoryExport(this WebApplication app) =>
         app.MapGet("/history/export.csv", ExportAsync).RequireAuthorization(Policies.ReadHistory);
 
-    private static async Task<IResult> GetPredictionsAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, CancellationToken cancellationToken)
+    private static async Task<IResult> GetPredictionsAsync(HttpRequest request, ClaimsPrincipal user, QueryPredictionHistory history, CancellationToken cancellationToken)
     {
         HistoryRequest query = HistoryRequest.Parse(request.Query, out Dictionary<string, string[]> errors);
         if (errors.Count > 0)
@@ -30,10 +31,10 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(errors, "The query string has bad values.");
         }
 
-        return TypedResults.Ok(await history.QueryAsync(user, query.Filter, query.Page, query.PageSize, cancellationToken));
+        return TypedResults.Ok(await history.RunAsync(user.ToActor(), query.Filter, query.Page, query.PageSize, cancellationToken));
     }
 
-    private static async Task<IResult> ExportAsync(HttpRequest request, ClaimsPrincipal user, PredictionHistory history, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(HttpRequest request, ClaimsPrincipal user, ExportPredictionHistory export, TimeProvider clock, CancellationToken cancellationToken)
     {
         HistoryRequest query = HistoryRequest.Parse(request.Query, out Dictionary<string, string[]> errors);
         if (errors.Count > 0)
@@ -42,7 +43,7 @@ internal static class HistoryEndpoints
         }
 
         var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await history.ExportCsvAsync(user, query.Filter, csv, cancellationToken); // refusals reach the problem handler
+        await export.RunAsync(user.ToActor(), query.Filter, csv, cancellationToken); // refusals reach the problem handler
 
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-predictions-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
     }

@@ -1,7 +1,7 @@
+using MedCrypt.Domain.History;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Errors;
 using MedCrypt.Portal.Health;
-using MedCrypt.Portal.History;
 using MedCrypt.Portal.Live;
 using MudBlazor.Services;
 
@@ -24,9 +24,11 @@ public static class ApplicationServiceExtensions
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddCheck<ModelsHealthCheck>("models");
 
-        builder.Services.AddSingleton<PredictionHistory>();
+        builder.Services.AddSingleton<IPredictionQueries, EfPredictionQueries>();
+        builder.Services.AddSingleton<QueryPredictionHistory>();
+        builder.Services.AddSingleton<ExportPredictionHistory>();
+        builder.Services.AddSingleton<ViewDashboard>();
         builder.Services.AddSingleton<StudyFeed>();
-        builder.Services.AddSingleton<DashboardStatistics>();
         builder.Services.AddAdministration();
         builder.AddStudies();
     }

@@ -1,3 +1,4 @@
+using MedCrypt.Domain.History;
 using MedCrypt.Portal.Api;
 
 namespace MedCrypt.Portal.History;
@@ -32,7 +33,7 @@ public sealed record HistoryRequest(HistoryFilter Filter, int Page, int PageSize
         }
 
         int page = reader.Integer("page", 1, 1, 1_000_000);
-        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, PredictionHistory.MaxPageSize);
+        int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, QueryPredictionHistory.MaxPageSize);
         errors = reader.Errors;
         return new HistoryRequest(filter, page, pageSize);
     }

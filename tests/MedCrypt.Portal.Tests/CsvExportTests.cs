@@ -1,7 +1,8 @@
 using System.Text;
+using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.History;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,7 +46,7 @@ public sealed class CsvExportTests
         await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "plain.png", seed: 4);
         var csv = new StringWriter();
 
-        int rows = await factory.Services.GetRequiredService<PredictionHistory>().ExportCsvAsync(TestStudies.Auditor, new HistoryFilter { Scheme = "block" }, csv, ct);
+        int rows = await factory.Services.GetRequiredService<ExportPredictionHistory>().RunAsync(TestStudies.Auditor.ToActor(), new HistoryFilter { Scheme = "block" }, csv, ct);
 
         Assert.Equal(3, rows);
         Assert.EndsWith("\r\n", csv.ToString());

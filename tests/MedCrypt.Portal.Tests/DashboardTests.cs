@@ -2,6 +2,7 @@ using System.Net;
 using Bunit;
 using Bunit.TestDoubles;
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Components.Pages.Home;
 using MedCrypt.Portal.Data;
@@ -22,7 +23,7 @@ public sealed class DashboardTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         // The portal's own singletons, so the dashboard reads the factory's database and hears its workflow.
-        Services.AddSingleton(_factory.Services.GetRequiredService<DashboardStatistics>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ViewDashboard>());
         Services.AddSingleton(_factory.Services.GetRequiredService<StudyFeed>());
         _persisted = AddBunitPersistentComponentState();
     }

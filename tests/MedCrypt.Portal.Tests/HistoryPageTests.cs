@@ -1,10 +1,10 @@
 using Bunit;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.History;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Components.Pages.History;
-using MedCrypt.Portal.History;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -19,7 +19,7 @@ public sealed class HistoryPageTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(_factory.Services.GetRequiredService<PredictionHistory>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<QueryPredictionHistory>());
         Services.AddSingleton(new SchemeDirectory(new SchemeCatalog()));
     }
 

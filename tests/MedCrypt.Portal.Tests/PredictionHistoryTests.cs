@@ -1,7 +1,8 @@
 using System.Security.Claims;
+using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.History;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,7 @@ public sealed class PredictionHistoryTests
         StudyDetails first = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "block", "a.png", seed: 1);
         StudyDetails second = await TestStudies.AnalyseAsync(factory, TestStudies.Staff, "median", "b.png", seed: 2);
         StudyDetails third = await TestStudies.AnalyseAsync(factory, TestStudies.Doctor, "block", "c.png", seed: 3);
-        PredictionHistory history = factory.Services.GetRequiredService<PredictionHistory>();
+        QueryPredictionHistory history = factory.Services.GetRequiredService<QueryPredictionHistory>();
         ClaimsPrincipal auditor = TestStudies.Auditor;
         List<PredictionRecord> all;
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
@@ -28,7 +29,7 @@ public sealed class PredictionHistoryTests
         }
 
         Assert.Equal(9, all.Count);
-        async Task<PredictionPage> Query(HistoryFilter filter, int page = 1, int size = 50) => await history.QueryAsync(auditor, filter, page, size, ct);
+        async Task<PredictionPage> Query(HistoryFilter filter, int page = 1, int size = 50) => await history.RunAsync(auditor.ToActor(), filter, page, size, ct);
 
         PredictionPage everything = await Query(new HistoryFilter());
         Assert.Equal(9, everything.Total);
@@ -76,7 +77,7 @@ public sealed class PredictionHistoryTests
         PredictionPage byUploader = await Query(new HistoryFilter { Sort = HistorySort.Uploader, Descending = true });
         Assert.Equal("staff@medcrypt.local", byUploader.Items[0].UploadedBy);
 
-        await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => Query(new HistoryFilter(), 1, PredictionHistory.MaxPageSize + 1));
+        await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => Query(new HistoryFilter(), 1, QueryPredictionHistory.MaxPageSize + 1));
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -91,11 +92,11 @@ public sealed class PredictionHistoryTests
     {
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        PredictionHistory history = factory.Services.GetRequiredService<PredictionHistory>();
+        QueryPredictionHistory history = factory.Services.GetRequiredService<QueryPredictionHistory>();
         ClaimsPrincipal nobody = TestStudies.User("nobody@medcrypt.local");
 
-        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => history.QueryAsync(nobody, new HistoryFilter(), 1, 10, ct));
-        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => history.ExportCsvAsync(nobody, new HistoryFilter(), new StringWriter(), ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => history.RunAsync(nobody.ToActor(), new HistoryFilter(), 1, 10, ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => factory.Services.GetRequiredService<ExportPredictionHistory>().RunAsync(nobody.ToActor(), new HistoryFilter(), new StringWriter(), ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MedCrypt.Portal.History;
+namespace MedCrypt.Domain.History;
 
 /// <summary>What the prediction history is narrowed to and ordered by; every criterion optional.</summary>
 public sealed record HistoryFilter

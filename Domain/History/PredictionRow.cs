@@ -1,4 +1,4 @@
-namespace MedCrypt.Portal.History;
+namespace MedCrypt.Domain.History;
 
 /// <summary>One prediction of the history with its study's facts: no pixels, no keys.</summary>
 public sealed record PredictionRow(

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MedCrypt.Portal.History;
+namespace MedCrypt.Domain.History;
 
 /// <summary>
 /// CSV as RFC 4180 writes it (comma, CRLF, fields with a comma, quote or line break quoted, quotes doubled), and safe

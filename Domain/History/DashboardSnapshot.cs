@@ -1,6 +1,4 @@
-using MedCrypt.Portal.History;
-
-namespace MedCrypt.Portal.Live;
+namespace MedCrypt.Domain.History;
 
 /// <summary>What the dashboard shows at one moment.</summary>
 public sealed record DashboardSnapshot(DateTimeOffset Day, int StudiesToday, int AnalysedToday, int TumorsToday, IReadOnlyList<ModelFigures> Models, IReadOnlyList<PredictionRow> Recent)
