@@ -25,4 +25,10 @@ public interface IKeyStore
 
     /// <summary>Makes a new active key for a scheme and returns its id; older keys stay readable (studies name theirs).</summary>
     Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Every key's facts (never its bytes), for administrators.</summary>
+    Task<IReadOnlyList<KeySummary>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The active master key's id, or null before the first one is made (unlike <see cref="CurrentMasterKeyAsync"/>, makes none).</summary>
+    Task<string?> ActiveMasterKeyIdAsync(CancellationToken cancellationToken);
 }

@@ -15,4 +15,13 @@ public interface IStudyStore
     Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken);
 
     Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Every study's id, or those stored at or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<Guid>> IdsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: each of the studies' sealed images handed to <paramref name="rewrite"/>, and stored as it
+    /// answers (null leaves the study as it was). For moving payloads onto a new master key.
+    /// </summary>
+    Task RewriteSealedAsync(IReadOnlyCollection<Guid> ids, Func<SealedStudy, CancellationToken, Task<SealedStudy?>> rewrite, CancellationToken cancellationToken);
 }

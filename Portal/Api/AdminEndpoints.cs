@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Authorization;
-using MedCrypt.Portal.Keys;
 
 namespace MedCrypt.Portal.Api;
 
@@ -11,17 +11,17 @@ internal static class AdminEndpoints
     {
         RouteGroupBuilder admin = secured.MapGroup("/admin")
             .RequireAuthorization(Policies.AdministerKeys);
-        admin.MapGet("/keys", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) => keys.ListAsync(user, cancellationToken));
+        admin.MapGet("/keys", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) => keys.ListAsync(user.ToActor(), cancellationToken));
         admin.MapPost("/keys/schemes/{schemeId}", CreateSchemeKeyAsync);
         admin.MapPost("/keys/master/rotate", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) =>
-            keys.RotateMasterKeyAsync(user, cancellationToken: cancellationToken));
+            keys.RotateMasterKeyAsync(user.ToActor(), cancellationToken: cancellationToken));
         admin.MapPost("/keys/master/rewrap", (ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken) =>
-            keys.RewrapAsync(user, cancellationToken: cancellationToken));
+            keys.RewrapAsync(user.ToActor(), cancellationToken: cancellationToken));
     }
 
     private static async Task<IResult> CreateSchemeKeyAsync(string schemeId, ClaimsPrincipal user, KeyAdministration keys, CancellationToken cancellationToken)
     {
-        string id = await keys.CreateSchemeKeyAsync(user, schemeId, cancellationToken); // refusals reach the problem handler
+        string id = await keys.CreateSchemeKeyAsync(user.ToActor(), schemeId, cancellationToken); // refusals reach the problem handler
         return TypedResults.Created("/api/v1/admin/keys", new { id, purpose = schemeId });
     }
 }

@@ -29,4 +29,12 @@ internal sealed class EfAuditQueries(IServiceScopeFactory scopes) : IAuditQuerie
         List<AuditRecord> items = await entries.OrderByDescending(e => e.Sequence).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new AuditPage([.. items.Select(r => r.ToEvent())], total, page, pageSize);
     }
+
+    public async Task<AuditEvent?> LastOfAsync(IReadOnlyCollection<string> actions, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        AuditRecord? last = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
+            .Where(r => actions.Contains(r.Action)).OrderByDescending(r => r.Sequence).FirstOrDefaultAsync(cancellationToken);
+        return last?.ToEvent();
+    }
 }

@@ -87,6 +87,20 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
         return new MasterKey(record.Id, Unprotect(record));
     }
 
+    public async Task<IReadOnlyList<KeySummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
+            .Select(k => new KeySummary(k.Id, k.Purpose, k.CreatedAt, k.CreatedBy, k.Active)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<string?> ActiveMasterKeyIdAsync(CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
+            .Where(k => k.Purpose == Master && k.Active).Select(k => k.Id).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<MasterKey> MasterKeyAsync(string id, CancellationToken cancellationToken)
     {
         KeyRecord record = await FindAsync(id, cancellationToken);

@@ -50,6 +50,35 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
             [.. row.Predictions.Select(View)]);
     }
 
+    public async Task<IReadOnlyList<Guid>> IdsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        var studies = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AsNoTracking()
+            .Select(s => new { s.Id, s.CreatedAt }).ToListAsync(cancellationToken);
+
+        // Filtered here: SQLite cannot compare DateTimeOffsets in a query; ids and times are small beside the envelopes.
+        return [.. studies.Where(s => since is null || s.CreatedAt >= since).Select(s => s.Id)];
+    }
+
+    public async Task RewriteSealedAsync(IReadOnlyCollection<Guid> ids, Func<SealedStudy, CancellationToken, Task<SealedStudy?>> rewrite, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        List<SealedStudy> rows = await db.Studies.AsNoTracking().Where(s => ids.Contains(s.Id))
+            .Select(s => new SealedStudy(s.Id, s.SchemeId, s.SchemeKeyId, s.ProtectedNonce, s.SealedProtected, s.SealedOriginal)).ToListAsync(cancellationToken);
+        foreach (SealedStudy row in rows)
+        {
+            if (await rewrite(row, cancellationToken) is { } next)
+            {
+                await db.Studies.Where(s => s.Id == row.Id).ExecuteUpdateAsync(
+                    s => s.SetProperty(r => r.SealedOriginal, next.SealedOriginal).SetProperty(r => r.SealedProtected, next.SealedProtected), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();

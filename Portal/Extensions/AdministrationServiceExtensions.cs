@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;

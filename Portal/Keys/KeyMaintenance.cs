@@ -1,7 +1,6 @@
-using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Failures;
-using MedCrypt.Portal.Authorization;
+using MedCrypt.Domain.Keys;
 
 namespace MedCrypt.Portal.Keys;
 
@@ -12,13 +11,8 @@ namespace MedCrypt.Portal.Keys;
 /// </summary>
 public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenance> logger) : BackgroundService
 {
-    /// <summary>Whom a resumed job is audited as: the installation, with the role the job needs (and no person to ask for a second factor).</summary>
-    private static readonly ClaimsPrincipal System = new(new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.Name, "system (resuming re-encryption)"), new Claim(ClaimTypes.Role, Roles.Admin),
-            new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor),
-        ],
-        "system"));
+    /// <summary>Whom a resumed job is audited as: the installation, with the role the job needs.</summary>
+    private static readonly Actor System = Actor.System("resuming re-encryption", Roles.Admin);
 
     private readonly Lock _gate = new();
     private CancellationToken _stopping = CancellationToken.None;
@@ -37,7 +31,7 @@ public sealed class KeyMaintenance(KeyAdministration keys, ILogger<KeyMaintenanc
 
     /// <summary>Starts re-encrypting everything under a new master key; the returned task ends with the job.</summary>
     /// <exception cref="ConflictException">A job is running already.</exception>
-    public Task StartReencryption(ClaimsPrincipal user) => Start(ct => keys.ReencryptAsync(user, Report, cancellationToken: ct));
+    public Task StartReencryption(Actor user) => Start(ct => keys.ReencryptAsync(user, Report, cancellationToken: ct));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

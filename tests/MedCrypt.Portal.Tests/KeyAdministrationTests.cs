@@ -5,8 +5,8 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Keys;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +17,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Key management on the real databases: master-key rotation re-wraps every original and loses none, resumably.</summary>
 public sealed class KeyAdministrationTests
 {
-    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
+    private static readonly Actor Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin).ToActor();
     private static readonly ClaimsPrincipal Staff = TestStudies.User("staff@medcrypt.local", Roles.Staff);
     private static readonly ClaimsPrincipal Doctor = TestStudies.User("doctor@medcrypt.local", Roles.Doctor);
 
@@ -173,9 +173,9 @@ public sealed class KeyAdministrationTests
         Assert.Equal(newId, (await store.ActiveSchemeKeyAsync("block", ct)).Id);
         Assert.Equal(oldKey.Bytes.ToArray(), (await store.SchemeKeyAsync(oldId, ct)).Bytes.ToArray());
         await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => keys.CreateSchemeKeyAsync(Admin, "rot13", ct));
-        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.CreateSchemeKeyAsync(Staff, "block", ct));
-        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.RotateMasterKeyAsync(Doctor, cancellationToken: ct));
-        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.ListAsync(Staff, ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.CreateSchemeKeyAsync(Staff.ToActor(), "block", ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.RotateMasterKeyAsync(Doctor.ToActor(), cancellationToken: ct));
+        await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.ListAsync(Staff.ToActor(), ct));
         Assert.DoesNotContain(await keys.ListAsync(Admin, ct), k => k.Purpose == "master" && k.CreatedBy == "staff@medcrypt.local");
         string[] trail = await AuditTrailAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local key.create Succeeded", trail);
@@ -267,5 +267,9 @@ public sealed class KeyAdministrationTests
         public Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken) => inner.RotateMasterKeyAsync(actor, cancellationToken);
 
         public Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken) => inner.RotateSchemeKeyAsync(schemeId, actor, cancellationToken);
+
+        public Task<IReadOnlyList<KeySummary>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public Task<string?> ActiveMasterKeyIdAsync(CancellationToken cancellationToken) => inner.ActiveMasterKeyIdAsync(cancellationToken);
     }
 }

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Images;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Keys;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +18,7 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed class ReencryptionTests
 {
-    private static ClaimsPrincipal Admin => TestStudies.Admin;
+    private static Actor Admin => TestStudies.Admin.ToActor();
 
     private static ClaimsPrincipal Staff => TestStudies.Staff;
 

@@ -1,4 +1,4 @@
-namespace MedCrypt.Portal.Keys;
+namespace MedCrypt.Domain.Keys;
 
 /// <summary>
 /// The outcome of moving every sealed original to the current master key: how many were looked at, moved, already

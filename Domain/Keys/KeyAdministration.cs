@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using MedCrypt.Crypto.Envelope;
 using MedCrypt.Crypto.Keys;
@@ -7,13 +6,9 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
-using MedCrypt.Domain.Keys;
-using MedCrypt.Portal.Authorization;
-using MedCrypt.Portal.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
+using MedCrypt.Domain.Studies;
 
-namespace MedCrypt.Portal.Keys;
+namespace MedCrypt.Domain.Keys;
 
 /// <summary>
 /// Key management for administrators: the key list, a new key for a scheme, and two ways to move every sealed payload
@@ -24,10 +19,9 @@ namespace MedCrypt.Portal.Keys;
 /// finishes what a crash or a cancellation left. Old keys are never deleted, so nothing becomes unreadable meanwhile.
 /// Every action, allowed or denied, and every re-encryption batch, is audited.
 /// </summary>
-public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, AuditLog audit, AccessGuard guard, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, AuditLog audit, AccessGuard guard, IStudyStore studies, IAuditQueries journal, TimeProvider clock)
 {
     public const int DefaultBatchSize = 50;
-    private const string Master = "master";
     private const string ReencryptAction = "key.reencrypt";
     private const string ReencryptBatchAction = "key.reencrypt.batch";
     private const string ReencryptDoneAction = "key.reencrypt.done";
@@ -39,14 +33,11 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     private readonly SemaphoreSlim _rewrapping = new(1, 1);
 
     /// <exception cref="AccessDeniedException">The user may not administer keys (audited).</exception>
-    public async Task<IReadOnlyList<KeySummary>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<KeySummary>> ListAsync(Actor user, CancellationToken cancellationToken)
     {
-        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "keys.list", "keys", cancellationToken)).Name;
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        List<KeySummary> list = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
-            .Select(k => new KeySummary(k.Id, k.Purpose, k.CreatedAt, k.CreatedBy, k.Active))
-            .ToListAsync(cancellationToken);
-        await audit.RecordAsync(actor, "keys.list", "keys", AuditOutcome.Succeeded, $"{list.Count} keys", cancellationToken);
+        string actor = await DemandAsync(user, "keys.list", "keys", cancellationToken);
+        IReadOnlyList<KeySummary> list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(actor, "keys.list", "keys", AuditOutcome.Succeeded, $"{list.Count} keys", cancellationToken).ConfigureAwait(false);
 
         // Sorted here: SQLite cannot order by a DateTimeOffset.
         return [.. list.OrderBy(k => k.Purpose, StringComparer.Ordinal).ThenByDescending(k => k.CreatedAt)];
@@ -54,9 +45,9 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
 
     /// <summary>A new active key for the scheme; studies made under the previous one name it and still open.</summary>
     /// <exception cref="RejectedInputException">An unknown scheme.</exception>
-    public async Task<string> CreateSchemeKeyAsync(ClaimsPrincipal user, string schemeId, CancellationToken cancellationToken)
+    public async Task<string> CreateSchemeKeyAsync(Actor user, string schemeId, CancellationToken cancellationToken)
     {
-        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "key.create", $"scheme/{schemeId}", cancellationToken)).Name;
+        string actor = await DemandAsync(user, "key.create", $"scheme/{schemeId}", cancellationToken);
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             await audit.RecordAsync(actor, "key.create", $"scheme/{schemeId}", AuditOutcome.Failed, "unknown scheme", cancellationToken);
@@ -71,22 +62,22 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// <summary>Makes a new master key, then re-wraps every sealed payload onto it.</summary>
     /// <param name="onBatch">Called after each committed batch with the running totals (a page's progress).</param>
     public Task<RewrapReport> RotateMasterKeyAsync(
-        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
+        Actor user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
         RotateAsync(user, Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
 
     /// <summary>
     /// After a suspected compromise: a new master key, then every sealed payload opened and sealed again under a fresh
-    /// data key. <see cref="KeyMaintenance"/> runs it in the background and resumes it after a restart.
+    /// data key. the portal's key maintenance runs it in the background and resumes it after a restart.
     /// </summary>
     public Task<RewrapReport> ReencryptAsync(
-        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
+        Actor user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default) =>
         RotateAsync(user, Reencryption.Reseal, onBatch, batchSize, cancellationToken);
 
     /// <summary>Re-wraps whatever is not under the current master key yet: finishes an interrupted rotation.</summary>
     public async Task<RewrapReport> RewrapAsync(
-        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+        Actor user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, "key.master.rewrap", "keys/master", cancellationToken)).Name;
+        string actor = await DemandAsync(user, "key.master.rewrap", "keys/master", cancellationToken);
         return await RewrapCoreAsync(actor, await keys.CurrentMasterKeyAsync(cancellationToken), Reencryption.Rewrap, onBatch, batchSize, cancellationToken);
     }
 
@@ -96,11 +87,11 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
     /// afresh" (a rotation re-wraps the old data keys), so the job starts over under a new master key.
     /// </summary>
     public async Task<RewrapReport> ResumeReencryptionAsync(
-        ClaimsPrincipal user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+        Actor user, Action<RewrapReport>? onBatch = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, ReencryptAction, "keys/master", cancellationToken)).Name;
+        string actor = await DemandAsync(user, ReencryptAction, "keys/master", cancellationToken);
         MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken);
-        string? jobKey = (await LastEntryAsync([ReencryptAction], cancellationToken))?.Subject; // the key the job moves onto
+        string? jobKey = (await journal.LastOfAsync([ReencryptAction], cancellationToken))?.Subject; // the key the job moves onto
 
         if (jobKey != $"key/{current.Id}")
         {
@@ -115,28 +106,20 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
 
     /// <summary>True when the audit log's last re-encryption entry is not its end: a crash or a cancellation interrupted it.</summary>
     public async Task<bool> IsReencryptionUnfinishedAsync(CancellationToken cancellationToken) =>
-        (await LastEntryAsync([ReencryptAction, ReencryptDoneAction], cancellationToken))?.Action == ReencryptAction;
+        (await journal.LastOfAsync([ReencryptAction, ReencryptDoneAction], cancellationToken))?.Action == ReencryptAction;
 
-    /// <summary>The newest audit entry with one of <paramref name="actions"/>: the log is the re-encryption job's journal.</summary>
-    private async Task<(string Action, string Subject)?> LastEntryAsync(string[] actions, CancellationToken cancellationToken)
+    /// <summary>The guard's demand; returns the name the audit entries that follow carry.</summary>
+    private async Task<string> DemandAsync(Actor user, string action, string subject, CancellationToken cancellationToken)
     {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        var last = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.AsNoTracking()
-            .Where(r => actions.Contains(r.Action)).OrderByDescending(r => r.Sequence)
-            .Select(r => new { r.Action, r.Subject }).FirstOrDefaultAsync(cancellationToken);
-        return last is null ? null : (last.Action, last.Subject);
+        await guard.DemandAsync(user, Permission.AdministerKeys, action, subject, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return user.Name;
     }
 
-    private async Task<RewrapReport> RotateAsync(ClaimsPrincipal user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
+    private async Task<RewrapReport> RotateAsync(Actor user, Reencryption mode, Action<RewrapReport>? onBatch, int batchSize, CancellationToken cancellationToken)
     {
         string action = mode == Reencryption.Rewrap ? "key.master.rotate" : ReencryptAction;
-        string actor = (await guard.DemandAsync(user, Permission.AdministerKeys, action, "keys/master", cancellationToken)).Name;
-        string? retired;
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            retired = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Keys.AsNoTracking()
-                .Where(k => k.Purpose == Master && k.Active).Select(k => k.Id).SingleOrDefaultAsync(cancellationToken);
-        }
+        string actor = await DemandAsync(user, action, "keys/master", cancellationToken);
+        string? retired = await keys.ActiveMasterKeyIdAsync(cancellationToken);
 
         MasterKey next = await keys.RotateMasterKeyAsync(actor, cancellationToken);
         string started = mode == Reencryption.Rewrap ? "" : "re-encryption started: every payload gets a fresh data key; ";
@@ -161,7 +144,7 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
             while (true)
             {
                 DateTimeOffset passStarted = clock.GetUtcNow();
-                List<Guid> ids = await StudyIdsAsync(since, cancellationToken);
+                List<Guid> ids = [.. await studies.IdsAsync(since, cancellationToken)];
                 ids.RemoveAll(id => !seen.Add(id));
                 if (ids.Count == 0)
                 {
@@ -210,55 +193,36 @@ public sealed class KeyAdministration(IKeyStore keys, SchemeCatalog schemes, Aud
         return report;
     }
 
-    private async Task<List<Guid>> StudyIdsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
-    {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        var studies = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.AsNoTracking()
-            .Select(s => new { s.Id, s.CreatedAt }).ToListAsync(cancellationToken);
-
-        // Filtered here: SQLite cannot compare DateTimeOffsets in a query; ids and times are small beside the envelopes.
-        return [.. studies.Where(s => since is null || s.CreatedAt >= since).Select(s => s.Id)];
-    }
-
     /// <summary>
     /// One batch in one transaction. Each new envelope is opened with its context before it is written, so a damaged
     /// envelope is reported and its study left as it was rather than given one that does not open either.
     /// </summary>
     private async Task<(int Rewrapped, int AlreadyCurrent)> RewrapBatchAsync(Guid[] batch, MasterKey current, Reencryption mode, List<Guid> failed, CancellationToken cancellationToken)
     {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Studies.AsNoTracking().Where(s => batch.Contains(s.Id))
-            .Select(s => new { s.Id, s.SchemeId, s.SchemeKeyId, s.ProtectedNonce, s.SealedOriginal, s.SealedProtected }).ToListAsync(cancellationToken);
         int rewrapped = 0, alreadyCurrent = 0;
-        foreach (var row in rows)
+        await studies.RewriteSealedAsync(batch, async (row, ct) =>
         {
             byte[]? original, protectedImage;
             try
             {
-                original = await MoveAsync(row.SealedOriginal, StudyAnalyser.OriginalContext(row.Id), current, mode, cancellationToken);
-                protectedImage = await MoveAsync(row.SealedProtected, StudyAnalyser.ProtectedContext(row.Id, row.SchemeId, row.SchemeKeyId, row.ProtectedNonce), current, mode, cancellationToken);
+                original = await MoveAsync(row.SealedOriginal, StudyAnalyser.OriginalContext(row.Id), current, mode, ct).ConfigureAwait(false);
+                protectedImage = await MoveAsync(row.SealedProtected, StudyAnalyser.ProtectedContext(row.Id, row.SchemeId, row.SchemeKeyId, row.ProtectedNonce), current, mode, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is EnvelopeException or KeyNotFoundException)
             {
                 failed.Add(row.Id);
-                continue;
+                return null;
             }
 
             if (original is null && protectedImage is null)
             {
                 alreadyCurrent++;
-                continue;
+                return null;
             }
 
-            byte[] nextOriginal = original ?? row.SealedOriginal, nextProtected = protectedImage ?? row.SealedProtected;
-            await db.Studies.Where(s => s.Id == row.Id).ExecuteUpdateAsync(
-                s => s.SetProperty(r => r.SealedOriginal, nextOriginal).SetProperty(r => r.SealedProtected, nextProtected), cancellationToken);
             rewrapped++;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+            return row with { SealedOriginal = original ?? row.SealedOriginal, SealedProtected = protectedImage ?? row.SealedProtected };
+        }, cancellationToken).ConfigureAwait(false);
         return (rewrapped, alreadyCurrent);
     }
 
