@@ -39,7 +39,7 @@ public sealed class AccessGuard(AuditLog audit, IAccountStanding standing)
 
     /// <summary>What a privileged account signed in on a password alone is told, page and API alike.</summary>
     public const string SecondFactorMissing =
-        "Doctors and administrators must sign in with two-factor authentication: enrol an authenticator app on your account page (/account), then sign in again with its code.";
+        "Doctors and administrators must sign in with two-factor authentication: enrol an authenticator app on /account/two-factor, then sign in again with its code.";
 
     private async Task<(string Because, string Message)?> RefusalAsync(Actor actor, Permission permission, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace MedCrypt.Portal.Authorization;
 /// <summary>
 /// What a policy's refusal of a signed-in account becomes: an audit entry (<c>access.denied</c>, whatever the route),
 /// then for the API and /metrics a 403 problem+json saying what was missing (a second factor, or which permission),
-/// and for a page the enrolment page when a second factor is missing, else the framework's answer (/account/denied).
+/// and for a page the enrolment page (/account/two-factor) when a second factor is missing, else the framework's answer (/account/denied).
 /// </summary>
 internal sealed class AuthorizationProblemHandler(AuditLog audit, IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
 {
@@ -46,7 +46,7 @@ internal sealed class AuthorizationProblemHandler(AuditLog audit, IProblemDetail
         }
         else if (secondFactor)
         {
-            context.Response.Redirect("/account");
+            context.Response.Redirect("/account/two-factor");
         }
         else
         {

@@ -66,6 +66,7 @@ internal static class IdentityExtensions
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         builder.Services.AddScoped<ApiSessions>();
         builder.Services.AddScoped<AccountSignOut>();
+        builder.Services.AddScoped<AccountSelfService>();
         builder.Services.AddScoped<IdentitySeeder>();
     }
 

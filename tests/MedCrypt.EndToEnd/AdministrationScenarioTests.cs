@@ -35,11 +35,11 @@ public sealed class AdministrationScenarioTests(PortalInBrowser portal) : Browse
         await other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email }).GetByTestId("pending-confirm").ClickAsync();
         await Expect(other.GetByTestId("pending-role-changes").Locator("tr", new() { HasText = email })).ToHaveCountAsync(0);
 
-        // The new doctor signs in with the initial password and is asked to enrol an authenticator.
-        IPage doctor = await OpenAsync("/account");
+        // The new doctor signs in with the initial password and, asking for the dashboard, is sent to enrol an authenticator.
+        IPage doctor = await OpenAsync("/");
         await SubmitCredentialsAsync(doctor, email);
         await Expect(doctor.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
-        await Expect(doctor).ToHaveURLAsync(new Regex("/account$"));
+        await Expect(doctor).ToHaveURLAsync(new Regex("/account/two-factor$"));
         await Expect(doctor.GetByTestId("two-factor-reminder")).ToBeVisibleAsync();
         string key = await doctor.GetByTestId("shared-key").InnerTextAsync();
         await doctor.Locator("#enable-code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));

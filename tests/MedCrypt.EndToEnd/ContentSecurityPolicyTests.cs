@@ -29,11 +29,11 @@ public sealed class ContentSecurityPolicyTests(PortalInBrowser portal) : Browser
             await WaitForCircuitAsync(admin);
         }
 
-        // The account page is a plain server-rendered form page (it changes cookies): no circuit, and for an account
+        // The account pages are plain server-rendered form pages (it changes cookies): no circuit, and for an account
         // not enrolled yet (staff may enrol; the demo admin comes enrolled) a data: QR code.
         IPage staff = await SignInAsync("staff");
-        await staff.GotoAsync("/account");
-        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Your account", Exact = true, Level = 4 })).ToBeVisibleAsync();
+        await staff.GotoAsync("/account/two-factor");
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in", Exact = true, Level = 4 })).ToBeVisibleAsync();
         Assert.True(await LoadedWidthAsync(staff.GetByTestId("authenticator-qr")) > 0);
 
         // Interactive: the audit log verifies its chain over the circuit; the history grid loads its rows.

@@ -40,6 +40,8 @@ public sealed class AuthorizationMatrixTests
         ("PAGE", "/admin/keys", [Roles.Admin]),
         ("PAGE", "/admin/system", [Roles.Admin]),
         ("PAGE", "/account", Enrolling),
+        ("PAGE", "/account/password", Enrolling),
+        ("PAGE", "/account/two-factor", Enrolling),
         ("PAGE", "/account/login", Everyone),
         ("PAGE", "/account/login-2fa", Everyone),
         ("PAGE", "/account/denied", Everyone),
@@ -111,7 +113,7 @@ public sealed class AuthorizationMatrixTests
                     // enrolment page for a missing second factor; the API answers 401/403.
                     bool denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                         || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString is { } to
-                            && (to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase) || to == "/account"));
+                            && (to.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase) || to == "/account/two-factor"));
                     if (denied == expected || (int)response.StatusCode >= 500)
                     {
                         failures.Add($"{who}: {method} {route} → {(int)response.StatusCode} {response.Headers.Location}, expected {(expected ? "allowed" : "denied")}");

@@ -147,16 +147,16 @@ public sealed class KeyEncryptionAttackTests
         Assert.Equal(HttpStatusCode.OK, recovery.StatusCode);
     }
 
-    /// <summary>A new doctor's enrolment as they do it on /account: the shared key from the page, a code from it, the recovery codes shown once.</summary>
+    /// <summary>A new doctor's enrolment as they do it on /account/two-factor: the shared key from the page, a code from it, the recovery codes shown once.</summary>
     internal static async Task<(string SharedKey, string[] RecoveryCodes)> EnrolAsync(PortalFactory portal)
     {
         await TestAccounts.CreateAsync(portal.Services, Doctor, PortalFactory.DemoPassword, Roles.Doctor, authenticatorKey: null);
         HttpClient client = portal.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
-        string account = await client.GetStringAsync("/account", TestContext.Current.CancellationToken);
+        string account = await client.GetStringAsync("/account/two-factor", TestContext.Current.CancellationToken);
         string sharedKey = WebUtility.HtmlDecode(TwoFactorTests.SharedKey().Match(account).Groups[1].Value);
         Assert.False(string.IsNullOrWhiteSpace(sharedKey));
-        string enabled = await TwoFactorTests.PostAsync(client, "/account", account, "enable-2fa", ("Enable.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
+        string enabled = await TwoFactorTests.PostAsync(client, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
         Assert.Contains("Two-factor sign-in is on.", enabled);
         string[] codes = WebUtility.HtmlDecode(TwoFactorTests.RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, codes.Length);

@@ -166,9 +166,9 @@ public sealed class RevocationTests
         HttpClient token = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         HttpClient page = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(page, "staff@medcrypt.local", PortalFactory.DemoPassword);
-        string account = await page.GetStringAsync("/account", ct);
-        string changed = await TwoFactorTests.PostAsync(page, "/account", account, "change-password",
-            ("Password.Current", PortalFactory.DemoPassword), ("Password.New", "Another-Password-2027!"), ("Password.Confirm", "Another-Password-2027!"));
+        string account = await page.GetStringAsync("/account/password", ct);
+        string changed = await TwoFactorTests.PostAsync(page, "/account/password", account, "change-password",
+            ("Input.Current", PortalFactory.DemoPassword), ("Input.New", "Another-Password-2027!"), ("Input.Confirm", "Another-Password-2027!"));
         Assert.Contains("Your password was changed.", changed);
         await Task.Delay(Interval, ct);
 

@@ -7,7 +7,7 @@ using MedCrypt.Domain.Access;
 namespace MedCrypt.Portal.Tests;
 
 /// <summary>
-/// Two-factor sign-in through the real portal: a doctor enrols an authenticator on /account with a code computed here
+/// Two-factor sign-in through the real portal: a doctor enrols an authenticator on /account/two-factor with a code computed here
 /// from the shared key (RFC 6238), after which the pages and the API ask for a code and refuse a wrong one.
 /// </summary>
 public sealed partial class TwoFactorTests
@@ -30,7 +30,7 @@ public sealed partial class TwoFactorTests
         {
             HttpResponseMessage sent = await enrolling.GetAsync(page, ct);
             Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
-            Assert.Equal("/account", sent.Headers.Location?.OriginalString);
+            Assert.Equal("/account/two-factor", sent.Headers.Location?.OriginalString);
         }
 
         HttpResponseMessage passwordOnly = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = Doctor, password = PortalFactory.DemoPassword }, ct);
@@ -41,20 +41,20 @@ public sealed partial class TwoFactorTests
         Assert.DoesNotContain("accessToken", enrolFirst.ToString());
 
         // Enrol.
-        string account = await enrolling.GetStringAsync("/account", ct);
+        string account = await enrolling.GetStringAsync("/account/two-factor", ct);
         Assert.Contains("data-testid=\"two-factor-reminder\"", account);
         Assert.Contains("data:image/png;base64,", account);
         string sharedKey = WebUtility.HtmlDecode(SharedKey().Match(account).Groups[1].Value);
         string code = Totp.Code(sharedKey, DateTimeOffset.UtcNow);
 
-        string refused = await PostAsync(enrolling, "/account", account, "enable-2fa", ("Enable.Code", Wrong(code)));
+        string refused = await PostAsync(enrolling, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Wrong(code)));
         Assert.Contains("That code is wrong", refused);
-        string enabled = await PostAsync(enrolling, "/account", refused, "enable-2fa", ("Enable.Code", code));
+        string enabled = await PostAsync(enrolling, "/account/two-factor", refused, "enable-2fa", ("Enable.Code", code));
         Assert.Contains("Two-factor sign-in is on.", enabled);
         Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", enabled);
         string[] recoveryCodes = WebUtility.HtmlDecode(RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, recoveryCodes.Length);
-        Assert.DoesNotContain("data-testid=\"recovery-codes\"", await enrolling.GetStringAsync("/account", ct)); // shown once
+        Assert.DoesNotContain("data-testid=\"recovery-codes\"", await enrolling.GetStringAsync("/account/two-factor", ct)); // shown once
         Assert.Equal(HttpStatusCode.OK, (await enrolling.GetAsync("/", ct)).StatusCode); // the code just checked counts as this session's second factor
 
         // The password alone no longer signs in: the second step asks for the code.
@@ -108,24 +108,48 @@ public sealed partial class TwoFactorTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword);
-        string account = await client.GetStringAsync("/account", ct);
-        Assert.Contains("staff@medcrypt.local", account);
-        Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", account); // staff are not asked to enrol
+        string overview = await client.GetStringAsync("/account", ct);
+        Assert.Contains("staff@medcrypt.local", overview);
+        Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", overview); // staff are not asked to enrol
+        string account = await client.GetStringAsync("/account/password", ct);
 
-        string weak = await PostAsync(client, "/account", account, "change-password",
-            ("Password.Current", PortalFactory.DemoPassword), ("Password.New", "aaaaaaaaaaaa"), ("Password.Confirm", "aaaaaaaaaaaa"));
+        string weak = await PostAsync(client, "/account/password", account, "change-password",
+            ("Input.Current", PortalFactory.DemoPassword), ("Input.New", "aaaaaaaaaaaa"), ("Input.Confirm", "aaaaaaaaaaaa"));
         Assert.Contains("account-message", weak);
         Assert.DoesNotContain("Your password was changed.", weak);
 
         const string NewPassword = "Another-Password-2027!";
-        string changed = await PostAsync(client, "/account", weak, "change-password",
-            ("Password.Current", PortalFactory.DemoPassword), ("Password.New", NewPassword), ("Password.Confirm", NewPassword));
+        string changed = await PostAsync(client, "/account/password", weak, "change-password",
+            ("Input.Current", PortalFactory.DemoPassword), ("Input.New", NewPassword), ("Input.Confirm", NewPassword));
         Assert.Contains("Your password was changed.", changed);
         Assert.Contains("staff@medcrypt.local", await client.GetStringAsync("/", ct));
 
         HttpClient other = factory.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Contains("email or password is wrong", await (await FormSignIn.SignInAsync(other, "staff@medcrypt.local", PortalFactory.DemoPassword)).Content.ReadAsStringAsync(ct));
         Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.SignInAsync(other, "staff@medcrypt.local", NewPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_current_passwords_on_the_account_pages_lock_the_account_and_end_the_session()
+    {
+        // A stolen cookie is not unlimited guesses at the password behind it.
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await FormSignIn.SignInAsync(client, "staff@medcrypt.local", PortalFactory.DemoPassword);
+        string page = await client.GetStringAsync("/account/password", ct);
+        HttpResponseMessage last = new(HttpStatusCode.OK);
+        for (int i = 0; i < 5 && last.StatusCode == HttpStatusCode.OK; i++)
+        {
+            last = await PostRawAsync(client, "/account/password", page, "change-password",
+                ("Input.Current", $"Guess-{i}-Password-2026!"), ("Input.New", "Another-Password-2027!"), ("Input.Confirm", "Another-Password-2027!"));
+            page = last.StatusCode == HttpStatusCode.OK ? await last.Content.ReadAsStringAsync(ct) : page;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, last.StatusCode); // the fifth wrong one locks the account and signs out
+        Assert.Contains("/account/login", last.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/", ct)).StatusCode);
+        Assert.Contains("locked", await (await FormSignIn.SignInAsync(factory.CreateClient(new() { AllowAutoRedirect = false }), "staff@medcrypt.local", PortalFactory.DemoPassword)).Content.ReadAsStringAsync(ct));
     }
 
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
