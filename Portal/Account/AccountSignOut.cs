@@ -9,9 +9,11 @@ namespace MedCrypt.Portal.Account;
 /// "Sign out everywhere": a new security stamp ends every cookie, circuit and access token at its next check (within
 /// <see cref="RevocationOptions.CheckInterval"/>), and closing the API sessions makes every refresh token worthless at once.
 /// </summary>
-internal sealed class AccountSignOut(UserManager<IdentityUser> users, ApiSessions sessions, AccountStanding standing, AuditLog audit)
+internal sealed class AccountSignOut(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, ApiSessions sessions, AccountStanding standing, AuditLog audit)
 {
-    /// <param name="channel">Where it was asked for (<c>portal</c> or <c>api</c>), for the audit entry.</param>
+    public const string Portal = "portal";
+
+    /// <param name="channel">Where it was asked for (<see cref="Portal"/>, which also signs this browser out, or <c>api</c>), for the audit entry.</param>
     public async Task EverywhereAsync(ClaimsPrincipal principal, string channel, CancellationToken cancellationToken)
     {
         IdentityUser user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("The signed-in account no longer exists.");
@@ -24,5 +26,9 @@ internal sealed class AccountSignOut(UserManager<IdentityUser> users, ApiSession
         int closed = await sessions.CloseAllAsync(user.Id, cancellationToken);
         standing.Forget(user.Id); // this instance at once; the others within the interval
         await audit.RecordAsync(principal.ToActor().Name, "sign-out.everywhere", channel, AuditOutcome.Succeeded, $"{closed} API session(s) closed", cancellationToken);
+        if (channel == Portal)
+        {
+            await signIn.SignOutAsync(); // and this browser's cookie at once
+        }
     }
 }
