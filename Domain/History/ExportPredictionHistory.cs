@@ -19,6 +19,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(writer);
+        filter.EnsureValid();
         await guard.DemandAsync(actor, Permission.ReadHistory, "history.export", "predictions", filter.Describe(), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<PredictionRow> items = await predictions.ListAsync(filter, MaxExportRows + 1, cancellationToken).ConfigureAwait(false);
         if (items.Count > MaxExportRows)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedCrypt.Domain.Failures;
 
 namespace MedCrypt.Domain.History;
 
@@ -27,6 +28,15 @@ public sealed record HistoryFilter
     public HistorySort Sort { get; init; } = HistorySort.Time;
 
     public bool Descending { get; init; } = true;
+
+    /// <exception cref="RejectedInputException">An empty or reversed time range.</exception>
+    public void EnsureValid()
+    {
+        if (From is { } from && To is { } to && from >= to)
+        {
+            throw new RejectedInputException("'to' must be after 'from'.");
+        }
+    }
 
     /// <summary>The criteria in a line, for the audit log.</summary>
     public string Describe()

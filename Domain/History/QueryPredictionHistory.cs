@@ -19,6 +19,7 @@ public sealed class QueryPredictionHistory(IPredictionQueries predictions, Acces
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
+        filter.EnsureValid();
         await guard.DemandAsync(actor, Permission.ReadHistory, "history.view", "predictions", filter.Describe(), cancellationToken).ConfigureAwait(false);
         if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
         {

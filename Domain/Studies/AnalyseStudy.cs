@@ -28,6 +28,13 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         ArgumentNullException.ThrowIfNull(actor);
         string name = SafeName(fileName);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (upload.Length == 0 || upload.Length > MaxUploadBytes)
+        {
+            var size = new RejectedInputException(upload.Length == 0 ? "The file is empty." : $"The file is over {MaxUploadBytes / 1_048_576} MB.");
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
+            throw size;
+        }
+
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             var unknown = new RejectedInputException($"Unknown scheme '{schemeId}'. Schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");

@@ -43,8 +43,7 @@ internal static class AuthEndpoints
         IdentityUser? user = await users.FindByEmailAsync(email);
         if (user is null)
         {
-            // As long as a wrong password for a real account takes, so the answer's timing does not say which emails exist.
-            users.PasswordHasher.VerifyHashedPassword(NoOne, NoOnesHash.Value, password);
+            UnknownAccount.SpendAPasswordCheck(users, password);
         }
 
         SignInResult checkedPassword = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
@@ -165,9 +164,4 @@ internal static class AuthEndpoints
     }
 
     private static IResult Unauthorized(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status401Unauthorized);
-
-    private static readonly IdentityUser NoOne = new();
-
-    /// <summary>A hash to check a password against when the email is unknown (made once, with Identity's own hasher and cost).</summary>
-    private static readonly Lazy<string> NoOnesHash = new(() => new PasswordHasher<IdentityUser>().HashPassword(NoOne, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
 }

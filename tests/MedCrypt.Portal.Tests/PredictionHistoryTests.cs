@@ -78,6 +78,7 @@ public sealed class PredictionHistoryTests
         Assert.Equal("staff@medcrypt.local", byUploader.Items[0].UploadedBy);
 
         await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => Query(new HistoryFilter(), 1, QueryPredictionHistory.MaxPageSize + 1));
+        await Assert.ThrowsAsync<Domain.Failures.RejectedInputException>(() => Query(new HistoryFilter { From = today, To = today })); // the use case's own rule, not only the query string's
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
