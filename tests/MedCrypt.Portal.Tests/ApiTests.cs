@@ -105,7 +105,7 @@ public sealed class ApiTests
         Assert.Contains("No models are loaded", await refused.Content.ReadAsStringAsync(ct));
         await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "rot13"), ct), HttpStatusCode.BadRequest);
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("staff@medcrypt.local study.upload Failed", trail);
         Assert.Contains("staff@medcrypt.local study.upload Denied", trail);
 

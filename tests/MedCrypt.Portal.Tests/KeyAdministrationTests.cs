@@ -58,7 +58,7 @@ public sealed class KeyAdministrationTests
         IReadOnlyList<KeySummary> list = await keys.ListAsync(Admin, ct);
         Assert.Single(list, k => k.Purpose == "master" && k.Active);
         Assert.Contains(list, k => k.Id == before && !k.Active); // retired, kept
-        string[] trail = await AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local key.master.rotate Succeeded", trail);
         Assert.Contains("admin@medcrypt.local key.master.rewrap Succeeded", trail);
     }
@@ -124,7 +124,7 @@ public sealed class KeyAdministrationTests
             Assert.NotEmpty(await studies.OpenOriginalAsync(Doctor, id, ct));
         }
 
-        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrailAsync(factory, ct)); // the cancelled run, recorded
+        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrail.ReadAsync(factory, ct)); // the cancelled run, recorded
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public sealed class KeyAdministrationTests
         Assert.NotEmpty(await studies.OpenOriginalAsync(Doctor, good, ct));
         await using AsyncServiceScope check = factory.Services.CreateAsyncScope();
         Assert.Equal(damaged, (await check.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.SingleAsync(s => s.Id == bad, ct)).SealedOriginal);
-        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrailAsync(factory, ct));
+        Assert.Contains("admin@medcrypt.local key.master.rewrap Failed", await AuditTrail.ReadAsync(factory, ct));
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public sealed class KeyAdministrationTests
         await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.RotateMasterKeyAsync(Doctor.ToActor(), cancellationToken: ct));
         await Assert.ThrowsAsync<Domain.Failures.AccessDeniedException>(() => keys.ListAsync(Staff.ToActor(), ct));
         Assert.DoesNotContain(await keys.ListAsync(Admin, ct), k => k.Purpose == "master" && k.CreatedBy == "staff@medcrypt.local");
-        string[] trail = await AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local key.create Succeeded", trail);
         Assert.Contains("staff@medcrypt.local key.create Denied", trail);
         Assert.Contains("doctor@medcrypt.local key.master.rotate Denied", trail);
@@ -211,14 +211,6 @@ public sealed class KeyAdministrationTests
         Assert.Equal(EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal), EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedProtected));
         return EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal);
     }
-
-    internal static async Task<string[]> AuditTrailAsync(PortalFactory factory, CancellationToken ct)
-    {
-        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
-        return [.. await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords
-            .OrderBy(r => r.Sequence).Select(r => r.Actor + " " + r.Action + " " + r.Outcome.ToString()).ToListAsync(ct)];
-    }
-
 
     /// <summary>A small head-like slice, different for each seed; its PNG and its pixels.</summary>
     internal static (byte[] Png, byte[] Pixels) Scan(int seed)

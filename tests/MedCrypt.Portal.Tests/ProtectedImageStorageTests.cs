@@ -155,7 +155,7 @@ public sealed class ProtectedImageStorageTests
 
         await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.Conflict);
 
-        string[] trail = [.. (await KeyAdministrationTests.AuditTrailAsync(factory, ct)).Where(e => e.Contains(".view ", StringComparison.Ordinal))];
+        string[] trail = [.. (await AuditTrail.ReadAsync(factory, ct)).Where(e => e.Contains(".view ", StringComparison.Ordinal))];
         Assert.Equal(
         [
             "doctor@medcrypt.local original.view Succeeded",

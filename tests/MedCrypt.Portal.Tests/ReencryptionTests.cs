@@ -54,7 +54,7 @@ public sealed class ReencryptionTests
             Assert.Equal(protectedPngs[i], await studies.OpenProtectedAsync(Staff, id, ct));
         }
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Equal(3, trail.Count(e => e == "admin@medcrypt.local key.reencrypt.batch Succeeded")); // 5 studies, batches of 2
         Assert.Contains("admin@medcrypt.local key.reencrypt.done Succeeded", trail);
         Assert.False(await factory.Services.GetRequiredService<KeyAdministration>().IsReencryptionUnfinishedAsync(ct));
@@ -100,7 +100,7 @@ public sealed class ReencryptionTests
             Assert.Equal(pixels, codec.Decode(await reopened.OpenOriginalAsync(Doctor, id, ct), PixelFormat.Gray8).Pixels.ToArray());
         }
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(restarted, ct);
+        string[] trail = await AuditTrail.ReadAsync(restarted, ct);
         Assert.Contains("admin@medcrypt.local key.reencrypt.batch Failed", trail); // the interruption, recorded
         Assert.Contains("system (resuming re-encryption) key.reencrypt.done Succeeded", trail);
     }
@@ -128,7 +128,7 @@ public sealed class ReencryptionTests
             Assert.NotEqual(Tail(b.Value.Original), Tail(after[b.Key].Original)); // a fresh data key for every payload
             Assert.NotEqual(Tail(b.Value.Protected), Tail(after[b.Key].Protected));
         });
-        Assert.Contains("system (resuming re-encryption) key.reencrypt Failed", await KeyAdministrationTests.AuditTrailAsync(restarted, ct)); // said so, and started over
+        Assert.Contains("system (resuming re-encryption) key.reencrypt Failed", await AuditTrail.ReadAsync(restarted, ct)); // said so, and started over
     }
 
     private static async Task<List<(Guid Id, byte[] Pixels)>> UploadAsync(StudyClient studies, int count, CancellationToken ct)

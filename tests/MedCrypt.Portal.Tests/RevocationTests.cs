@@ -38,7 +38,7 @@ public sealed class RevocationTests
         HttpResponseMessage cookie = await page.GetAsync("/", ct);
         Assert.Equal(HttpStatusCode.Redirect, cookie.StatusCode);
         Assert.Contains("/account/login", cookie.Headers.Location?.OriginalString);
-        Assert.Contains($"{Doctor} session.revoked Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+        Assert.Contains($"{Doctor} session.revoked Denied", await AuditTrail.ReadAsync(factory, ct));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class RevocationTests
         // Within the cached minute the first instance still takes the token for the protected image; not for the original.
         Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{study}/image/protected", ct)).StatusCode);
         await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{study}/image/original", ct), HttpStatusCode.Forbidden);
-        Assert.Contains($"{Doctor} original.view Denied", await KeyAdministrationTests.AuditTrailAsync(first, ct));
+        Assert.Contains($"{Doctor} original.view Denied", await AuditTrail.ReadAsync(first, ct));
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class RevocationTests
             await Api.AssertProblemAsync(await doctor.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
         }
 
-        Assert.Single(await KeyAdministrationTests.AuditTrailAsync(factory, ct), e => e == $"{Doctor} session.revoked Denied");
+        Assert.Single(await AuditTrail.ReadAsync(factory, ct), e => e == $"{Doctor} session.revoked Denied");
     }
 
     [Theory]
@@ -152,7 +152,7 @@ public sealed class RevocationTests
         await Task.Delay(Interval, ct);
         await Api.AssertProblemAsync(await refreshed.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
         await Api.AssertProblemAsync(await original.GetAsync("/api/v1/schemes", ct), HttpStatusCode.Unauthorized);
-        Assert.Contains($"{Doctor} token.refresh Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+        Assert.Contains($"{Doctor} token.refresh Denied", await AuditTrail.ReadAsync(factory, ct));
 
         await Api.AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = "not-a-token" }, ct), HttpStatusCode.Unauthorized);
         await Api.AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/refresh", new { }, ct), HttpStatusCode.BadRequest);

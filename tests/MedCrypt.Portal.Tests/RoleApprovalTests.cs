@@ -48,7 +48,7 @@ public sealed class RoleApprovalTests
         Assert.Equal(Roles.Admin, Assert.Single(created.Pending).Role);
         Assert.False(await InRoleAsync(factory, created.User.Id, Roles.Admin));
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local role.request Succeeded", trail);
         Assert.Contains("admin@medcrypt.local role.confirm Denied", trail);
         Assert.Contains("staff@medcrypt.local role.confirm Denied", trail);
@@ -87,7 +87,7 @@ public sealed class RoleApprovalTests
         ConflictException gone = await Assert.ThrowsAsync<ConflictException>(() => approvals.ConfirmAsync(AdminB, orphan.Id, ct));
         Assert.Contains("deleted", gone.Message);
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("admin-b@medcrypt.local role.reject Succeeded", trail);
         Assert.Contains("system (role expiry) role.request.expired Succeeded", trail);
         Assert.Contains("admin-b@medcrypt.local role.confirm Failed", trail);
@@ -139,7 +139,7 @@ public sealed class RoleApprovalTests
         await ExpireAsync(factory, glass.Id);
         Assert.Equal(1, await approvals.SweepAsync(ct));
         Assert.False(await InRoleAsync(factory, staffId, Roles.Doctor)); // withdrawn: nobody confirmed it
-        Assert.Contains("system (role expiry) role.break-glass.expired Succeeded", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+        Assert.Contains("system (role expiry) role.break-glass.expired Succeeded", await AuditTrail.ReadAsync(factory, ct));
     }
 
     [Theory]
@@ -158,7 +158,7 @@ public sealed class RoleApprovalTests
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.RejectAsync(doctor, asked.Id, ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(doctor, asked.TargetUserId, "Stroke patient, neurologist unreachable", ct));
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("doctor@medcrypt.local role.confirm Denied", trail);
         Assert.Contains("doctor@medcrypt.local role.reject Denied", trail);
         Assert.Contains("doctor@medcrypt.local role.break-glass Denied", trail);

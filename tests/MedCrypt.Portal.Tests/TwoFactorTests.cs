@@ -80,7 +80,7 @@ public sealed partial class TwoFactorTests
         await FormSignIn.SignInAsync(again, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
         Assert.Contains("The code is wrong", await PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains($"{Doctor} two-factor.enable Denied", trail);
         Assert.Contains($"{Doctor} two-factor.enable Succeeded", trail);
         Assert.Contains($"{Doctor} sign-in Denied", trail);

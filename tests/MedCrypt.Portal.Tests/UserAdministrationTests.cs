@@ -44,7 +44,7 @@ public sealed class UserAdministrationTests
         await accounts.SetLockedAsync(Admin, nurse.Id, locked: false, ct);
         Assert.False((await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id).LockedOut(DateTimeOffset.UtcNow));
 
-        string[] trail = await KeyAdministrationTests.AuditTrailAsync(factory, ct);
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("admin@medcrypt.local user.create Failed", trail);
         Assert.Contains("admin@medcrypt.local user.create Succeeded", trail);
         Assert.Contains("admin@medcrypt.local user.roles Succeeded", trail);
@@ -73,6 +73,6 @@ public sealed class UserAdministrationTests
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(adminId))!, Roles.Admin));
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.CountAsync(u => u.LockoutEnd != null, ct));
-        Assert.Contains("doctor@medcrypt.local users.list Denied", await KeyAdministrationTests.AuditTrailAsync(factory, ct));
+        Assert.Contains("doctor@medcrypt.local users.list Denied", await AuditTrail.ReadAsync(factory, ct));
     }
 }
