@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
-using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Authorization;
 
 namespace MedCrypt.Portal.Api;
@@ -41,5 +40,5 @@ internal static class AuditEndpoints
     }
 
     private static async Task<IResult> VerifyAsync(ClaimsPrincipal user, VerifyAuditLog verification, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await verification.VerifyAsync(user, cancellationToken));
+        TypedResults.Ok(await verification.RunAsync(user.ToActor(), cancellationToken));
 }

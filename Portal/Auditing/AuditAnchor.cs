@@ -9,7 +9,7 @@ namespace MedCrypt.Portal.Auditing;
 /// file when the log grew and only when the log still extends the last published head, and verifies the log
 /// against the published heads. A refusal is logged as critical and kept for /health and verification.
 /// </summary>
-public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, TimeProvider clock, ILogger<AuditAnchor> logger) : IDisposable
+public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, TimeProvider clock, ILogger<AuditAnchor> logger) : IAuditAnchor, IDisposable
 {
     private readonly SemaphoreSlim _publishing = new(1, 1);
     private readonly Lazy<TreeHeadSigner> _signer = new(() => OpenSigner(options, logger));

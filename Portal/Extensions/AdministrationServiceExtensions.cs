@@ -1,7 +1,6 @@
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Administration;
-using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
 using MedCrypt.Portal.Users;

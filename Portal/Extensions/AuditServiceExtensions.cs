@@ -1,3 +1,4 @@
+using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Auditing;
 
 namespace MedCrypt.Portal.Extensions;
@@ -9,6 +10,7 @@ internal static class AuditServiceExtensions
     {
         builder.Services.AddSingleton(AuditAnchorOptions.Resolve(builder.Configuration));
         builder.Services.AddSingleton<AuditAnchor>();
+        builder.Services.AddSingleton<IAuditAnchor>(s => s.GetRequiredService<AuditAnchor>());
         builder.Services.AddHostedService<AuditHeadPublisher>();
         builder.Services.AddHealthChecks().AddCheck<AuditAnchorHealthCheck>("audit");
     }

@@ -18,7 +18,7 @@ public sealed class AuditLogPageTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_factory.Services.GetRequiredService<SearchAuditLog>());
-        Services.AddSingleton(_factory.Services.GetRequiredService<MedCrypt.Portal.Auditing.VerifyAuditLog>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<MedCrypt.Domain.Auditing.VerifyAuditLog>());
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace MedCrypt.Portal.Auditing;
+namespace MedCrypt.Domain.Auditing;
 
 /// <summary>
 /// The log's verification against the published heads: valid, or the first broken entry and/or heads line and why.
