@@ -101,6 +101,20 @@ public sealed class DicomCodecTests
         }
     }
 
+    [Fact]
+    public void Compressed_pixel_data_without_the_decompressor_installed_is_a_503_not_a_crash()
+    {
+        var codec = new DicomCodec(new ImageCodec(minSide: 4), new DicomDecompressor("medcrypt-no-such-gdcmconv"));
+        byte[] file = new DicomWriter("1.2.840.10008.1.2.5")
+            .UInt16(0x0028_0002, 1).Text(0x0028_0004, "CS", "MONOCHROME2")
+            .UInt16(0x0028_0010, 4).UInt16(0x0028_0011, 4)
+            .UInt16(0x0028_0100, 16).UInt16(0x0028_0101, 16).UInt16(0x0028_0103, 0)
+            .Encapsulated()
+            .ToArray();
+
+        Assert.Throws<Failures.ServiceUnavailableException>(() => codec.Decode(file, TestContext.Current.CancellationToken));
+    }
+
     private void TryDecode(byte[] bytes)
     {
         try

@@ -51,6 +51,16 @@ public sealed class DicomWriter(string transferSyntax = DicomWriter.ExplicitLitt
         return Element(0x7FE0_0010, "OW", [.. bytes]);
     }
 
+    /// <summary>Pixel data of undefined length (encapsulated), with an empty offset table and one junk fragment.</summary>
+    public DicomWriter Encapsulated()
+    {
+        byte[] header = [0xE0, 0x7F, 0x10, 0x00, (byte)'O', (byte)'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF];
+        byte[] items = [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0x00, 0xE0, 4, 0, 0, 0, 1, 2, 3, 4, 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0];
+        _dataset.Write(header);
+        _dataset.Write(items);
+        return this;
+    }
+
     public DicomWriter Element(uint tag, string vr, byte[] value) => Write(_dataset, tag, vr, value, _explicit, _big);
 
     public byte[] ToArray()
