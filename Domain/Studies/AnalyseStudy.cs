@@ -58,12 +58,14 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid();
         StudyAnalysis analysis;
+        DicomStudyInfo? dicomInfo = null;
         try
         {
             if (isDicom)
             {
                 DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
-                name = NeutralName(image.Metadata, PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), image.PatientKey));
+                dicomInfo = new DicomStudyInfo(PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), image.PatientKey), image.Metadata);
+                name = NeutralName(image.Metadata, dicomInfo.PatientPseudonym);
                 analysis = await loaded.Analyser.AnalyseAsync(id, image.Pixels, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else
@@ -87,7 +89,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
 
         var study = new StudyDetails(
             id, clock.GetUtcNow(), actor.Name, name, scheme.Id, analysis.OriginalWidth, analysis.OriginalHeight, analysis.DecryptedForInference,
-            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)]);
+            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)], dicomInfo);
         var images = new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal);
         ModelPrediction verdict = analysis.Diagnosis.Ensemble;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";

@@ -184,6 +184,18 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         Assert.DoesNotContain("Doe", body, StringComparison.Ordinal);
         Assert.DoesNotContain("778899", body, StringComparison.Ordinal);
 
+        // The study keeps the pseudonym in full and the whitelisted header values, also when read back.
+        JsonElement study = JsonDocument.Parse(body).RootElement;
+        string pseudonym = study.GetProperty("patientPseudonym").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$", pseudonym);
+        Assert.Equal($"dicom-mr-{pseudonym[..8]}.dcm", name);
+        JsonElement stored = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{study.GetProperty("id").GetString()}", ct);
+        Assert.Equal(pseudonym, stored.GetProperty("patientPseudonym").GetString());
+        Assert.Equal("MR", stored.GetProperty("dicom").GetProperty("modality").GetString());
+        Assert.Equal(64, stored.GetProperty("dicom").GetProperty("rows").GetInt32());
+        Assert.Equal(JsonValueKind.Null, (await (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("patientPseudonym").ValueKind);
+
         // The same patient again: the same pseudonym; another patient: another one.
         string same = await NameOfAsync(staff, Head("Doe^Jane", "MRN-778899"), ct);
         string other = await NameOfAsync(staff, Head("Roe^Richard", "MRN-112233"), ct);
