@@ -105,15 +105,48 @@ public sealed class DicomCodecTests
     public void Compressed_pixel_data_without_the_decompressor_installed_is_a_503_not_a_crash()
     {
         var codec = new DicomCodec(new ImageCodec(minSide: 4), new DicomDecompressor("medcrypt-no-such-gdcmconv"));
-        byte[] file = new DicomWriter("1.2.840.10008.1.2.5")
-            .UInt16(0x0028_0002, 1).Text(0x0028_0004, "CS", "MONOCHROME2")
-            .UInt16(0x0028_0010, 4).UInt16(0x0028_0011, 4)
-            .UInt16(0x0028_0100, 16).UInt16(0x0028_0101, 16).UInt16(0x0028_0103, 0)
-            .Encapsulated()
-            .ToArray();
 
-        Assert.Throws<Failures.ServiceUnavailableException>(() => codec.Decode(file, TestContext.Current.CancellationToken));
+        Assert.Throws<Failures.ServiceUnavailableException>(() => codec.Decode(Encapsulated(), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public void A_decompressor_that_hangs_is_stopped_at_the_timeout_and_the_file_refused()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("The hanging tool is a shell script.");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("medcrypt-hang-").FullName;
+        try
+        {
+            string tool = Path.Combine(folder, "gdcmconv");
+            System.IO.File.WriteAllText(tool, "#!/bin/sh\nexec sleep 30\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                System.IO.File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            }
+
+            var codec = new DicomCodec(new ImageCodec(minSide: 4), new DicomDecompressor(tool, TimeSpan.FromSeconds(1)));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            ImageRejectedException e = Assert.Throws<ImageRejectedException>(() => codec.Decode(Encapsulated(), TestContext.Current.CancellationToken));
+
+            Assert.True(e.Unprocessable);
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 10);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static byte[] Encapsulated() => new DicomWriter("1.2.840.10008.1.2.5")
+        .UInt16(0x0028_0002, 1).Text(0x0028_0004, "CS", "MONOCHROME2")
+        .UInt16(0x0028_0010, 4).UInt16(0x0028_0011, 4)
+        .UInt16(0x0028_0100, 16).UInt16(0x0028_0101, 16).UInt16(0x0028_0103, 0)
+        .Encapsulated()
+        .ToArray();
 
     private void TryDecode(byte[] bytes)
     {

@@ -9,7 +9,8 @@ namespace MedCrypt.Domain.Imaging.Dicom;
 public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor)
 {
     /// <summary>What a file's frames may add up to once decompressed (bounds the tool's output and our buffers).</summary>
-    public const long MaxDecompressedBytes = 512L * 1024 * 1024;
+    /// <summary>256 MB: a whole 512 × 512 × 480-slice 16-bit series in one file; a 20 MB upload that claims more is refused unread.</summary>
+    public const long MaxDecompressedBytes = 256L * 1024 * 1024;
 
     /// <exception cref="ImageRejectedException">Damaged, truncated, not grayscale, over the budget, or an unsupported syntax.</exception>
     public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default)

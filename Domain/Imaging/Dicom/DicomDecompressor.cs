@@ -36,8 +36,8 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
             start.ArgumentList.Add(output);
             using Process process = Run(start);
             // Its messages may quote the header, so they are read (to not block the pipe) and dropped, never logged.
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_timeout);
             try
@@ -47,6 +47,7 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
+                process.WaitForExit(); // its files are closed before the folder is deleted
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new ImageRejectedException($"Decompressing the DICOM pixel data took over {_timeout.TotalSeconds:0} s; the file was refused.") { Unprocessable = true };
             }
