@@ -8,7 +8,8 @@ source tests/lib.sh
 require_dotnet
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
 # browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
-need_debian_packages python3 python3-cryptography python3-pydicom python3-torch python3-torchvision python3-onnx postgresql chromium
+# libgdcm-tools is GDCM's gdcmconv, which the portal runs to decompress encapsulated DICOM pixel data (docs/dicom.md).
+need_debian_packages python3 python3-cryptography python3-pydicom python3-torch python3-torchvision python3-onnx postgresql chromium libgdcm-tools
 
 results=$(mktemp -d)
 chmod 755 "$results"

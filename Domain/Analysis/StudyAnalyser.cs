@@ -51,7 +51,7 @@ public sealed class StudyAnalyser(
     /// <exception cref="NotABrainSliceException">The upload does not look like a brain MRI slice (<see cref="BrainSliceGate"/>).</exception>
     /// <exception cref="ArgumentException">An unknown scheme or model.</exception>
     /// <exception cref="InferenceNotPermittedException">The scheme needs decryption for inference and the installation forbids it.</exception>
-    public async Task<StudyAnalysis> AnalyseAsync(
+    public Task<StudyAnalysis> AnalyseAsync(
         Guid studyId,
         ReadOnlyMemory<byte> upload,
         string schemeId,
@@ -59,7 +59,48 @@ public sealed class StudyAnalyser(
         string schemeKeyId,
         MasterKey masterKey,
         IReadOnlyCollection<string>? models = null,
+        CancellationToken cancellationToken = default) =>
+        AnalyseAsync(studyId, () =>
+        {
+            PixelImage gray = codec.Decode(upload.Span, PixelFormat.Gray8);
+            // Before anything is sealed, protected or classified, on the original pixels (colour included): what
+            // does not look like a brain MRI slice gets no verdict.
+            BrainSliceGate.Check(gray, codec.Decode(upload.Span, PixelFormat.Rgb24));
+            return gray;
+        }, schemeId, schemeKey, schemeKeyId, masterKey, models, cancellationToken);
+
+    /// <summary>
+    /// The same analysis of a scan decoded already (a DICOM frame, <see cref="Imaging.Dicom.DicomCodec"/>): grayscale,
+    /// so the gate sees it as gray in colour too.
+    /// </summary>
+    /// <exception cref="NotABrainSliceException">The frame does not look like a brain MRI slice.</exception>
+    public Task<StudyAnalysis> AnalyseAsync(
+        Guid studyId,
+        PixelImage decoded,
+        string schemeId,
+        SecretKey schemeKey,
+        string schemeKeyId,
+        MasterKey masterKey,
+        IReadOnlyCollection<string>? models = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        return AnalyseAsync(studyId, () =>
+        {
+            BrainSliceGate.Check(decoded, PixelConversions.GrayToRgb(decoded));
+            return decoded;
+        }, schemeId, schemeKey, schemeKeyId, masterKey, models, cancellationToken);
+    }
+
+    private async Task<StudyAnalysis> AnalyseAsync(
+        Guid studyId,
+        Func<PixelImage> decode,
+        string schemeId,
+        SecretKey schemeKey,
+        string schemeKeyId,
+        MasterKey masterKey,
+        IReadOnlyCollection<string>? models,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schemeKey);
         ArgumentNullException.ThrowIfNull(masterKey);
@@ -69,14 +110,7 @@ public sealed class StudyAnalyser(
         try
         {
             SchemeReader.EnsureReadable(scheme, options.AllowDecryptForInference);
-            PixelImage original = Stage(AnalysisStages.Decode, scheme.Id, () =>
-            {
-                PixelImage gray = codec.Decode(upload.Span, PixelFormat.Gray8);
-                // Before anything is sealed, protected or classified, on the original pixels (colour included): what
-                // does not look like a brain MRI slice gets no verdict.
-                BrainSliceGate.Check(gray, codec.Decode(upload.Span, PixelFormat.Rgb24));
-                return gray;
-            });
+            PixelImage original = Stage(AnalysisStages.Decode, scheme.Id, decode);
             PixelImage prepared = Stage(AnalysisStages.Prepare, scheme.Id, () => Prepare(original, scheme));
             ProtectedImage protectedImage = Stage(AnalysisStages.Protect, scheme.Id, () => scheme.Encrypt(prepared, schemeKey));
 

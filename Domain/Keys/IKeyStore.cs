@@ -23,6 +23,12 @@ public interface IKeyStore
     /// <summary>Makes a new current master key; the old one stays readable until its envelopes are re-wrapped.</summary>
     Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The key patient pseudonyms are made under (<see cref="Imaging.Dicom.PatientPseudonym"/>), made on first use and
+    /// never rotated: a new one would split every patient's studies into before and after.
+    /// </summary>
+    Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken);
+
     /// <summary>Makes a new active key for a scheme and returns its id; older keys stay readable (studies name theirs).</summary>
     Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken);
 

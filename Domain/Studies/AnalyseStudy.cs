@@ -6,6 +6,7 @@ using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Inference.Classification;
 
@@ -14,19 +15,26 @@ namespace MedCrypt.Domain.Studies;
 /// <summary>
 /// Analyse an upload: who may, the keys, the analysis (<see cref="StudyAnalyser"/>), and storing the study, its
 /// predictions and its audit entry in one transaction. Refusals are audited; nothing is half-written.
+/// A DICOM upload is de-identified on the way in: only its pixels are kept (sealed, as a PNG's), and its file name —
+/// which hospital exports often make from the patient's name or ID — is replaced by a neutral one from the modality and
+/// the patient's pseudonym (<see cref="PatientPseudonym"/>), in the study and in every audit entry.
 /// </summary>
-public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKeyStore keys, AccessGuard guard, AuditLog audit, IStudyStore store, TimeProvider clock)
+public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKeyStore keys, AccessGuard guard, AuditLog audit, IStudyStore store, DicomCodec dicom, TimeProvider clock)
 {
+    /// <summary>The name a DICOM upload is audited under until its header is read (the client's name is never used).</summary>
+    public const string UndecodedDicomName = "upload.dcm";
+
     public const int MaxUploadBytes = 20 * 1024 * 1024;
 
     /// <exception cref="AccessDeniedException">The actor may not analyse.</exception>
-    /// <exception cref="RejectedInputException">Not a usable PNG or JPEG, an unknown scheme, or one this installation will not read.</exception>
+    /// <exception cref="RejectedInputException">Not a usable PNG, JPEG or DICOM file, an unknown scheme, or one this installation will not read.</exception>
     /// <exception cref="NotABrainSliceException">Not a brain MRI slice: not screened, audited as <c>study.rejected</c>, nothing stored.</exception>
     /// <exception cref="ServiceUnavailableException">No models are loaded.</exception>
     public async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        string name = SafeName(fileName);
+        bool isDicom = DicomReader.IsDicom(upload.Span);
+        string name = isDicom ? UndecodedDicomName : SafeName(fileName);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (upload.Length == 0 || upload.Length > MaxUploadBytes)
         {
@@ -57,9 +65,20 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid();
         StudyAnalysis analysis;
+        DicomStudyInfo? dicomInfo = null;
         try
         {
-            analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (isDicom)
+            {
+                DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
+                dicomInfo = new DicomStudyInfo(PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), image.PatientKey), image.Metadata);
+                name = NeutralName(image.Metadata, dicomInfo.PatientPseudonym);
+                analysis = await loaded.Analyser.AnalyseAsync(id, image.Pixels, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (NotABrainSliceException e)
         {
@@ -77,7 +96,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
 
         var study = new StudyDetails(
             id, clock.GetUtcNow(), actor.Name, name, scheme.Id, analysis.OriginalWidth, analysis.OriginalHeight, analysis.DecryptedForInference,
-            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)]);
+            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)], dicomInfo);
         var images = new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal);
         ModelPrediction verdict = analysis.Diagnosis.Ensemble;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
@@ -104,6 +123,28 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             cancellationToken).ConfigureAwait(false);
         commit.Complete();
         return study;
+    }
+
+    /// <summary>A DICOM study's name: the modality and the first 8 hex digits of the pseudonym, nothing from the client.</summary>
+    public static string NeutralName(DicomMetadata metadata, string pseudonym)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(pseudonym);
+        return $"dicom-{metadata.Modality.ToLowerInvariant()}-{pseudonym[..8]}.dcm";
+    }
+
+    /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
+    private async Task<DicomImage> DecodeDicomAsync(Actor actor, ReadOnlyMemory<byte> upload, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return dicom.Decode(upload, cancellationToken);
+        }
+        catch (ServiceUnavailableException e)
+        {
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>

@@ -10,7 +10,8 @@ public sealed record StudyDetails(
     int OriginalWidth,
     int OriginalHeight,
     bool DecryptedForInference,
-    IReadOnlyList<PredictionView> Predictions)
+    IReadOnlyList<PredictionView> Predictions,
+    DicomStudyInfo? Dicom = null)
 {
     /// <summary>The ensemble's reading, the study's verdict (null only for a study stored without one).</summary>
     public PredictionView? Verdict => Predictions.FirstOrDefault(p => p.Model == PredictionView.EnsembleModel);

@@ -1,10 +1,12 @@
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Studies;
 
 namespace MedCrypt.Portal.Api;
 
 /// <summary>A study as the REST API returns it.</summary>
 public sealed record StudyResponse(
-    Guid Id, string FileName, string UploadedBy, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions)
+    Guid Id, string FileName, string UploadedBy, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions,
+    string? PatientPseudonym = null, DicomMetadata? Dicom = null)
 {
     public static StudyResponse From(StudyDetails study)
     {
@@ -16,7 +18,9 @@ public sealed record StudyResponse(
             study.SchemeId,
             study.DecryptedForInference,
             study.CreatedAt,
-            [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities))]);
+            [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities))],
+            study.Dicom?.PatientPseudonym,
+            study.Dicom?.Metadata);
     }
 }
 

@@ -20,6 +20,7 @@ namespace MedCrypt.Portal.Data;
 internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey kek, IDataProtectionProvider protection, TimeProvider clock) : IKeyStore
 {
     private const string Master = "master";
+    private const string PatientPseudonym = "patient-pseudonym";
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentDictionary<string, SecretKey> _unprotected = new(StringComparer.Ordinal);
     private readonly IDataProtector _legacy = protection.CreateProtector("MedCrypt.KeyStore.v1");
@@ -107,6 +108,9 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
         return record.Purpose == Master ? new MasterKey(record.Id, Unprotect(record)) : throw new KeyNotFoundException($"Key '{id}' is not a master key.");
     }
 
+    public async Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken) =>
+        Unprotect(await ActiveAsync(PatientPseudonym, "system", cancellationToken));
+
     public async Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken)
     {
         KeyRecord record = await ReplaceActiveAsync(Master, actor, cancellationToken);
@@ -115,9 +119,9 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
 
     public async Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken)
     {
-        if (schemeId == Master)
+        if (schemeId is Master or PatientPseudonym)
         {
-            throw new ArgumentException("'master' is not a scheme.", nameof(schemeId));
+            throw new ArgumentException($"'{schemeId}' is not a scheme.", nameof(schemeId));
         }
 
         return (await ReplaceActiveAsync(schemeId, actor, cancellationToken)).Id;

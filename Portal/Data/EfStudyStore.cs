@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Live;
 using Microsoft.EntityFrameworkCore;
@@ -43,11 +44,16 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
             s.OriginalWidth,
             s.OriginalHeight,
             s.DecryptedForInference,
+            s.PatientPseudonym,
+            s.DicomMetadata,
             Predictions = s.Predictions.OrderBy(p => p.Id).ToList(),
         }).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : new StudyDetails(
             row.Id, row.CreatedAt, row.UploadedBy, row.FileName, row.SchemeId, row.OriginalWidth, row.OriginalHeight, row.DecryptedForInference,
-            [.. row.Predictions.Select(View)]);
+            [.. row.Predictions.Select(View)],
+            row.PatientPseudonym is null || row.DicomMetadata is null
+                ? null
+                : new DicomStudyInfo(row.PatientPseudonym, JsonSerializer.Deserialize<DicomMetadata>(row.DicomMetadata)!));
     }
 
     public async Task<IReadOnlyList<Guid>> IdsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
@@ -101,6 +107,8 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         OriginalWidth = study.OriginalWidth,
         OriginalHeight = study.OriginalHeight,
         DecryptedForInference = study.DecryptedForInference,
+        PatientPseudonym = study.Dicom?.PatientPseudonym,
+        DicomMetadata = study.Dicom is null ? null : JsonSerializer.Serialize(study.Dicom.Metadata),
         Predictions = [.. study.Predictions.Select(p => new PredictionRecord
         {
             StudyId = study.Id,

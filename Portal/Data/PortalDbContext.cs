@@ -60,7 +60,10 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             study.Property(s => s.FileName).HasMaxLength(128);
             study.Property(s => s.SchemeId).HasMaxLength(32);
             study.Property(s => s.SchemeKeyId).HasMaxLength(64);
+            study.Property(s => s.PatientPseudonym).HasMaxLength(64);
+            study.Property(s => s.DicomMetadata).HasMaxLength(4096);
             study.HasIndex(s => s.CreatedAt);
+            study.HasIndex(s => s.PatientPseudonym); // one patient's studies together
             study.HasMany(s => s.Predictions).WithOne().HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<PredictionRecord>(prediction =>

@@ -30,6 +30,12 @@ public sealed class StudyRecord
 
     public bool DecryptedForInference { get; set; }
 
+    /// <summary>A DICOM upload's patient pseudonym (HMAC of PatientID^Issuer, hex); null for PNG and JPEG.</summary>
+    public string? PatientPseudonym { get; set; }
+
+    /// <summary>A DICOM upload's whitelisted header values (DicomMetadata) as JSON; null for PNG and JPEG.</summary>
+    public string? DicomMetadata { get; set; }
+
     public List<PredictionRecord> Predictions { get; set; } = [];
 }
 

@@ -2,6 +2,7 @@ using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Inference;
@@ -23,6 +24,9 @@ internal static class StudyServiceExtensions
         builder.Services.AddSingleton<SchemeDirectory>();
         builder.Services.AddSingleton(new ImageCodec(maxPixels: builder.Configuration.GetValue("Imaging:MaxPixels", ImageCodec.DefaultMaxPixels)));
         builder.Services.AddSingleton<ScanPreparation>();
+        // Compressed DICOM is decompressed by GDCM's gdcmconv (Debian libgdcm-tools); docs/dicom.md says why.
+        builder.Services.AddSingleton(s => new DicomCodec(s.GetRequiredService<ImageCodec>(),
+            new DicomDecompressor(builder.Configuration.GetValue("Imaging:DicomDecompressor", DicomDecompressor.DefaultTool)!)));
         builder.Services.AddSingleton(builder.Configuration.GetSection("Analysis").Get<AnalysisOptions>() ?? new AnalysisOptions());
         InferenceOptions inference = builder.Configuration.GetSection("Inference").Get<InferenceOptions>() ?? new InferenceOptions();
         inference = inference with { Manifest = FromRepositoryRoot(inference.Manifest) };

@@ -256,6 +256,8 @@ public sealed class KeyAdministrationTests
 
         public Task<MasterKey> MasterKeyAsync(string id, CancellationToken cancellationToken) => inner.MasterKeyAsync(id, cancellationToken);
 
+        public Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken) => inner.PatientPseudonymKeyAsync(cancellationToken);
+
         public Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken) => inner.RotateMasterKeyAsync(actor, cancellationToken);
 
         public Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken) => inner.RotateSchemeKeyAsync(schemeId, actor, cancellationToken);

@@ -260,6 +260,10 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.Property<bool>("DecryptedForInference")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("DicomMetadata")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -270,6 +274,10 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
 
                     b.Property<int>("OriginalWidth")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PatientPseudonym")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<byte[]>("ProtectedNonce")
                         .IsRequired()
@@ -301,6 +309,8 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PatientPseudonym");
 
                     b.ToTable("Studies", (string)null);
                 });

@@ -251,6 +251,10 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.Property<bool>("DecryptedForInference")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DicomMetadata")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -261,6 +265,10 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
 
                     b.Property<int>("OriginalWidth")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PatientPseudonym")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("ProtectedNonce")
                         .IsRequired()
@@ -292,6 +300,8 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PatientPseudonym");
 
                     b.ToTable("Studies", (string)null);
                 });

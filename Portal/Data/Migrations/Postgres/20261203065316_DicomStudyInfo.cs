@@ -1,0 +1,49 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MedCrypt.Portal.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class DicomStudyInfo : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "DicomMetadata",
+                table: "Studies",
+                type: "character varying(4096)",
+                maxLength: 4096,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "PatientPseudonym",
+                table: "Studies",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studies_PatientPseudonym",
+                table: "Studies",
+                column: "PatientPseudonym");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Studies_PatientPseudonym",
+                table: "Studies");
+
+            migrationBuilder.DropColumn(
+                name: "DicomMetadata",
+                table: "Studies");
+
+            migrationBuilder.DropColumn(
+                name: "PatientPseudonym",
+                table: "Studies");
+        }
+    }
+}

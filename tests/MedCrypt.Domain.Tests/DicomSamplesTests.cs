@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Imaging.Dicom;
+using MedCrypt.Testing;
+
+namespace MedCrypt.Domain.Tests;
+
+/// <summary>
+/// The real samples (../shared/datasets/dicom-samples): every file decodes or is refused with a reason, the known
+/// malformed ones are refused, and one image stored in several transfer syntaxes decodes to the same pixels in each.
+/// </summary>
+public sealed class DicomSamplesTests(ITestOutputHelper output)
+{
+    private static readonly string[] Malformed = ["edge/pydicom/MR_truncated.dcm", "edge/pydicom-data/emri_small_jpeg_2k_lossless_too_short.dcm"];
+
+    // The same pixels in other encodings (upstream READMEs); lossy ones (JPEG baseline, J2K lossy) are not in these groups.
+    private static readonly string[][] SameImage =
+    [
+        [.. Enumerable.Range(1, 9).Select(i => $"edge/dcm_qa_ts/{i}.dcm")],
+        ["edge/pydicom/MR_small.dcm", "edge/pydicom/MR_small_implicit.dcm", "edge/pydicom/MR_small_bigendian.dcm", "edge/pydicom/MR_small_expb.dcm",
+         "edge/pydicom/MR_small_RLE.dcm", "edge/pydicom/MR_small_jpeg_ls_lossless.dcm", "edge/pydicom/MR_small_jp2klossless.dcm", "edge/pydicom/MR_small_padded.dcm"],
+        ["edge/pydicom-data/emri_small.dcm", "edge/pydicom-data/emri_small_big_endian.dcm", "edge/pydicom-data/emri_small_RLE.dcm",
+         "edge/pydicom-data/emri_small_jpeg_ls_lossless.dcm", "edge/pydicom-data/emri_small_jpeg_2k_lossless.dcm"],
+        ["edge/divest/01.dcm", "edge/divest/01jl.dcm"],
+    ];
+
+    private readonly DicomCodec _codec = new(new ImageCodec(), new DicomDecompressor());
+
+    [Fact]
+    public void Every_sample_is_decoded_or_refused_with_a_reason_and_the_malformed_ones_are_refused()
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        IReadOnlyList<string> files = DicomSamples.Files();
+        var refused = new List<string>();
+        var watch = new Stopwatch();
+        int compressed = 0;
+        double compressedMs = 0;
+        foreach (string path in files)
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            long before = watch.ElapsedTicks;
+            watch.Start();
+            try
+            {
+                _codec.Decode(bytes, TestContext.Current.CancellationToken);
+            }
+            catch (ImageRejectedException e)
+            {
+                refused.Add($"{DicomSamples.Relative(path)}: {e.Message}");
+            }
+            finally
+            {
+                watch.Stop();
+            }
+
+            if (Compressed(bytes))
+            {
+                compressed++;
+                compressedMs += (watch.ElapsedTicks - before) * 1000.0 / Stopwatch.Frequency;
+            }
+        }
+
+        output.WriteLine($"{files.Count} files, {files.Count - refused.Count} decoded, {watch.Elapsed.TotalMilliseconds / files.Count:F1} ms a file " +
+            $"({compressed} compressed: {compressedMs / Math.Max(1, compressed):F1} ms a file)");
+        refused.ForEach(output.WriteLine);
+        Assert.Equal(924, files.Count);
+        Assert.Equal(Malformed.Order(StringComparer.Ordinal), refused.Select(r => r[..r.IndexOf(':', StringComparison.Ordinal)].Replace('\\', '/')).Order(StringComparer.Ordinal));
+    }
+
+    private static bool Compressed(byte[] file)
+    {
+        try
+        {
+            return DicomReader.Read(file).Syntax.Encapsulated;
+        }
+        catch (ImageRejectedException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public void One_image_in_every_lossless_syntax_decodes_to_the_same_pixels()
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        foreach (string[] group in SameImage)
+        {
+            byte[] first = _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, group[0])), TestContext.Current.CancellationToken).Pixels.Pixels.ToArray();
+            Assert.True(first.Distinct().Count() > 32, $"{group[0]} decodes to a nearly flat image");
+            foreach (string other in group.Skip(1))
+            {
+                byte[] pixels = _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, other)), TestContext.Current.CancellationToken).Pixels.Pixels.ToArray();
+                Assert.True(first.AsSpan().SequenceEqual(pixels), $"{other} decodes to other pixels than {group[0]}");
+            }
+        }
+    }
+}

@@ -1,0 +1,372 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Imaging.Dicom;
+using MedCrypt.Portal.Data;
+using MedCrypt.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>
+/// DICOM through the real API: every sample gets a verdict (201, or a 4xx problem that says why, never a 5xx), a
+/// damaged file is refused and leaves nothing, and nothing identifying from a header reaches the database, the audit
+/// log, the API's answers or the logs.
+/// </summary>
+public sealed class DicomIngestTests(ITestOutputHelper output)
+{
+    private static readonly string[] Malformed = ["edge/pydicom/MR_truncated.dcm", "edge/pydicom-data/emri_small_jpeg_2k_lossless_too_short.dcm"];
+
+    // One or two files of each source that carries identifying values (samples README), in several transfer syntaxes.
+    private static readonly string[] Identifying =
+    [
+        "series/siemens_prisma_t1_fl2d_sag", "series/siemens_prismafit_xa30_t1w_enhanced", "series/philips_elition_t1_mprage3d_sag",
+        "series/canon_galan3t_dti_ax", "series/ge_mr750_epi_fmri_ax", "series/uih_umr770_dti_ax_vframe", "series/siemens_avanto_t1ce_ax_partial",
+        "edge/dcm_qa_ts", "edge/pydicom", "edge/divest",
+    ];
+
+    // Named in the samples README as kept in the headers; searched for besides what the headers themselves hold.
+    private static readonly string[] Known = ["Rorden^Rorden_Prisma", "crlab", "XAtest_sub-July11", "12343@hucheng", "HFS", "stc_test", "d2n_Philips_3T_R571"];
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task Every_sample_gets_a_verdict_and_no_malformed_one_a_5xx(string provider)
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        using PortalFactory factory = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        var verdicts = new Dictionary<int, int>();
+        var gated = new List<string>();
+        int created = 0;
+        foreach (string path in DicomSamples.Files())
+        {
+            string relative = DicomSamples.Relative(path).Replace('\\', '/');
+            HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", Dicom(await File.ReadAllBytesAsync(path, ct), Path.GetFileName(path)), ct);
+            int status = (int)response.StatusCode;
+            verdicts[status] = verdicts.GetValueOrDefault(status) + 1;
+            if (Malformed.Contains(relative))
+            {
+                await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                created++;
+                string name = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("fileName").GetString()!;
+                Assert.Matches("^dicom-mr-[0-9a-f]{8}\\.dcm$", name);
+                continue;
+            }
+
+            // The one refusal a readable MR file may get is the brain-slice gate's (a shoulder, a slice at the skull's edge).
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{relative}: {status} {await response.Content.ReadAsStringAsync(ct)}");
+            JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal("not-a-brain-mri-slice", problem.GetProperty("reason").GetString());
+            gated.Add($"{relative} ({problem.GetProperty("check").GetString()})");
+        }
+
+        output.WriteLine(string.Join(", ", verdicts.OrderBy(v => v.Key).Select(v => $"{v.Key}: {v.Value}")));
+        output.WriteLine("refused by the brain-slice gate: " + string.Join(", ", gated));
+        Assert.True(created > 850, $"only {created} of 924 samples were analysed");
+        Assert.Equal(created, await StudyCountAsync(factory));
+        Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task Nothing_identifying_from_a_header_is_stored_logged_or_answered(string provider)
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        var logs = new CapturedLogs();
+        using PortalFactory factory = PortalFactory.Create(provider);
+        WebApplicationFactory<Program> portal = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs)));
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(portal, "staff@medcrypt.local");
+        var answers = new StringBuilder();
+        var secrets = new HashSet<string>(Known, StringComparer.Ordinal);
+        var names = new Dictionary<string, HashSet<string>>();
+        int created = 0;
+        foreach (string folder in Identifying)
+        {
+            foreach (string path in Directory.GetFiles(Path.Combine(DicomSamples.Folder, folder), "*.dcm").Order(StringComparer.Ordinal).Take(3))
+            {
+                byte[] bytes = await File.ReadAllBytesAsync(path, ct);
+                string[] identifying = IdentifyingValues(bytes);
+                secrets.UnionWith(identifying);
+                // A hospital export's file name often is the patient's: the portal must not keep it.
+                string clientName = string.Join('_', identifying.Take(2).Append(Path.GetFileName(path)));
+                HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", Dicom(bytes, clientName), ct);
+                string body = await response.Content.ReadAsStringAsync(ct);
+                answers.AppendLine(body);
+                Assert.True((int)response.StatusCode < 500, $"{path}: {body}");
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    created++;
+                    JsonElement study = JsonDocument.Parse(body).RootElement;
+                    names.TryAdd(folder, []);
+                    names[folder].Add(study.GetProperty("fileName").GetString()!);
+                    HttpResponseMessage again = await staff.GetAsync($"/api/v1/studies/{study.GetProperty("id").GetString()}", ct);
+                    answers.AppendLine(await again.Content.ReadAsStringAsync(ct));
+                }
+            }
+        }
+
+        Assert.True(created >= 15, $"only {created} samples were analysed");
+        // One patient's files share a pseudonym, so a series' studies group; the name is the neutral one.
+        Assert.All(names.Values, n => Assert.Single(n));
+        HttpClient auditor = await Api.SignedInAsync(portal, "auditor@medcrypt.local");
+        answers.AppendLine(await auditor.GetStringAsync("/api/v1/audit?pageSize=500", ct));
+        answers.AppendLine(await auditor.GetStringAsync("/api/v1/predictions?pageSize=200", ct));
+
+        await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        string audit = string.Join('\n', (await db.AuditRecords.ToListAsync(ct)).Select(r => $"{r.Actor} {r.Action} {r.Subject} {r.Detail}"));
+        // Every text column of every study row (the sealed images are random bytes: their base64 would match any short value).
+        string studies = string.Join('\n', (await db.Studies.ToListAsync(ct))
+            .SelectMany(s => s.GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => p.GetValue(s) as string)));
+        string logText = string.Join('\n', logs.Lines);
+        Assert.NotEmpty(logs.Lines);
+        (string Where, string Text)[] places = [("API answers", answers.ToString()), ("audit log", audit), ("studies", studies), ("logs", logText)];
+        if (provider == "Sqlite")
+        {
+            places = [.. places, ("SQLite text", await SqliteTextAsync(factory.ConnectionString, ct))];
+        }
+
+        secrets.RemoveWhere(s => s.Length < 3);
+        output.WriteLine($"{created} studies; searched for {secrets.Count} values: {string.Join(" | ", secrets.Order(StringComparer.Ordinal).Take(8))} …");
+        foreach (string secret in secrets)
+        {
+            // Short codes ("DEV", "HFS") as written: in any case they are common words' letters ("device").
+            StringComparison comparison = secret.Length < 6 ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            foreach ((string where, string text) in places)
+            {
+                Assert.False(text.Contains(secret, comparison), $"'{secret}' is in the {where}");
+            }
+        }
+
+        if (provider == "Sqlite")
+        {
+            // The database file's raw bytes too (sealed images are random bytes, so only values too long to occur by chance).
+            string file = new SqliteConnectionStringBuilder(factory.ConnectionString).DataSource;
+            SqliteConnection.ClearAllPools();
+            byte[] raw = [.. File.ReadAllBytes(file), .. File.Exists(file + "-wal") ? File.ReadAllBytes(file + "-wal") : []];
+            foreach (string secret in secrets.Where(s => s.Length >= 6))
+            {
+                Assert.True(raw.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"'{secret}' is in the database file");
+                Assert.True(raw.AsSpan().IndexOf(Encoding.Unicode.GetBytes(secret)) < 0, $"'{secret}' is in the database file (UTF-16)");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_built_DICOM_head_is_analysed_under_a_neutral_name_and_its_patient_never_answered()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        byte[] file = Head("Doe^Jane", "MRN-778899");
+
+        HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", Dicom(file, "Doe_Jane_MRN-778899.dcm"), ct);
+        string body = await response.Content.ReadAsStringAsync(ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        string name = JsonDocument.Parse(body).RootElement.GetProperty("fileName").GetString()!;
+        Assert.Matches("^dicom-mr-[0-9a-f]{8}\\.dcm$", name);
+        Assert.DoesNotContain("Doe", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("778899", body, StringComparison.Ordinal);
+
+        // The study keeps the pseudonym in full and the whitelisted header values, also when read back.
+        JsonElement study = JsonDocument.Parse(body).RootElement;
+        string pseudonym = study.GetProperty("patientPseudonym").GetString()!;
+        Assert.Matches("^[0-9a-f]{32}$", pseudonym);
+        Assert.Equal($"dicom-mr-{pseudonym[..8]}.dcm", name);
+        JsonElement stored = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{study.GetProperty("id").GetString()}", ct);
+        Assert.Equal(pseudonym, stored.GetProperty("patientPseudonym").GetString());
+        Assert.Equal("MR", stored.GetProperty("dicom").GetProperty("modality").GetString());
+        Assert.Equal(64, stored.GetProperty("dicom").GetProperty("rows").GetInt32());
+        Assert.Equal(JsonValueKind.Null, (await (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("patientPseudonym").ValueKind);
+
+        // The same patient again: the same pseudonym; another patient: another one.
+        string same = await NameOfAsync(staff, Head("Doe^Jane", "MRN-778899"), ct);
+        string other = await NameOfAsync(staff, Head("Roe^Richard", "MRN-112233"), ct);
+        Assert.Equal(name, same);
+        Assert.NotEqual(name, other);
+
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        List<AuditRecord> entries = await db.AuditRecords.ToListAsync(ct);
+        Assert.DoesNotContain(entries, e => e.Subject.Contains("Doe", StringComparison.Ordinal) || e.Detail.Contains("778899", StringComparison.Ordinal));
+        Assert.Equal(3, await db.Studies.CountAsync(s => s.FileName.StartsWith("dicom-mr-"), ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task Truncated_and_flipped_DICOM_files_never_get_a_5xx_and_refusals_leave_nothing(string provider)
+    {
+        using PortalFactory factory = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        var files = new List<byte[]> { Head("Doe^Jane", "MRN-1") };
+        if (DicomSamples.Present)
+        {
+            // Native, RLE and JPEG 2000: the reader's and the decompressor's paths.
+            files.AddRange(new[] { "edge/pydicom/MR_small.dcm", "edge/pydicom/MR_small_RLE.dcm", "edge/pydicom/MR_small_jp2klossless.dcm" }
+                .Select(f => File.ReadAllBytes(Path.Combine(DicomSamples.Folder, f))));
+        }
+
+        var random = new Random(17);
+        int created = 0;
+        foreach (byte[] file in files)
+        {
+            byte[] garbage = [.. file[..132], .. new byte[300]];
+            var variants = new List<byte[]> { file[..132], file[..(file.Length / 2)], file[..^1], garbage };
+            for (int i = 0; i < 12; i++)
+            {
+                byte[] flipped = [.. file];
+                for (int n = 0; n < 1 + random.Next(8); n++)
+                {
+                    flipped[random.Next(132, flipped.Length)] = (byte)random.Next(256);
+                }
+
+                variants.Add(flipped);
+            }
+
+            foreach (byte[] variant in variants)
+            {
+                HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", Dicom(variant, "fuzz.dcm"), ct);
+                string body = await response.Content.ReadAsStringAsync(ct);
+                Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {body}");
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    created++;
+                }
+                else
+                {
+                    Assert.InRange((int)response.StatusCode, 400, 422);
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    Assert.False(string.IsNullOrWhiteSpace(JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()));
+                }
+            }
+        }
+
+        output.WriteLine($"{created} of {files.Count * 16} damaged files were still analysed");
+        Assert.Equal(created, await StudyCountAsync(factory));
+        Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
+    }
+
+    /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
+    internal static byte[] Head(string patientName, string patientId)
+    {
+        var values = new int[64 * 64];
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
+                values[(y * 64) + x] = (u * u) + (v * v) <= 1 ? 80 + (((3 * x) + y) % 100) - 500 : -500;
+            }
+        }
+
+        return new DicomWriter()
+            .Text(0x0008_0060, "CS", "MR")
+            .Text(0x0008_0080, "LO", "St Elsewhere Hospital")
+            .Text(0x0010_0010, "PN", patientName)
+            .Text(0x0010_0020, "LO", patientId)
+            .Text(0x0010_0030, "DA", "19800101")
+            .UInt16(0x0028_0002, 1)
+            .Text(0x0028_0004, "CS", "MONOCHROME2")
+            .UInt16(0x0028_0010, 64)
+            .UInt16(0x0028_0011, 64)
+            .UInt16(0x0028_0100, 16)
+            .UInt16(0x0028_0101, 16)
+            .UInt16(0x0028_0103, 1)
+            .Text(0x0028_1050, "DS", "128")
+            .Text(0x0028_1051, "DS", "256")
+            .Text(0x0028_1052, "DS", "500")
+            .Text(0x0028_1053, "DS", "1")
+            .Pixels16(values)
+            .ToArray();
+    }
+
+    private static MultipartFormDataContent Dicom(byte[] bytes, string name)
+    {
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        return new MultipartFormDataContent { { file, "file", name }, { new StringContent("pixel-shuffle"), "scheme" } };
+    }
+
+    private static async Task<string> NameOfAsync(HttpClient client, byte[] file, CancellationToken ct)
+    {
+        HttpResponseMessage response = await client.PostAsync("/api/v1/studies", Dicom(file, "x.dcm"), ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("fileName").GetString()!;
+    }
+
+    /// <summary>What a header says about who the patient is, where and by whom they were seen.</summary>
+    private static string[] IdentifyingValues(byte[] file)
+    {
+        DicomDataset header = DicomReader.Read(file);
+        uint[] tags = [0x0010_0010, 0x0010_0020, 0x0010_0030, 0x0008_0080, 0x0008_0081, 0x0008_0090, 0x0008_1070, 0x0010_1000];
+        var values = tags.Select(header.Text).OfType<string>().ToList();
+        string? study = header.Text(0x0008_1030);
+        if (study is not null && study.Contains('^', StringComparison.Ordinal))
+        {
+            values.Add(study);
+        }
+
+        // Placeholders ("***", "----", a date of 00000000) say nothing about anyone and are not searched for.
+        return [.. values.Where(v => v.Length >= 3 && (v.Any(char.IsLetter) || v.Any(c => c is >= '1' and <= '9'))).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static async Task<string> SqliteTextAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var tables = new List<string>();
+        await using (SqliteCommand list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            await using SqliteDataReader reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var text = new StringBuilder();
+        foreach (string table in tables)
+        {
+            await using SqliteCommand select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using SqliteDataReader rows = await select.ExecuteReaderAsync(ct);
+            while (await rows.ReadAsync(ct))
+            {
+                for (int i = 0; i < rows.FieldCount; i++)
+                {
+                    if (rows.GetValue(i) is string value)
+                    {
+                        text.Append(value).Append('\n');
+                    }
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task<int> StudyCountAsync(PortalFactory factory)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.CountAsync(TestContext.Current.CancellationToken);
+    }
+}
