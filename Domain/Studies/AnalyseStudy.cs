@@ -34,7 +34,9 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     {
         ArgumentNullException.ThrowIfNull(actor);
         bool isDicom = DicomReader.IsDicom(upload.Span);
-        string name = isDicom ? UndecodedDicomName : SafeName(fileName);
+        // A DICOM file's own name often carries the patient's (exports name files so): it is never kept, whether or
+        // not the content turns out to be a Part 10 file.
+        string name = isDicom || LooksLikeDicomName(fileName) ? UndecodedDicomName : SafeName(fileName);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (upload.Length == 0 || upload.Length > MaxUploadBytes)
         {
@@ -71,7 +73,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             if (isDicom)
             {
                 DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
-                dicomInfo = new DicomStudyInfo(PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), image.PatientKey), image.Metadata);
+                // Without a real Patient ID the study is its own patient: a random pseudonym, never grouped with others'.
+                string pseudonym = image.PatientKey is { } patient
+                    ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), patient)
+                    : PatientPseudonym.Ungrouped();
+                dicomInfo = new DicomStudyInfo(pseudonym, image.Metadata);
                 name = NeutralName(image.Metadata, dicomInfo.PatientPseudonym);
                 analysis = await loaded.Analyser.AnalyseAsync(id, image.Pixels, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
@@ -148,6 +154,14 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>
+    /// <summary>Names DICOM exports use: a .dcm, .dicom or .ima extension, or a bare UID (its "extension" all digits).</summary>
+    public static bool LooksLikeDicomName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        string extension = Path.GetExtension(fileName.Replace('\\', '/')).ToLowerInvariant();
+        return extension is ".dcm" or ".dicom" or ".ima" || (extension.Length > 1 && extension[1..].All(char.IsAsciiDigit));
+    }
+
     public static string SafeName(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);

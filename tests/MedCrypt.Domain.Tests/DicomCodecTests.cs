@@ -29,7 +29,7 @@ public sealed class DicomCodecTests
         Assert.Equal(PixelFormat.Gray8, image.Pixels.Format);
         Assert.Equal(Expected, image.Pixels.Pixels.ToArray());
         Assert.Equal("MR", image.Metadata.Modality);
-        Assert.Equal("P-123^HOSP", image.PatientKey);
+        Assert.Equal("5:P-123|4:HOSP", image.PatientKey); // length-prefixed: ("A^B", "") and ("A", "B^") differ
     }
 
     [Fact]

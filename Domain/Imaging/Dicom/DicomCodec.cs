@@ -43,7 +43,7 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         int frame = geometry.Frames / 2;
         double[] values = DicomFrame.Read(dataset, pixelData.Span, frame, geometry);
         var pixels = DicomWindow.ToGray8(values, geometry.Columns, geometry.Rows, dataset.Number(DicomTag.WindowCenter), dataset.Number(DicomTag.WindowWidth), geometry.Inverted);
-        string patient = $"{dataset.Text(DicomTag.PatientId)}^{dataset.Text(DicomTag.IssuerOfPatientId)}";
+        string? patient = PatientPseudonym.KeyOf(dataset.Text(DicomTag.PatientId), dataset.Text(DicomTag.IssuerOfPatientId));
         return new DicomImage(pixels, DicomMetadata.Of(dataset, geometry), frame, patient);
     }
 

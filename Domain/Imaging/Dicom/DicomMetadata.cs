@@ -22,15 +22,38 @@ public sealed record DicomMetadata(
         ArgumentNullException.ThrowIfNull(geometry);
         return new DicomMetadata(
             Code(dataset.Text(DicomTag.Modality)) ?? "OT",
-            dataset.Text(DicomTag.SeriesDescription),
+            Bounded(dataset.Text(DicomTag.SeriesDescription)),
             geometry.Rows,
             geometry.Columns,
             geometry.Frames,
-            dataset.TextAnywhere(DicomTag.PixelSpacing),
+            Spacing(dataset.TextAnywhere(DicomTag.PixelSpacing)),
             dataset.Number(DicomTag.SliceThickness),
             dataset.Number(DicomTag.RepetitionTime),
             dataset.Number(DicomTag.EchoTime),
-            dataset.Text(DicomTag.ManufacturerModelName));
+            Bounded(dataset.Text(DicomTag.ManufacturerModelName)));
+    }
+
+    public const int MaxText = 64;
+
+    /// <summary>
+    /// Free text, kept short and printable ASCII: it goes into a database column of bounded size and API answers.
+    /// (A series description a technician typed a name into is not caught by this: docs/dicom.md names the risk.)
+    /// </summary>
+    private static string? Bounded(string? text)
+    {
+        string kept = new([.. (text ?? "").Where(c => c is >= ' ' and <= '~').Take(MaxText)]);
+        return kept.Trim().Length == 0 ? null : kept.Trim();
+    }
+
+    /// <summary>Row and column spacing in mm as two positive numbers ("0.9375\0.9375"), or nothing: never free text.</summary>
+    private static string? Spacing(string? text)
+    {
+        string[] parts = (text ?? "").Split('\\');
+        return parts.Length == 2
+            && double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double row) && row is > 0 and < 1000
+            && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double column) && column is > 0 and < 1000
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{row:0.######}\\{column:0.######}")
+            : null;
     }
 
     /// <summary>A modality code goes into a file name: letters and digits only, at most 16.</summary>

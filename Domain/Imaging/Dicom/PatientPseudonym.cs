@@ -14,6 +14,20 @@ public static class PatientPseudonym
 {
     public const string KeyPurpose = "medcrypt/v1/patient-pseudonym";
 
+    /// <summary>
+    /// What is hashed: the ID and the issuer, each length-prefixed, so that ("A^B", "") and ("A", "B^") differ. Null
+    /// when the file has no real Patient ID (empty, or placeholders such as "***"): grouping those would make one
+    /// patient of many.
+    /// </summary>
+    public static string? KeyOf(string? patientId, string? issuer)
+    {
+        string id = (patientId ?? "").Trim(), from = (issuer ?? "").Trim();
+        return id.Any(char.IsLetterOrDigit) ? $"{id.Length}:{id}|{from.Length}:{from}" : null;
+    }
+
+    /// <summary>A study without a real Patient ID: a random pseudonym of the same form, its own group.</summary>
+    public static string Ungrouped() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     public static string Of(SecretKey key, string patientKey)
     {
         ArgumentNullException.ThrowIfNull(key);
