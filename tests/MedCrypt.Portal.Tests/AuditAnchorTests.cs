@@ -38,11 +38,7 @@ public sealed class AuditAnchorTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
-        for (int i = 0; i < 8; i++)
-        {
-            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
-        }
-
+        await AnalysesAsync(audit, 8, ct);
         Assert.NotNull(await anchor.PublishAsync(ct));
         HttpClient auditor = await Api.SignedInAsync(portal, "auditor@medcrypt.local");
         ChainVerification before = (await auditor.GetFromJsonAsync<ChainVerification>("/api/v1/audit/verify", ct))!;
@@ -114,11 +110,7 @@ public sealed class AuditAnchorTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
-        for (int i = 0; i < 6; i++)
-        {
-            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
-        }
-
+        await AnalysesAsync(audit, 6, ct);
         Assert.NotNull(await anchor.PublishAsync(ct));
 
         // Whoever rewrites the log also removes the evidence; a publisher that took a missing file for "nothing yet"
@@ -136,6 +128,15 @@ public sealed class AuditAnchorTests
         Assert.Equal(2, await OfflineAsync(portal)); // unusable, not "valid"
         string health = await (await (await Api.SignedInAsync(portal, "admin@medcrypt.local")).GetAsync("/health", ct)).Content.ReadAsStringAsync(ct);
         Assert.Contains("no heads file", health);
+    }
+
+    /// <summary>A log of <paramref name="count"/> analyses by different people, to publish a head over and then rewrite.</summary>
+    private static async Task AnalysesAsync(AuditLog audit, int count, CancellationToken ct)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
+        }
     }
 
     /// <summary>The command's entry point in-process, configured through the environment as an operator would.</summary>
