@@ -67,7 +67,7 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused("Two-factor sign-in is on already.");
         }
 
-        string digits = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        string digits = SignInText.Digits(code);
         bool valid = await users.VerifyTwoFactorTokenAsync(account.User, users.Options.Tokens.AuthenticatorTokenProvider, digits);
         await audit.RecordAsync(account.Name, "two-factor.enable", account.Subject, valid ? AuditOutcome.Succeeded : AuditOutcome.Denied, valid ? "" : "wrong code");
         if (!valid)
@@ -133,7 +133,7 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
 
         await audit.RecordAsync(account.Name, "sign-out", "portal", AuditOutcome.Denied, "locked out after wrong passwords on the account pages");
         await signIn.SignOutAsync();
-        return new AccountOutcome(false, "Too many wrong passwords: the account is locked for 15 minutes.", SignedOut: true);
+        return new AccountOutcome(false, $"Too many wrong passwords: the account is locked for {SignInText.LockoutDuration(users.Options)}.", SignedOut: true);
     }
 }
 

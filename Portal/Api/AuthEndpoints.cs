@@ -50,13 +50,13 @@ internal static class AuthEndpoints
         if (user is null || !checkedPassword.Succeeded)
         {
             return await RefuseAsync(audit, email, checkedPassword.IsLockedOut ? "locked out" : "wrong email or password",
-                checkedPassword.IsLockedOut ? "The account is locked for 15 minutes." : "The email or password is wrong.");
+                checkedPassword.IsLockedOut ? $"The account is locked for {SignInText.LockoutDuration(users.Options)}." : "The email or password is wrong.");
         }
 
         bool secondFactor = await users.GetTwoFactorEnabledAsync(user);
         if (secondFactor)
         {
-            string code = (request.TwoFactorCode ?? "").Replace(" ", "", StringComparison.Ordinal), recovery = (request.TwoFactorRecoveryCode ?? "").Trim();
+            string code = SignInText.Digits(request.TwoFactorCode), recovery = (request.TwoFactorRecoveryCode ?? "").Trim();
             if (code.Length == 0 && recovery.Length == 0)
             {
                 await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
@@ -73,7 +73,7 @@ internal static class AuthEndpoints
                 await users.AccessFailedAsync(user); // wrong codes count towards the lockout as wrong passwords do
                 bool locked = await users.IsLockedOutAsync(user);
                 return await RefuseAsync(audit, email, locked ? "locked out" : "wrong two-factor code",
-                    locked ? "The account is locked for 15 minutes." : "The two-factor code is wrong or has expired.");
+                    locked ? $"The account is locked for {SignInText.LockoutDuration(users.Options)}." : "The two-factor code is wrong or has expired.");
             }
         }
         else if (AccessPolicy.RequiresSecondFactor(await users.GetRolesAsync(user)))

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace MedCrypt.Portal.Account;
+
+/// <summary>What every sign-in path (the pages, the API, the account pages) reads and says alike.</summary>
+internal static class SignInText
+{
+    /// <summary>An authenticator's code as people type it ("123 456", "123-456") reduced to its digits.</summary>
+    public static string Digits(string? code) =>
+        (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+
+    /// <summary>How long a lockout lasts, from the configured options ("15 minutes").</summary>
+    public static string LockoutDuration(IdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double minutes = options.Lockout.DefaultLockoutTimeSpan.TotalMinutes;
+        return minutes == 1 ? "1 minute" : $"{minutes:0} minutes";
+    }
+}
