@@ -33,8 +33,15 @@ for p in dicoms:
     mod = str(getattr(ds, 'Modality', 'OT'))
     save('dicom-' + mod.lower(), base[:-4], img); print("dicom", mod, base, img.size)
 # Real pictures shipped by Debian packages and toolchains: documentation figures, screenshots, pixmaps, icons.
+# Only system and home folders are searched, and never the workspace that holds this repository and ../shared:
+# a clone elsewhere than /work would otherwise count the brain datasets themselves as "non-brain pictures".
 import subprocess
-lst = subprocess.run(['find', '/', '-xdev', '(', '-iname', '*.jpg', '-o', '-iname', '*.png', '-o', '-iname', '*.jpeg', ')', '-not', '-path', '/work/*', '-not', '-path', '/farm/*', '-not', '-path', '/tmp/*', '-not', '-path', '/proc/*'], capture_output=True, text=True).stdout.split()
+here = os.path.dirname(os.path.abspath(__file__))
+workspace = os.path.realpath(os.path.join(here, '..', '..', '..', '..'))
+excluded = [workspace, os.path.realpath(os.environ.get('MEDCRYPT_DATASETS', workspace)), '/tmp', '/proc', '/farm']
+roots = sorted({r for r in ['/usr', '/opt', os.path.expanduser('~')] if os.path.isdir(r)})
+lst = subprocess.run(['find', *roots, '-xdev', '(', '-iname', '*.jpg', '-o', '-iname', '*.png', '-o', '-iname', '*.jpeg', ')'], capture_output=True, text=True).stdout.split()
+lst = [p for p in lst if not any(os.path.realpath(p) == e or os.path.realpath(p).startswith(e + os.sep) for e in excluded)]
 lst.sort()
 seen = set()
 for p in lst:

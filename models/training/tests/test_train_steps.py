@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import torch
@@ -32,11 +33,12 @@ class TrainStepsTest(unittest.TestCase):
                                                     "--batch-size", "4", "--max-steps", "2", "--threads", "2"]))
             self.assertGreater(run.steps_per_epoch, 2)
             self.assertFalse(train.should_stop(run))
+            started = time.time()
             loss = train.train_one_epoch(run)
             self.assertEqual(run.step, 2)
             self.assertGreater(loss, 0)
             self.assertTrue(train.should_stop(run))
-            train.end_epoch(run, loss, train.evaluate_holdout(run), 0.0)
+            train.end_epoch(run, loss, train.evaluate_holdout(run), started)
             self.assertEqual(run.state["epoch"], 1)
             self.assertTrue(os.path.exists(run.best) and os.path.exists(run.last))
 
