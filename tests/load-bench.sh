@@ -42,8 +42,15 @@ for _ in $(seq 1 120); do
 done
 
 pg_ctl_as_postgres="$( [[ $(id -u) -eq 0 ]] && echo "runuser -u postgres -- " )$pg_bin/pg_ctl -D $pg_data"
+bench_status=0
 MEDCRYPT_BENCH_PASSWORD="$password" dotnet tests/MedCrypt.LoadBench/bin/Debug/net10.0/MedCrypt.LoadBench.dll \
   --url "http://127.0.0.1:$portal_port" --database "$database" \
   --stop-database "$pg_ctl_as_postgres -m fast -w stop >/dev/null" \
   --start-database "$pg_ctl_as_postgres -o '-k $pg_data -h 127.0.0.1 -p $pg_port' -l $pg_data/server.log -w start >/dev/null" \
-  "$@"
+  "$@" || bench_status=$?
+if (( bench_status != 0 )); then
+  # The exceptions the portal did not map (the 500s), from its log, which goes with the work folder.
+  echo "== the portal's unhandled exceptions during the bench"
+  grep -E -A 30 'An unhandled exception has occurred|^crit:' "$work/portal.log" | head -120 || echo "(none logged)"
+fi
+exit "$bench_status"

@@ -19,6 +19,9 @@ public interface IStudyStore
     /// <summary>Every study's id, or those stored at or after <paramref name="since"/>.</summary>
     Task<IReadOnlyList<Guid>> IdsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
 
+    /// <summary>The studies whose protected image an earlier version stored in the clear (a PNG, not an envelope).</summary>
+    Task<IReadOnlyList<Guid>> ClearProtectedIdsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// In one transaction: each of the studies' sealed images handed to <paramref name="rewrite"/>, and stored as it
     /// answers (null leaves the study as it was). For moving payloads onto a new master key.

@@ -17,7 +17,7 @@ internal static class AccountEndpoints
                 return Results.Problem("The sign-out form's antiforgery token is missing or wrong: sign out from the portal's own page.", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            await audit.RecordAsync(context.User.Identity?.Name ?? "anonymous", "sign-out", "portal", AuditOutcome.Succeeded);
+            await audit.RecordAsync(context.User.Identity?.Name ?? "anonymous", "sign-out", AccountSignIn.Portal, AuditOutcome.Succeeded);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         }).DisableAntiforgery();

@@ -26,7 +26,7 @@ internal sealed class AccountRevalidation(RequestDelegate next, AccountStanding 
         bool bearer = IdentityExtensions.CarriesBearerToken(context.Request);
         if (standing.FirstRefusalInInterval(context.User))
         {
-            await audit.RecordAsync(context.User.ToActor().Name, "session.revoked", bearer ? "api" : "portal", AuditOutcome.Denied,
+            await audit.RecordAsync(context.User.ToActor().Name, "session.revoked", bearer ? AccountSignIn.Api : AccountSignIn.Portal, AuditOutcome.Denied,
                 "the account was locked, changed or signed out everywhere since this " + (bearer ? "token" : "cookie") + " was issued (further uses within the interval are not recorded)", context.RequestAborted);
         }
 

@@ -55,7 +55,7 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
 
         return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
             ? await WrongPasswordAsync(account, "The current password is wrong.")
-            : AccountOutcome.Refused(string.Join(" ", result.Errors.Select(e => e.Description)));
+            : AccountOutcome.Refused(result.Describe());
     }
 
     /// <summary>Turns two-factor sign-in on after a right code from the app; the recovery codes come once, in the outcome.</summary>
@@ -131,7 +131,7 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused(message);
         }
 
-        await audit.RecordAsync(account.Name, "sign-out", "portal", AuditOutcome.Denied, "locked out after wrong passwords on the account pages");
+        await audit.RecordAsync(account.Name, "sign-out", AccountSignIn.Portal, AuditOutcome.Denied, "locked out after wrong passwords on the account pages");
         await signIn.SignOutAsync();
         return new AccountOutcome(false, $"Too many wrong passwords: the account is locked for {SignInText.LockoutDuration(users.Options)}.", SignedOut: true);
     }

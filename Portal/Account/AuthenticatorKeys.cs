@@ -22,7 +22,7 @@ internal static class AuthenticatorKeys
         IdentityResult updated = await users.UpdateAsync(user);
         if (!updated.Succeeded)
         {
-            throw new InvalidOperationException($"The authenticator key could not be stored: {string.Join(" ", updated.Errors.Select(e => e.Description))}");
+            throw new InvalidOperationException($"The authenticator key could not be stored: {updated.Describe()}");
         }
 
         return key;

@@ -6,26 +6,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace MedCrypt.Portal.Administration;
 
 /// <summary>Gathers the system page's <see cref="SystemOverview"/> for operators, so the page only shows it.</summary>
-public sealed class SystemStatus(ModelRuntime runtime, IServiceScopeFactory scopes, HealthCheckService health, AccessGuard guard)
+public sealed class SystemStatus(ModelRuntime runtime, DatabaseOptions database, HealthCheckService health, AccessGuard guard)
 {
     /// <exception cref="Domain.Failures.AccessDeniedException">The actor may not operate the system (audited).</exception>
     public async Task<SystemOverview> ReadAsync(Actor actor, CancellationToken cancellationToken)
     {
         await guard.DemandAsync(actor, Permission.OperateSystem, "system.view", "system", cancellationToken: cancellationToken);
-        string provider;
-        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
-        {
-            provider = scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ProviderName switch
-            {
-                "Npgsql.EntityFrameworkCore.PostgreSQL" => "PostgreSQL",
-                "Microsoft.EntityFrameworkCore.Sqlite" => "SQLite",
-                var other => other ?? "unknown",
-            };
-        }
-
         SystemModels? models = runtime.Classifier is { } classifier
             ? new SystemModels([.. classifier.Models.Select(m => m.Name)], classifier.InputSize, classifier.Device, classifier.DeviceNote, classifier.TumorThresholds)
             : null;
+        string provider = database.Provider == DatabaseProvider.Postgres ? "PostgreSQL" : "SQLite";
         return new SystemOverview(models, runtime.Status, provider, await health.CheckHealthAsync(cancellationToken));
     }
 }

@@ -22,7 +22,8 @@ internal static class AuditEndpoints
     {
         var reader = new QueryReader(request.Query);
         var filter = new AuditFilter(
-            reader.Text("actor"), reader.Text("action"), reader.Choice<AuditOutcome>("outcome"), reader.Instant("from"), reader.Instant("to", endOfDay: true));
+            reader.Text("actor"), reader.Text("action"), reader.Choice<AuditOutcome>("outcome"), reader.Instant("from"), reader.Instant("to", endOfDay: true),
+            reader.Text("subject"));
         if (filter.From is { } from && filter.To is { } to && from >= to)
         {
             reader.Fail("to", "'to' must be after 'from'.");

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Authorization;
@@ -31,7 +30,7 @@ internal static class AuthEndpoints
         signedIn.MapPost("/sign-out-everywhere", SignOutEverywhereAsync);
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(LoginRequest request, AccountSignIn accounts, SignInManager<IdentityUser> signIn, ApiSessions sessions, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = request.Validate();
         if (errors.Count > 0 || request is not { Email: { } email, Password: { } password })
@@ -39,55 +38,24 @@ internal static class AuthEndpoints
             return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
         }
 
-        UserManager<IdentityUser> users = signIn.UserManager;
-        IdentityUser? user = await users.FindByEmailAsync(email);
-        if (user is null)
+        SignInStep step = await accounts.ApiAsync(email, password, request.TwoFactorCode, request.TwoFactorRecoveryCode);
+        switch (step.Outcome)
         {
-            UnknownAccount.SpendAPasswordCheck(users, password);
+            case SignInStep.Kind.CodeNeeded:
+                return TypedResults.Problem(step.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: TwoFactorRequired);
+            case SignInStep.Kind.NotEnrolled:
+                return TypedResults.Problem(step.Message, statusCode: StatusCodes.Status403Forbidden, title: "Two-factor sign-in required", extensions: TwoFactorRequired);
+            case not SignInStep.Kind.Done:
+                return Unauthorized(step.Message);
         }
 
-        SignInResult checkedPassword = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        if (user is null || !checkedPassword.Succeeded)
-        {
-            return await RefuseAsync(audit, email, checkedPassword.IsLockedOut ? "locked out" : "wrong email or password",
-                checkedPassword.IsLockedOut ? $"The account is locked for {SignInText.LockoutDuration(users.Options)}." : "The email or password is wrong.");
-        }
-
-        bool secondFactor = await users.GetTwoFactorEnabledAsync(user);
-        if (secondFactor)
-        {
-            string code = SignInText.Digits(request.TwoFactorCode), recovery = (request.TwoFactorRecoveryCode ?? "").Trim();
-            if (code.Length == 0 && recovery.Length == 0)
-            {
-                await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor code missing");
-                return TypedResults.Problem(
-                    "This account uses two-factor sign-in: send the authenticator's 6-digit code as twoFactorCode (or a recovery code as twoFactorRecoveryCode).",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Two-factor code required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
-            }
-
-            bool valid = code.Length > 0
-                ? await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, code)
-                : (await users.RedeemTwoFactorRecoveryCodeAsync(user, recovery)).Succeeded;
-            if (!valid)
-            {
-                await users.AccessFailedAsync(user); // wrong codes count towards the lockout as wrong passwords do
-                bool locked = await users.IsLockedOutAsync(user);
-                return await RefuseAsync(audit, email, locked ? "locked out" : "wrong two-factor code",
-                    locked ? $"The account is locked for {SignInText.LockoutDuration(users.Options)}." : "The two-factor code is wrong or has expired.");
-            }
-        }
-        else if (AccessPolicy.RequiresSecondFactor(await users.GetRolesAsync(user)))
-        {
-            await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, "two-factor sign-in required, not enrolled");
-            return TypedResults.Problem(AccessGuard.SecondFactorMissing, statusCode: StatusCodes.Status403Forbidden,
-                title: "Two-factor sign-in required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
-        }
-
+        IdentityUser user = step.User!;
         (string session, string refresh) = await sessions.OpenAsync(user.Id, cancellationToken);
-        await IssueAsync(signIn, user, secondFactor, session, refresh);
-        await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Succeeded, secondFactor ? "with two-factor code" : "");
+        await IssueAsync(signIn, user, step.SecondFactor, session, refresh);
         return TypedResults.Empty; // the bearer handler wrote the tokens
     }
+
+    private static readonly Dictionary<string, object?> TwoFactorRequired = new() { ["twoFactorRequired"] = true };
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<IdentityUser> signIn, ApiSessions sessions, AuditLog audit,
         IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time, CancellationToken cancellationToken)
@@ -100,7 +68,7 @@ internal static class AuthEndpoints
         AuthenticationTicket? ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
         if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires)
         {
-            await audit.RecordAsync(ticket?.Principal.Identity?.Name ?? "anonymous", "token.refresh", "api", AuditOutcome.Denied,
+            await audit.RecordAsync(ticket?.Principal.Identity?.Name ?? "anonymous", "token.refresh", AccountSignIn.Api, AuditOutcome.Denied,
                 ticket is null ? "not a refresh token of this installation" : "expired", cancellationToken);
             return Unauthorized("The refresh token is not valid or has expired: sign in again.");
         }
@@ -109,7 +77,7 @@ internal static class AuthEndpoints
         IdentityUser? user = await signIn.ValidateSecurityStampAsync(ticket.Principal);
         if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
         {
-            await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Denied, "account locked or changed since sign-in");
+            await audit.RecordAsync(name, "token.refresh", AccountSignIn.Api, AuditOutcome.Denied, "account locked or changed since sign-in");
             return Unauthorized("The account was locked or changed since this sign-in: sign in again.");
         }
 
@@ -117,12 +85,12 @@ internal static class AuthEndpoints
         string? next = await sessions.RotateAsync(user.Id, session, ticket.Principal.FindFirstValue(ApiSessions.RefreshClaim) ?? "", cancellationToken);
         if (next is null)
         {
-            await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Denied, "refresh token used twice or session closed: the session is closed");
+            await audit.RecordAsync(name, "token.refresh", AccountSignIn.Api, AuditOutcome.Denied, "refresh token used twice or session closed: the session is closed");
             return Unauthorized("This refresh token was already used or its session was closed: sign in again.");
         }
 
         await IssueAsync(signIn, user, ticket.Principal.HasClaim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor), session, next);
-        await audit.RecordAsync(name, "token.refresh", "api", AuditOutcome.Succeeded);
+        await audit.RecordAsync(name, "token.refresh", AccountSignIn.Api, AuditOutcome.Succeeded);
         return TypedResults.Empty;
     }
 
@@ -134,13 +102,13 @@ internal static class AuthEndpoints
             standing.Forget(userId);
         }
 
-        await audit.RecordAsync(principal.ToActor().Name, "sign-out", "api", AuditOutcome.Succeeded);
+        await audit.RecordAsync(principal.ToActor().Name, "sign-out", AccountSignIn.Api, AuditOutcome.Succeeded);
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> SignOutEverywhereAsync(ClaimsPrincipal principal, AccountSignOut signOut, CancellationToken cancellationToken)
     {
-        await signOut.EverywhereAsync(principal, "api", cancellationToken);
+        await signOut.EverywhereAsync(principal, AccountSignIn.Api, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -155,12 +123,6 @@ internal static class AuthEndpoints
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
         return signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
-    }
-
-    private static async Task<IResult> RefuseAsync(AuditLog audit, string email, string because, string message)
-    {
-        await audit.RecordAsync(email, "sign-in", "api", AuditOutcome.Denied, because);
-        return Unauthorized(message);
     }
 
     private static IResult Unauthorized(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status401Unauthorized);

@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using MedCrypt.Domain.Accounts;
 using MedCrypt.Portal.Authorization;
-using MedCrypt.Portal.Users;
 
 namespace MedCrypt.Portal.Api;
 
@@ -20,7 +20,7 @@ internal static class UserEndpoints
     public static void MapUserEndpoints(this RouteGroupBuilder secured)
     {
         RouteGroupBuilder users = secured.MapGroup("/admin/users").RequireAuthorization(Policies.AdministerUsers);
-        users.MapGet("", (ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.ListAsync(user, ct));
+        users.MapGet("", (ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.ListAsync(user.ToActor(), ct));
         users.MapPost("", async (CreateUserRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
@@ -31,32 +31,37 @@ internal static class UserEndpoints
                 });
             }
 
-            UserCreation created = await accounts.CreateAsync(user, request.Email, request.Password, request.Roles ?? [], ct);
+            AccountCreation created = await accounts.CreateAsync(user.ToActor(), request.Email, request.Password, request.Roles ?? [], ct);
             return Results.Created($"/api/v1/admin/users/{created.User.Id}", created);
         });
         users.MapPut("/{userId}/roles", async (string userId, RolesRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
-            new { pending = await accounts.SetRolesAsync(user, userId, request.Roles ?? [], ct) });
+            new { pending = await accounts.SetRolesAsync(user.ToActor(), userId, request.Roles ?? [], ct) });
         users.MapPost("/{userId}/lock", async (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
         {
-            await accounts.SetLockedAsync(user, userId, locked: true, ct); // its sessions and tokens end within the revocation interval
+            await accounts.SetLockedAsync(user.ToActor(), userId, locked: true, ct); // its sessions and tokens end within the revocation interval
             return TypedResults.NoContent();
         });
         users.MapPost("/{userId}/unlock", async (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
         {
-            await accounts.SetLockedAsync(user, userId, locked: false, ct);
+            await accounts.SetLockedAsync(user.ToActor(), userId, locked: false, ct);
             return TypedResults.NoContent();
         });
-        users.MapPost("/{userId}/break-glass", (string userId, BreakGlassRequest request, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
-            approvals.BreakGlassAsync(user, userId, request.Reason ?? "", ct));
-        users.MapGet("/role-changes", (ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) => approvals.ListAsync(user, ct));
+        users.MapPost("/{userId}/two-factor/reset", async (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
+        {
+            await accounts.ResetTwoFactorAsync(user.ToActor(), userId, ct); // a lost phone: they enrol again at their next sign-in
+            return TypedResults.NoContent();
+        });
+        users.MapPost("/{userId}/break-glass", (string userId, BreakGlassRequest request, ClaimsPrincipal user, BreakGlass breakGlass, CancellationToken ct) =>
+            breakGlass.GrantAsync(user.ToActor(), userId, request.Reason ?? "", ct));
+        users.MapGet("/role-changes", (ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) => approvals.ListAsync(user.ToActor(), ct));
         users.MapPost("/role-changes/{changeId:guid}/confirm", async (Guid changeId, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
         {
-            await approvals.ConfirmAsync(user, changeId, ct);
+            await approvals.ConfirmAsync(user.ToActor(), changeId, ct);
             return TypedResults.NoContent();
         });
         users.MapPost("/role-changes/{changeId:guid}/reject", async (Guid changeId, ClaimsPrincipal user, RoleApprovals approvals, CancellationToken ct) =>
         {
-            await approvals.RejectAsync(user, changeId, ct);
+            await approvals.RejectAsync(user.ToActor(), changeId, ct);
             return TypedResults.NoContent();
         });
     }

@@ -9,16 +9,21 @@ public static class DatabaseOutage
 {
     public static bool Caused(Exception exception)
     {
+        bool fromDatabase = false;
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
                 case NpgsqlException { IsTransient: true }:
+                case PostgresException { SqlState: ['0', '8', ..] }: // connection exceptions
                 case PostgresException { SqlState: "57P01" or "57P02" or "57P03" }: // admin shutdown, crash shutdown, cannot connect now
                 case SocketException:
                 case TimeoutException:
-                case DbException { InnerException: SocketException or IOException }:
+                case IOException when fromDatabase: // a stream the server closed under a query (not a file of ours)
                     return true;
+                case DbException:
+                    fromDatabase = true;
+                    break;
             }
         }
 

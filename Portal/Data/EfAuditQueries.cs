@@ -20,6 +20,11 @@ internal sealed class EfAuditQueries(IServiceScopeFactory scopes) : IAuditQuerie
             entries = entries.Where(e => e.Action == filter.Action);
         }
 
+        if (!string.IsNullOrWhiteSpace(filter.Subject))
+        {
+            entries = entries.Where(e => e.Subject == filter.Subject);
+        }
+
         if (filter.Outcome is { } outcome)
         {
             entries = entries.Where(e => e.Outcome == outcome);

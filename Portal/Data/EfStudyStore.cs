@@ -85,6 +85,17 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Guid>> ClearProtectedIdsAsync(CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        // A PNG starts with 0x89; an envelope with "MCE". The test is the database's, so no image leaves it needlessly.
+        string sql = db.Database.IsNpgsql()
+            ? """SELECT "Id" AS "Value" FROM "Studies" WHERE get_byte("SealedProtected", 0) = 137"""
+            : """SELECT "Id" AS "Value" FROM "Studies" WHERE substr("SealedProtected", 1, 1) = x'89'""";
+        return await db.Database.SqlQueryRaw<Guid>(sql).ToListAsync(cancellationToken);
+    }
+
     public async Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();

@@ -82,7 +82,7 @@ internal sealed class IdentitySeeder(
     {
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            throw new InvalidOperationException($"Could not {what}: {result.Describe()}");
         }
     }
 }

@@ -1,9 +1,8 @@
+using MedCrypt.Domain.Accounts;
+
 namespace MedCrypt.Portal.Data;
 
-/// <summary>
-/// A privileged role (Doctor, Admin) one administrator asked for and a second must confirm, or one granted at once by
-/// break-glass that a second must review. The role is held only while <see cref="State"/> says so.
-/// </summary>
+/// <summary>A <see cref="RoleChange"/> as the database keeps it.</summary>
 public sealed class PendingRoleChangeRecord
 {
     public Guid Id { get; set; }
@@ -30,18 +29,21 @@ public sealed class PendingRoleChangeRecord
     public string? DecidedBy { get; set; }
 
     public DateTimeOffset? DecidedAt { get; set; }
-}
 
-/// <summary>
-/// Pending → Confirmed (role granted) | Rejected | Expired. BreakGlass (role held now) → Confirmed (a second
-/// administrator kept it) | Rejected (they withdrew it) | Expired (withdrawn automatically).
-/// </summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RoleChangeState>))]
-public enum RoleChangeState
-{
-    Pending,
-    BreakGlass,
-    Confirmed,
-    Rejected,
-    Expired,
+    public RoleChange ToChange() => new(Id, TargetUserId, TargetEmail, Role, RequestedBy, RequestedAt, ExpiresAt, State, Reason, DecidedBy, DecidedAt);
+
+    public static PendingRoleChangeRecord From(RoleChange c) => new()
+    {
+        Id = c.Id,
+        TargetUserId = c.TargetUserId,
+        TargetEmail = c.TargetEmail,
+        Role = c.Role,
+        RequestedBy = c.RequestedBy,
+        RequestedAt = c.RequestedAt,
+        ExpiresAt = c.ExpiresAt,
+        State = c.State,
+        Reason = c.Reason,
+        DecidedBy = c.DecidedBy,
+        DecidedAt = c.DecidedAt,
+    };
 }

@@ -1,9 +1,9 @@
+using MedCrypt.Domain.Accounts;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
 using MedCrypt.Portal.Administration;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.Keys;
-using MedCrypt.Portal.Users;
 
 namespace MedCrypt.Portal.Extensions;
 
@@ -12,8 +12,11 @@ internal static class AdministrationServiceExtensions
     /// <summary>The administrators' use cases: accounts and keys. Singletons: each call takes its own database scope.</summary>
     public static void AddAdministration(this IServiceCollection services)
     {
+        services.AddSingleton<IAccountStore, IdentityAccountStore>();
+        services.AddSingleton<IRoleChangeStore, EfRoleChangeStore>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<RoleApprovals>();
+        services.AddSingleton<BreakGlass>();
         services.AddHostedService<RoleChangeExpiry>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<KeyMaintenance>();

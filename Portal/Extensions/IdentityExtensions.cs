@@ -65,6 +65,7 @@ internal static class IdentityExtensions
         builder.Services.AddSingleton<IAccountStanding>(s => s.GetRequiredService<AccountStanding>());
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         builder.Services.AddScoped<ApiSessions>();
+        builder.Services.AddScoped<AccountSignIn>();
         builder.Services.AddScoped<AccountSignOut>();
         builder.Services.AddScoped<AccountSelfService>();
         builder.Services.AddScoped<IdentitySeeder>();

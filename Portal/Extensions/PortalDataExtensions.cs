@@ -1,9 +1,9 @@
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Keys;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.KeyEncryption;
 using MedCrypt.Portal.Live;
-using MedCrypt.Portal.Studies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +15,7 @@ internal static class PortalDataExtensions
     public static void AddPortalData(this IHostApplicationBuilder builder)
     {
         DatabaseOptions database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton(database);
         if (database.Provider == DatabaseProvider.Postgres)
         {
             string connection = database.ConnectionString
@@ -48,7 +49,11 @@ internal static class PortalDataExtensions
         await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.MigrateAsync();
         await scope.ServiceProvider.GetRequiredService<KeyEncryptionUpgrade>().RunAsync(CancellationToken.None);
-        await LegacyProtectedImages.SealAsync(app.Services, app.Logger, CancellationToken.None);
+        if (await app.Services.GetRequiredService<SealClearProtectedImages>().RunAsync(CancellationToken.None) is int sealedNow && sealedNow > 0)
+        {
+            app.Logger.LogInformation("Sealed {Count} protected images stored in the clear by an earlier version", sealedNow);
+        }
+
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }
 

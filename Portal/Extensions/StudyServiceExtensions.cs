@@ -35,6 +35,7 @@ internal static class StudyServiceExtensions
         builder.Services.AddSingleton<AccessGuard>();
         builder.Services.AddSingleton<IStudyStore, EfStudyStore>();
         builder.Services.AddSingleton<StudyImages>();
+        builder.Services.AddSingleton<SealClearProtectedImages>();
         builder.Services.AddSingleton<StudyAccess>();
         builder.Services.AddSingleton<AnalyseStudy>();
         builder.Services.AddSingleton<OpenStudy>();

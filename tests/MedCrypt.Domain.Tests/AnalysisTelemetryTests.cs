@@ -6,8 +6,8 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
-using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Domain.Tests;
 
@@ -31,7 +31,7 @@ public sealed class AnalysisTelemetryTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _classifier = Classifier.Load(new InferenceOptions { Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"), Device = InferenceDevice.Cpu, IntraOpThreads = 1 });
+        _classifier = Classifier.Load(TinyModels.Options);
         _meters.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter == _telemetry.Meter)

@@ -3,8 +3,8 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Domain.Analysis;
-using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Domain.Tests;
 
@@ -19,12 +19,7 @@ public sealed class EncryptedInferenceTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _classifier = Classifier.Load(new InferenceOptions
-        {
-            Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"),
-            Device = InferenceDevice.Cpu,
-            IntraOpThreads = 1,
-        });
+        _classifier = Classifier.Load(TinyModels.Options);
         return ValueTask.CompletedTask;
     }
 

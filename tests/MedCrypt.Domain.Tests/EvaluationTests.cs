@@ -2,8 +2,8 @@ using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Evaluation;
 using MedCrypt.Domain.Imaging;
-using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Domain.Tests;
 
@@ -55,12 +55,7 @@ public sealed class EvaluationTests
                 }
             }
 
-            await using Classifier classifier = Classifier.Load(new InferenceOptions
-            {
-                Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"),
-                Device = InferenceDevice.Cpu,
-                IntraOpThreads = 1,
-            });
+            await using Classifier classifier = Classifier.Load(TinyModels.Options);
             var evaluation = new ModelEvaluation(codec, new ScanPreparation(codec), new SchemeCatalog(), classifier);
             CancellationToken ct = TestContext.Current.CancellationToken;
 

@@ -1,5 +1,6 @@
 using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Inference.Tests;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Inference.Tests;
 

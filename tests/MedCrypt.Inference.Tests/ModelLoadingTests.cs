@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Inference.Tests;
 

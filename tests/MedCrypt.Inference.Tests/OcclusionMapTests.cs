@@ -1,4 +1,5 @@
 using MedCrypt.Inference.Classification;
+using MedCrypt.Testing;
 
 namespace MedCrypt.Inference.Tests;
 

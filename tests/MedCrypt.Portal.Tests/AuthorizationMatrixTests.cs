@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/admin/users/{userId}/break-glass", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/{userId}/lock", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/{userId}/unlock", [Roles.Admin]),
+        ("POST", "/api/v1/admin/users/{userId}/two-factor/reset", [Roles.Admin]),
         ("GET", "/api/v1/admin/users/role-changes", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/confirm", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/role-changes/{changeId:guid}/reject", [Roles.Admin]),

@@ -15,6 +15,22 @@ namespace MedCrypt.Portal.Tests;
 public sealed class DatabaseOutageTests
 {
     [Fact]
+    public void An_outage_is_told_from_a_bug_by_the_exception_it_left()
+    {
+        Assert.True(DatabaseOutage.Caused(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.True(DatabaseOutage.Caused(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
+        Assert.True(DatabaseOutage.Caused(new PostgresException("connection failure", "FATAL", "FATAL", "08006")));
+        Assert.True(DatabaseOutage.Caused(new DbUpdateException("save failed", new NpgsqlException("Exception while reading from stream", new EndOfStreamException()))));
+        Assert.True(DatabaseOutage.Caused(new InvalidOperationException("likely transient", new NpgsqlException("closed", new IOException("broken pipe")))));
+        Assert.True(DatabaseOutage.Caused(new InvalidOperationException("pool", new TimeoutException())));
+
+        Assert.False(DatabaseOutage.Caused(new PostgresException("duplicate key value", "ERROR", "ERROR", "23505")));
+        Assert.False(DatabaseOutage.Caused(new PostgresException("syntax error", "ERROR", "ERROR", "42601")));
+        Assert.False(DatabaseOutage.Caused(new IOException("disk full"))); // a file of ours, not the database
+        Assert.False(DatabaseOutage.Caused(new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
     public async Task While_the_database_is_away_calls_fail_fast_with_503_and_recover_when_it_returns()
     {
         Assert.SkipWhen(PortalFactory.PostgresServer is null, "No PostgreSQL server: the README's test command starts one (MEDCRYPT_TEST_POSTGRES).");

@@ -3,9 +3,9 @@ using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Schemes;
-using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Components.Pages.Home;
+using MedCrypt.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -52,12 +52,7 @@ public sealed class HomePageTests : BunitContext
     [Fact]
     public async Task Shows_the_loaded_models_and_their_device()
     {
-        await using Classifier classifier = Classifier.Load(new InferenceOptions
-        {
-            Manifest = Path.Combine(AppContext.BaseDirectory, "Assets", "models.json"),
-            Device = InferenceDevice.Cpu,
-            IntraOpThreads = 1,
-        });
+        await using Classifier classifier = Classifier.Load(TinyModels.Options);
         Services.AddSingleton(ModelRuntime.Loaded(LoadedModels.Around(classifier, new ImageCodec(), new ScanPreparation(new ImageCodec()), new SchemeCatalog(), new AnalysisOptions())));
 
         string text = Render<Home>().Find("[data-testid=models]").TextContent;

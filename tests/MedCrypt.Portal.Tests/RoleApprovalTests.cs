@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text.Json;
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Accounts;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +15,8 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Separation of duties on the real databases: privileged roles need a second administrator; break-glass is immediate, loud and temporary.</summary>
 public sealed class RoleApprovalTests
 {
-    private static readonly ClaimsPrincipal AdminA = TestStudies.Admin;
-    private static readonly ClaimsPrincipal AdminB = TestStudies.User("admin-b@medcrypt.local", Roles.Admin);
+    private static readonly Actor AdminA = TestStudies.Admin.ToActor();
+    private static readonly Actor AdminB = TestStudies.User("admin-b@medcrypt.local", Roles.Admin).ToActor();
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
@@ -34,7 +34,7 @@ public sealed class RoleApprovalTests
         Assert.Equal(asked.Id, Assert.Single(await approvals.ListAsync(AdminB, ct)).Id);
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.ConfirmAsync(AdminA, asked.Id, ct)); // the requester
-        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.ConfirmAsync(TestStudies.User("staff@medcrypt.local", Roles.Admin), asked.Id, ct)); // the account itself
+        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.ConfirmAsync(TestStudies.User("staff@medcrypt.local", Roles.Admin).ToActor(), asked.Id, ct)); // the account itself
         Assert.False(await InRoleAsync(factory, staffId, Roles.Doctor));
 
         await approvals.ConfirmAsync(AdminB, asked.Id, ct);
@@ -43,7 +43,7 @@ public sealed class RoleApprovalTests
         Assert.Empty(await approvals.ListAsync(AdminB, ct));
 
         // Creating an account with Admin: the account exists with its ordinary roles, Admin waits.
-        UserCreation created = await accounts.CreateAsync(AdminA, "new-admin@medcrypt.local", "Good-Password-2026!", [Roles.Staff, Roles.Admin], ct);
+        AccountCreation created = await accounts.CreateAsync(AdminA, "new-admin@medcrypt.local", "Good-Password-2026!", [Roles.Staff, Roles.Admin], ct);
         Assert.Equal([Roles.Staff], created.User.Roles);
         Assert.Equal(Roles.Admin, Assert.Single(created.Pending).Role);
         Assert.False(await InRoleAsync(factory, created.User.Id, Roles.Admin));
@@ -76,7 +76,7 @@ public sealed class RoleApprovalTests
         Assert.Contains("expired", expired.Message);
         Assert.False(await InRoleAsync(factory, auditorId, Roles.Doctor));
 
-        UserSummary leaving = (await accounts.CreateAsync(AdminA, "leaving@medcrypt.local", "Good-Password-2026!", [Roles.Staff, Roles.Doctor], ct)).User;
+        AccountSummary leaving = (await accounts.CreateAsync(AdminA, "leaving@medcrypt.local", "Good-Password-2026!", [Roles.Staff, Roles.Doctor], ct)).User;
         RoleChange orphan = Assert.Single(await approvals.ListAsync(AdminB, ct));
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
@@ -103,27 +103,27 @@ public sealed class RoleApprovalTests
         string staffId = await IdAsync(factory, "staff@medcrypt.local");
         string adminId = await IdAsync(factory, "admin@medcrypt.local");
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(AdminA, adminId, "I need to see the original now", ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => factory.Services.GetRequiredService<BreakGlass>().GrantAsync(AdminA, adminId, "I need to see the original now", ct));
 
         // An account the administrator made (and whose first password they set) is not "someone else".
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         string puppet = (await accounts.CreateAsync(AdminA, "sock@medcrypt.local", "Sock-Puppet-Password-1!", [Roles.Staff], ct)).User.Id;
         await TestAccounts.EnrolAsync(factory.Services, "sock@medcrypt.local", PortalFactory.DemoAuthenticatorKey);
         Assert.Contains("You made this account",
-            (await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(AdminA, puppet, "Stroke patient, neurologist unreachable", ct))).Message);
-        await Assert.ThrowsAsync<RejectedInputException>(() => approvals.BreakGlassAsync(AdminA, staffId, "urgent", ct));
+            (await Assert.ThrowsAsync<AccessDeniedException>(() => factory.Services.GetRequiredService<BreakGlass>().GrantAsync(AdminA, puppet, "Stroke patient, neurologist unreachable", ct))).Message);
+        await Assert.ThrowsAsync<RejectedInputException>(() => factory.Services.GetRequiredService<BreakGlass>().GrantAsync(AdminA, staffId, "urgent", ct));
         // Without an authenticator the role would give them nothing (a doctor may do nothing on a password alone).
         Assert.Contains("has not enrolled an authenticator",
-            (await Assert.ThrowsAsync<ConflictException>(() => approvals.BreakGlassAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct))).Message);
+            (await Assert.ThrowsAsync<ConflictException>(() => factory.Services.GetRequiredService<BreakGlass>().GrantAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct))).Message);
         Assert.False(await InRoleAsync(factory, staffId, Roles.Doctor));
         await TestAccounts.EnrolAsync(factory.Services, "staff@medcrypt.local", PortalFactory.DemoAuthenticatorKey);
 
-        RoleChange glass = await approvals.BreakGlassAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct);
+        RoleChange glass = await factory.Services.GetRequiredService<BreakGlass>().GrantAsync(AdminA, staffId, "Stroke patient, neurologist unreachable", ct);
         Assert.True(await InRoleAsync(factory, staffId, Roles.Doctor)); // at once, with one administrator
         Assert.True(Assert.Single(await approvals.ListAsync(AdminA, ct)).IsBreakGlass);
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
-            AuditRecord loud = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.SingleAsync(r => r.Action == RoleApprovals.BreakGlassAction && r.Outcome == Domain.Auditing.AuditOutcome.Succeeded, ct);
+            AuditRecord loud = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.SingleAsync(r => r.Action == BreakGlass.Action && r.Outcome == Domain.Auditing.AuditOutcome.Succeeded, ct);
             Assert.Equal("admin@medcrypt.local", loud.Actor);
             Assert.Contains("Stroke patient, neurologist unreachable", loud.Detail);
             Assert.Contains("BREAK-GLASS", loud.Detail);
@@ -151,12 +151,12 @@ public sealed class RoleApprovalTests
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
         RoleChange asked = Assert.Single(await factory.Services.GetRequiredService<UserAdministration>()
             .SetRolesAsync(AdminA, await IdAsync(factory, "staff@medcrypt.local"), [Roles.Staff, Roles.Doctor], ct));
-        ClaimsPrincipal doctor = TestStudies.Doctor;
+        Actor doctor = TestStudies.Doctor.ToActor();
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.ListAsync(doctor, ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.ConfirmAsync(doctor, asked.Id, ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.RejectAsync(doctor, asked.Id, ct));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => approvals.BreakGlassAsync(doctor, asked.TargetUserId, "Stroke patient, neurologist unreachable", ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => factory.Services.GetRequiredService<BreakGlass>().GrantAsync(doctor, asked.TargetUserId, "Stroke patient, neurologist unreachable", ct));
 
         string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("doctor@medcrypt.local role.confirm Denied", trail);
@@ -192,10 +192,10 @@ public sealed class RoleApprovalTests
     }
 
     /// <summary>A second administrator, enrolled with the demo authenticator key (an administrator without one may do nothing).</summary>
-    internal static async Task<UserSummary> SecondAdministratorAsync(PortalFactory factory, string email)
+    internal static async Task<AccountSummary> SecondAdministratorAsync(PortalFactory factory, string email)
     {
         IdentityUser account = await TestAccounts.CreateAsync(factory.Services, email, PortalFactory.DemoPassword, Roles.Admin, PortalFactory.DemoAuthenticatorKey);
-        return new UserSummary(account.Id, email, [Roles.Admin], null, true, 0);
+        return new AccountSummary(account.Id, email, [Roles.Admin], null, true, 0);
     }
 
     private static Task<string> IdAsync(PortalFactory factory, string email) => TestAccounts.IdAsync(factory.Services, email);

@@ -1,8 +1,11 @@
-using System.Security.Claims;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Accounts;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
-using MedCrypt.Portal.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +15,7 @@ namespace MedCrypt.Portal.Tests;
 /// <summary>Account administration on the real databases: the password policy, whole changes or none, no self-lockout, all audited.</summary>
 public sealed class UserAdministrationTests
 {
-    private static readonly ClaimsPrincipal Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin);
+    private static readonly Actor Admin = TestStudies.User("admin@medcrypt.local", Roles.Admin).ToActor();
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
@@ -28,14 +31,14 @@ public sealed class UserAdministrationTests
         await Assert.ThrowsAsync<RejectedInputException>(() => accounts.CreateAsync(Admin, "staff@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct));
         Assert.DoesNotContain(await accounts.ListAsync(Admin, ct), u => u.Email == "nurse@medcrypt.local"); // nothing half-made
 
-        UserSummary nurse = (await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct)).User;
+        AccountSummary nurse = (await accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct)).User;
         HttpClient client = factory.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await FormSignIn.SignInAsync(client, "nurse@medcrypt.local", "Good-Password-2026!")).StatusCode);
 
         IReadOnlyList<RoleChange> pending = await accounts.SetRolesAsync(Admin, nurse.Id, [Roles.Staff, Roles.Auditor, Roles.Doctor], ct);
         Assert.Equal(Roles.Doctor, Assert.Single(pending).Role); // privileged: waits for a second administrator
         await accounts.SetLockedAsync(Admin, nurse.Id, locked: true, ct);
-        UserSummary listed = (await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id);
+        AccountSummary listed = (await accounts.ListAsync(Admin, ct)).Single(u => u.Id == nurse.Id);
         Assert.Equal([Roles.Auditor, Roles.Staff], listed.Roles);
         Assert.True(listed.LockedOut(DateTimeOffset.UtcNow));
         HttpClient locked = factory.CreateClient(new() { AllowAutoRedirect = false });
@@ -63,10 +66,10 @@ public sealed class UserAdministrationTests
 
         await Assert.ThrowsAsync<ConflictException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
-        UserSummary second = await RoleApprovalTests.SecondAdministratorAsync(factory, "second-admin@medcrypt.local");
-        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin), second.Id, [Roles.Staff], ct));
+        AccountSummary second = await RoleApprovalTests.SecondAdministratorAsync(factory, "second-admin@medcrypt.local");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin).ToActor(), second.Id, [Roles.Staff], ct));
         await accounts.SetRolesAsync(Admin, second.Id, [Roles.Auditor], ct); // another administrator may
-        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor), ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor).ToActor(), ct));
         await Assert.ThrowsAsync<NotFoundException>(() => accounts.SetLockedAsync(Admin, "no-such-user", locked: true, ct));
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
@@ -74,5 +77,29 @@ public sealed class UserAdministrationTests
         Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(adminId))!, Roles.Admin));
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.CountAsync(u => u.LockoutEnd != null, ct));
         Assert.Contains("doctor@medcrypt.local users.list Denied", await AuditTrail.ReadAsync(factory, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_lost_authenticator_is_reset_through_the_api_and_its_codes_stop_opening_anything(string provider)
+    {
+        using PortalFactory factory = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        string doctorId = (await factory.Services.GetRequiredService<UserAdministration>().ListAsync(Admin, ct)).Single(u => u.Email == "doctor@medcrypt.local").Id;
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.PostAsync($"/api/v1/admin/users/{doctorId}/two-factor/reset", null, ct)).StatusCode);
+        await Api.AssertProblemAsync(await admin.PostAsync("/api/v1/admin/users/no-such-user/two-factor/reset", null, ct), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/v1/admin/users/{doctorId}/two-factor/reset", null, ct)).StatusCode);
+
+        // The old phone's code no longer signs in: a doctor without an authenticator gets no token at all.
+        HttpResponseMessage login = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { email = "doctor@medcrypt.local", password = PortalFactory.DemoPassword, twoFactorCode = Totp.Code(PortalFactory.DemoAuthenticatorKey, DateTimeOffset.UtcNow) }, ct);
+        await Api.AssertProblemAsync(login, HttpStatusCode.Forbidden);
+        Assert.True((await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("twoFactorRequired").GetBoolean());
+        string[] trail = await AuditTrail.ReadAsync(factory, ct);
+        Assert.Contains("admin@medcrypt.local user.two-factor.reset Succeeded", trail);
+        Assert.Contains("doctor@medcrypt.local sign-in Denied", trail);
     }
 }

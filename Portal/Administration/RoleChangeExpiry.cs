@@ -1,4 +1,6 @@
-namespace MedCrypt.Portal.Users;
+using MedCrypt.Domain.Accounts;
+
+namespace MedCrypt.Portal.Administration;
 
 /// <summary>Withdraws unreviewed break-glass grants and closes stale requests on time, even when no administrator opens the page.</summary>
 internal sealed class RoleChangeExpiry(RoleApprovals approvals, ILogger<RoleChangeExpiry> logger) : BackgroundService

@@ -1,6 +1,7 @@
+using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 
-namespace MedCrypt.Inference.Tests;
+namespace MedCrypt.Testing;
 
 /// <summary>The test fixture: two untrained TinyNets (32×32) behind the same manifest format as the real models.</summary>
 internal static class TinyModels
