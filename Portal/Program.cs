@@ -6,8 +6,8 @@ using MedCrypt.Portal.Extensions;
 using MedCrypt.Portal.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-// The content root is the build output, where the top-level appsettings.json is copied: one configuration file,
-// overridden by environment variables (e.g. Crypto__Schemes__BlockSize=8).
+// The content root is the build output, where the top-level appsettings.json (and appsettings.Development.json) are
+// copied; environment variables override them (e.g. Crypto__Schemes__BlockSize=8).
 if (args is ["audit", .. var command]) { Environment.ExitCode = await MedCrypt.Portal.Auditing.AuditCommand.RunAsync(command, Console.Out); return; } // offline, no web host
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -36,7 +36,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
 app.MapTelemetry(); // /metrics (Prometheus text) for administrators
-if (app.Services.GetRequiredService<ModelRuntime>().Classifier?.DeviceNote is { } deviceNote) // loads the models before the first request
+if (app.Services.GetRequiredService<ModelRuntime>().Installed?.DeviceNote is { } deviceNote) // loads the models before the first request
 {
     app.Logger.LogWarning("{DeviceNote}", deviceNote);
 }

@@ -18,4 +18,10 @@ public sealed record Actor(string Id, string Name, IReadOnlySet<string> Roles, b
     public bool NeedsSecondFactor => !SecondFactor && AccessPolicy.RequiresSecondFactor(Roles);
 
     public bool May(Permission permission) => !NeedsSecondFactor && AccessPolicy.Allows(Roles, permission);
+
+    /// <summary>The account is this actor's own: by id, or by the name the audit log records where the token carried no id.</summary>
+    public bool IsAccount(string? id, string? name) => !IsSystem && ((Id.Length > 0 && id == Id) || IsNamed(name));
+
+    /// <summary>The name (an audit actor, a requester) is this actor's.</summary>
+    public bool IsNamed(string? name) => !IsSystem && name is not null && string.Equals(name, Name, StringComparison.OrdinalIgnoreCase);
 }

@@ -40,13 +40,13 @@ public sealed class BreakGlass(IRoleChangeStore changes, IAccountStore accounts,
         var change = new RoleChange(Guid.NewGuid(), account.Id, account.Email, Role, actor.Name, now, now + Lifetime, RoleChangeState.BreakGlass, reason);
         await audit.RecordAsync(actor.Name, Action, subject, AuditOutcome.Succeeded,
             $"BREAK-GLASS: {Role} granted without a second administrator until {change.ExpiresAt.UtcDateTime:u} (change {change.Id:D}); reason: {reason}",
-            (entry, ct) => changes.AddAsync(change, entry, ct), cancellationToken);
+            (entry, ct) => changes.AddAsync(change, RoleEffect.Grant, entry, ct), cancellationToken);
         return change;
     }
 
     private async Task<DomainException?> RefusalAsync(Actor actor, AccountSummary account, string subject, string reason, CancellationToken cancellationToken)
     {
-        if (UserAdministration.IsSelf(actor, account))
+        if (actor.IsAccount(account.Id, account.Email))
         {
             return new AccessDeniedException(Permission.AdministerUsers, "Break-glass is for someone else: nobody grants themselves a role.");
         }

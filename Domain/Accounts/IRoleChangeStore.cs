@@ -10,10 +10,10 @@ public interface IRoleChangeStore
 
     Task<RoleChange?> FindAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>Stores a new change and <paramref name="entry"/> in one transaction; a break-glass change's role is granted in it too.</summary>
-    /// <exception cref="Failures.ConflictException">A break-glass change's account is gone.</exception>
+    /// <summary>Stores a new change, applies <paramref name="effect"/> to the account (break-glass grants at once) and stores <paramref name="entry"/>, in one transaction.</summary>
+    /// <exception cref="Failures.ConflictException">The role is to be granted and the account is gone.</exception>
     /// <exception cref="AuditSequenceTakenException">Another writer took the entry's sequence number; nothing was stored.</exception>
-    Task AddAsync(RoleChange change, AuditEvent entry, CancellationToken cancellationToken);
+    Task AddAsync(RoleChange change, RoleEffect effect, AuditEvent entry, CancellationToken cancellationToken);
 
     /// <summary>Closes <paramref name="open"/> as <paramref name="closed"/> describes it, applies <paramref name="effect"/> to the account, and stores <paramref name="entry"/>, in one transaction.</summary>
     /// <exception cref="Failures.ConflictException">It was decided meanwhile, or the role is to be granted and the account is gone.</exception>

@@ -37,7 +37,7 @@ public sealed class RoleApprovals(IRoleChangeStore changes, IAccountStore accoun
         var change = new RoleChange(Guid.NewGuid(), account.Id, account.Email, role, actor.Name, now, now + RequestLifetime, RoleChangeState.Pending);
         await audit.RecordAsync(actor.Name, "role.request", $"user/{change.TargetEmail}", AuditOutcome.Succeeded,
             $"{role} awaits a second administrator until {change.ExpiresAt.UtcDateTime:u} (request {change.Id:D})",
-            (entry, ct) => changes.AddAsync(change, entry, ct), cancellationToken);
+            (entry, ct) => changes.AddAsync(change, RoleEffect.None, entry, ct), cancellationToken);
         return change;
     }
 
@@ -50,8 +50,8 @@ public sealed class RoleApprovals(IRoleChangeStore changes, IAccountStore accoun
         await guard.DemandAsync(actor, Permission.AdministerUsers, "role.confirm", $"role-change/{changeId:D}", cancellationToken: cancellationToken);
         await SweepAsync(cancellationToken);
         RoleChange change = await OpenAsync(actor, "role.confirm", changeId, cancellationToken);
-        string? refusal = SameName(change.RequestedBy, actor.Name) ? "You asked for this change: another administrator must confirm it."
-            : change.TargetUserId == actor.Id || SameName(change.TargetEmail, actor.Name) ? "Nobody confirms a role for themselves: another administrator must."
+        string? refusal = actor.IsNamed(change.RequestedBy) ? "You asked for this change: another administrator must confirm it."
+            : change.Involves(actor) ? "Nobody confirms a role for themselves: another administrator must."
             : null;
         if (refusal is not null)
         {
@@ -93,8 +93,6 @@ public sealed class RoleApprovals(IRoleChangeStore changes, IAccountStore accoun
 
         return expired.Length;
     }
-
-    internal static bool SameName(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private async Task<RoleChange> OpenAsync(Actor actor, string action, Guid changeId, CancellationToken cancellationToken)
     {

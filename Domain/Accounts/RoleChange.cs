@@ -1,3 +1,5 @@
+using MedCrypt.Domain.Access;
+
 namespace MedCrypt.Domain.Accounts;
 
 /// <summary>
@@ -14,6 +16,9 @@ public sealed record RoleChange(
     public bool IsBreakGlass => State == RoleChangeState.BreakGlass;
 
     public bool IsOpen => State is RoleChangeState.Pending or RoleChangeState.BreakGlass;
+
+    /// <summary>The actor asked for it or is its account: they may withdraw it, never confirm it.</summary>
+    public bool Involves(Actor actor) => actor.IsNamed(RequestedBy) || actor.IsAccount(TargetUserId, TargetEmail);
 
     /// <summary>What closing it as <paramref name="outcome"/> does to the account's roles.</summary>
     public RoleEffect EffectOf(RoleChangeState outcome) =>

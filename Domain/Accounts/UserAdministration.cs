@@ -30,27 +30,17 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
         email = email.Trim();
         string subject = $"user/{email}";
         await guard.DemandAsync(actor, Permission.AdministerUsers, "user.create", subject, cancellationToken: cancellationToken);
-        AccountSummary account;
         string[] immediate = [.. roles.Where(r => !AccessPolicy.IsPrivileged(r)).Distinct()];
-        try
-        {
-            CheckRoles(roles);
-            account = await accounts.CreateAsync(email, password, immediate, cancellationToken);
-        }
-        catch (RejectedInputException e)
-        {
-            await audit.RecordAsync(actor.Name, "user.create", subject, AuditOutcome.Failed, e.Message, cancellationToken);
-            throw;
-        }
-
-        await audit.RecordAsync(actor.Name, "user.create", subject, AuditOutcome.Succeeded, $"roles: {string.Join(", ", immediate)}", cancellationToken);
+        AccountSummary? account = null;
+        await ChangeAsync(actor, "user.create", subject, $"roles: {string.Join(", ", immediate)}", async (entry, ct) =>
+            account = await accounts.CreateAsync(email, password, immediate, entry, ct), () => CheckRoles(roles), cancellationToken);
         List<RoleChange> pending = [];
         foreach (string role in roles.Where(AccessPolicy.IsPrivileged).Distinct())
         {
-            pending.Add(await approvals.RequestAsync(actor, account, role, cancellationToken));
+            pending.Add(await approvals.RequestAsync(actor, account!, role, cancellationToken));
         }
 
-        return new AccountCreation(account, pending);
+        return new AccountCreation(account!, pending);
     }
 
     /// <summary>Removes and adds ordinary roles at once; a privileged role to add becomes a request, returned.</summary>
@@ -63,7 +53,7 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
         await guard.DemandAsync(actor, Permission.AdministerUsers, "user.roles", $"user/{userId}", cancellationToken: cancellationToken);
         AccountSummary account = await FindAsync(userId, cancellationToken);
         string subject = $"user/{account.Email}";
-        if (IsSelf(actor, account))
+        if (actor.IsAccount(account.Id, account.Email))
         {
             await audit.RecordAsync(actor.Name, "user.roles", subject, AuditOutcome.Denied, "own roles", cancellationToken);
             throw new AccessDeniedException(Permission.AdministerUsers, "Nobody changes their own roles: another administrator must.");
@@ -72,6 +62,7 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
         IReadOnlyList<string> current = account.Roles;
         string[] removed = [.. current.Except(roles)];
         string[] added = [.. roles.Except(current).Where(r => !AccessPolicy.IsPrivileged(r)).Distinct()];
+        string[] now = [.. current.Except(removed).Concat(added).Order(StringComparer.Ordinal)];
         try
         {
             CheckRoles(roles);
@@ -86,14 +77,8 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
             throw;
         }
 
-        if (removed.Length + added.Length > 0)
-        {
-            await accounts.ChangeRolesAsync(account.Id, removed, added, cancellationToken);
-        }
-
-        string[] now = [.. current.Except(removed).Concat(added).Order(StringComparer.Ordinal)];
-        await audit.RecordAsync(actor.Name, "user.roles", subject, AuditOutcome.Succeeded,
-            $"now {string.Join(", ", now)} (was {string.Join(", ", current.Order(StringComparer.Ordinal))})", cancellationToken);
+        await ChangeAsync(actor, "user.roles", subject, $"now {string.Join(", ", now)} (was {string.Join(", ", current.Order(StringComparer.Ordinal))})",
+            (entry, ct) => accounts.ChangeRolesAsync(account.Id, removed, added, entry, ct), cancellationToken: cancellationToken);
         List<RoleChange> pending = [];
         foreach (string role in roles.Except(current).Where(AccessPolicy.IsPrivileged).Distinct())
         {
@@ -112,14 +97,13 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
         await guard.DemandAsync(actor, Permission.AdministerUsers, action, $"user/{userId}", cancellationToken: cancellationToken);
         AccountSummary account = await FindAsync(userId, cancellationToken);
         string subject = $"user/{account.Email}";
-        if (locked && IsSelf(actor, account))
+        if (locked && actor.IsAccount(account.Id, account.Email))
         {
             await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Denied, "own account", cancellationToken);
             throw new ConflictException("You cannot lock your own account.");
         }
 
-        await accounts.SetLockedAsync(account.Id, locked, cancellationToken);
-        await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Succeeded, "", cancellationToken);
+        await ChangeAsync(actor, action, subject, "", (entry, ct) => accounts.SetLockedAsync(account.Id, locked, entry, ct), cancellationToken: cancellationToken);
     }
 
     /// <summary>Turns two-factor sign-in off and discards the authenticator key and recovery codes (a lost phone); the user enrols again.</summary>
@@ -128,13 +112,28 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
     {
         await guard.DemandAsync(actor, Permission.AdministerUsers, "user.two-factor.reset", $"user/{userId}", cancellationToken: cancellationToken);
         AccountSummary account = await FindAsync(userId, cancellationToken);
-        await accounts.ResetTwoFactorAsync(account.Id, cancellationToken);
-        await audit.RecordAsync(actor.Name, "user.two-factor.reset", $"user/{account.Email}", AuditOutcome.Succeeded, "", cancellationToken);
+        await ChangeAsync(actor, "user.two-factor.reset", $"user/{account.Email}", "", (entry, ct) => accounts.ResetTwoFactorAsync(account.Id, entry, ct), cancellationToken: cancellationToken);
     }
 
-    /// <summary>The account is the actor's own: by id, or by name for an actor whose id the token did not carry.</summary>
-    internal static bool IsSelf(Actor actor, AccountSummary account) =>
-        account.Id == actor.Id || string.Equals(account.Email, actor.Name, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Runs <paramref name="change"/> with its audit entry in one transaction (the store commits both or neither); a
+    /// refusal on the way (<paramref name="check"/>'s, or the store's: bad input, a conflict, the account gone) is
+    /// audited as failed and thrown on.
+    /// </summary>
+    private async Task ChangeAsync(
+        Actor actor, string action, string subject, string detail, Func<AuditEvent, CancellationToken, Task> change, Action? check = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            check?.Invoke();
+            await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Succeeded, detail, change, cancellationToken);
+        }
+        catch (Exception e) when (e is RejectedInputException or ConflictException or NotFoundException)
+        {
+            await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Failed, e.Message, cancellationToken);
+            throw;
+        }
+    }
 
     private async Task<AccountSummary> FindAsync(string userId, CancellationToken cancellationToken) =>
         await accounts.FindAsync(userId, cancellationToken) ?? throw new NotFoundException($"There is no user {userId}.");

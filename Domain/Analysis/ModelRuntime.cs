@@ -18,6 +18,9 @@ public sealed class ModelRuntime : IAsyncDisposable
     {
         _loaded = loaded;
         Status = status;
+        Installed = loaded?.Classifier is { } c
+            ? new InstalledModels([.. c.Models.Select(m => m.Name)], c.InputSize, c.Device, c.DeviceNote, c.TumorThresholds)
+            : null;
     }
 
     public bool IsLoaded => _loaded is not null;
@@ -25,8 +28,8 @@ public sealed class ModelRuntime : IAsyncDisposable
     /// <summary>What /health and the system page say: the models and the device, or why there are none.</summary>
     public string Status { get; }
 
-    /// <summary>The loaded classifier, for pages that list models; null when none are loaded.</summary>
-    public Classifier? Classifier => _loaded?.Classifier;
+    /// <summary>What is loaded, for pages and /health; null when no models are.</summary>
+    public InstalledModels? Installed { get; }
 
     public static ModelRuntime Loaded(LoadedModels models)
     {

@@ -17,7 +17,7 @@ namespace MedCrypt.Domain.Studies;
 public sealed class ExplainStudy(ModelRuntime models, AccessGuard guard, StudyAccess access, StudyImages images, SchemeCatalog schemes, IKeyStore keys, ImageCodec codec)
 {
     /// <summary>The models a heat map can be drawn for (none while no models are loaded).</summary>
-    public IReadOnlyList<string> Models => [.. models.Classifier?.Models.Select(m => m.Name) ?? []];
+    public IReadOnlyList<string> Models => models.Installed?.Names ?? [];
 
     /// <exception cref="AccessDeniedException">Auditors; and anyone but a doctor where the map is drawn over the original.</exception>
     /// <exception cref="NotFoundException">No such study.</exception>

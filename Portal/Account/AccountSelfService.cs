@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -33,7 +34,7 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             key = await AuthenticatorKeys.SetBeforeEnrolmentAsync(users, store, user);
         }
 
-        return new AccountView(user, [.. roles], enrolled, enrolled ? await users.CountRecoveryCodesAsync(user) : 0, key);
+        return new AccountView(user.Id, user.UserName ?? "unknown", user.Email ?? "", [.. roles], enrolled, enrolled ? await users.CountRecoveryCodesAsync(user) : 0, key);
     }
 
     public async Task<AccountOutcome> ChangePasswordAsync(AccountView account, string current, string next, string again)
@@ -44,17 +45,18 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused("The two new passwords differ.");
         }
 
-        IdentityResult result = await users.ChangePasswordAsync(account.User, current, next);
+        IdentityUser user = await UserAsync(account);
+        IdentityResult result = await users.ChangePasswordAsync(user, current, next);
         await audit.RecordAsync(account.Name, "password.change", account.Subject, result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
             result.Succeeded ? "" : string.Join(" ", result.Errors.Select(e => e.Code)));
         if (result.Succeeded)
         {
-            await signIn.RefreshSignInAsync(account.User); // the stamp changed: other sessions end, this one goes on
+            await signIn.RefreshSignInAsync(user); // the stamp changed: other sessions end, this one goes on
             return AccountOutcome.Done("Your password was changed.");
         }
 
         return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
-            ? await WrongPasswordAsync(account, "The current password is wrong.")
+            ? await WrongPasswordAsync(account, user, "The current password is wrong.")
             : AccountOutcome.Refused(result.Describe());
     }
 
@@ -67,18 +69,19 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused("Two-factor sign-in is on already.");
         }
 
+        IdentityUser user = await UserAsync(account);
         string digits = SignInText.Digits(code);
-        bool valid = await users.VerifyTwoFactorTokenAsync(account.User, users.Options.Tokens.AuthenticatorTokenProvider, digits);
+        bool valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits);
         await audit.RecordAsync(account.Name, "two-factor.enable", account.Subject, valid ? AuditOutcome.Succeeded : AuditOutcome.Denied, valid ? "" : "wrong code");
         if (!valid)
         {
             return AccountOutcome.Refused("That code is wrong or has expired: enter the code the app shows now.");
         }
 
-        await users.SetTwoFactorEnabledAsync(account.User, true);
-        string[] codes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(account.User, RecoveryCodeCount) ?? []];
+        await users.SetTwoFactorEnabledAsync(user, true);
+        string[] codes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         // The code just checked is a second factor: this sign-in counts as a two-factor one from now on.
-        await signIn.SignInWithClaimsAsync(account.User, isPersistent: false, [new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor)]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(ActorClaims.AuthenticationMethod, ActorClaims.MultiFactor)]);
         return AccountOutcome.Done("Two-factor sign-in is on.", codes);
     }
 
@@ -91,16 +94,21 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused("Doctors and administrators keep two-factor sign-in on.");
         }
 
-        if (!await users.CheckPasswordAsync(account.User, password))
+        IdentityUser user = await UserAsync(account);
+        if (!await users.CheckPasswordAsync(user, password))
         {
             await audit.RecordAsync(account.Name, "two-factor.disable", account.Subject, AuditOutcome.Denied, "wrong password");
-            return await WrongPasswordAsync(account, "The password is wrong.");
+            return await WrongPasswordAsync(account, user, "The password is wrong.");
         }
 
-        await users.SetTwoFactorEnabledAsync(account.User, false);
-        await users.ResetAuthenticatorKeyAsync(account.User); // a later enrolment starts from a new key
-        await signIn.RefreshSignInAsync(account.User);
-        await audit.RecordAsync(account.Name, "two-factor.disable", account.Subject, AuditOutcome.Succeeded);
+        IdentityResult off = await AuthenticatorKeys.TurnOffAsync(users, user); // as an administrator's reset does
+        await audit.RecordAsync(account.Name, "two-factor.disable", account.Subject, off.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed, off.Succeeded ? "" : off.Describe());
+        if (!off.Succeeded)
+        {
+            return AccountOutcome.Refused($"Two-factor sign-in could not be turned off: {off.Describe()}");
+        }
+
+        await signIn.RefreshSignInAsync(user);
         return AccountOutcome.Done("Two-factor sign-in is off.");
     }
 
@@ -112,37 +120,41 @@ internal sealed class AccountSelfService(UserManager<IdentityUser> users, SignIn
             return AccountOutcome.Refused("Turn two-factor sign-in on first.");
         }
 
-        if (!await users.CheckPasswordAsync(account.User, password))
+        IdentityUser user = await UserAsync(account);
+        if (!await users.CheckPasswordAsync(user, password))
         {
             await audit.RecordAsync(account.Name, "two-factor.recovery-codes", account.Subject, AuditOutcome.Denied, "wrong password");
-            return await WrongPasswordAsync(account, "The password is wrong.");
+            return await WrongPasswordAsync(account, user, "The password is wrong.");
         }
 
-        string[] codes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(account.User, RecoveryCodeCount) ?? []];
+        string[] codes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         await audit.RecordAsync(account.Name, "two-factor.recovery-codes", account.Subject, AuditOutcome.Succeeded);
         return AccountOutcome.Done("New recovery codes made; the old ones no longer work.", codes);
     }
 
-    private async Task<AccountOutcome> WrongPasswordAsync(AccountView account, string message)
+    /// <summary>The account the page showed, as it is now.</summary>
+    /// <exception cref="NotFoundException">It was deleted meanwhile.</exception>
+    private async Task<IdentityUser> UserAsync(AccountView account) =>
+        await users.FindByIdAsync(account.Id) ?? throw new NotFoundException("This account no longer exists.");
+
+    private async Task<AccountOutcome> WrongPasswordAsync(AccountView account, IdentityUser user, string message)
     {
-        await users.AccessFailedAsync(account.User);
-        if (!await users.IsLockedOutAsync(account.User))
+        await users.AccessFailedAsync(user);
+        if (!await users.IsLockedOutAsync(user))
         {
             return AccountOutcome.Refused(message);
         }
 
         await audit.RecordAsync(account.Name, "sign-out", AccountSignIn.Portal, AuditOutcome.Denied, "locked out after wrong passwords on the account pages");
         await signIn.SignOutAsync();
-        return new AccountOutcome(false, $"Too many wrong passwords: the account is locked for {SignInText.LockoutDuration(users.Options)}.", SignedOut: true);
+        return new AccountOutcome(false, SignInText.LockedOut(users.Options), SignedOut: true);
     }
 }
 
-/// <summary>The signed-in account as its pages show it.</summary>
-internal sealed record AccountView(IdentityUser User, IReadOnlyList<string> Roles, bool TwoFactor, int RecoveryCodesLeft, string? SharedKey)
+/// <summary>The signed-in account as its pages show it (never the identity record: no hash, no key beyond enrolment's).</summary>
+internal sealed record AccountView(string Id, string Name, string Email, IReadOnlyList<string> Roles, bool TwoFactor, int RecoveryCodesLeft, string? SharedKey)
 {
-    public string Name => User.UserName ?? "unknown";
-
-    public string Subject => $"user/{User.Email}";
+    public string Subject => $"user/{Email}";
 
     /// <summary>A Doctor or Admin not enrolled yet: the two-factor page is all the portal shows them.</summary>
     public bool MustEnrol => !TwoFactor && AccessPolicy.RequiresSecondFactor(Roles);

@@ -49,8 +49,12 @@ public sealed class AccountSignIn(SignInManager<IdentityUser> signIn, AuditLog a
         return await ConcludeAsync(user.UserName ?? "unknown", Portal, result, Describe(authenticator), "The code is wrong or has expired.");
     }
 
-    /// <summary>The API's sign-in in one request: the password and, for an enrolled account, its code. Sets no cookie.</summary>
-    public async Task<SignInStep> ApiAsync(string email, string password, string? code, string? recoveryCode)
+    /// <summary>
+    /// The API's sign-in in one request: the password and, for an enrolled account, its code. Sets no cookie:
+    /// <paramref name="issueTokens"/> (the account, whether a second factor was proved) runs once the account is
+    /// let in, before the sign-in is audited as succeeded, so the log never records a sign-in that issued nothing.
+    /// </summary>
+    public async Task<SignInStep> ApiAsync(string email, string password, string? code, string? recoveryCode, Func<IdentityUser, bool, Task> issueTokens)
     {
         IdentityUser? user = await SpendIfUnknownAsync(email, password);
         SignInResult checkedPassword = user is null ? SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
@@ -67,6 +71,7 @@ public sealed class AccountSignIn(SignInManager<IdentityUser> signIn, AuditLog a
                 return new SignInStep(SignInStep.Kind.NotEnrolled, AccessGuard.SecondFactorMissing);
             }
 
+            await issueTokens(user, false);
             await audit.RecordAsync(email, "sign-in", Api, AuditOutcome.Succeeded);
             return new SignInStep(SignInStep.Kind.Done, User: user);
         }
@@ -83,7 +88,11 @@ public sealed class AccountSignIn(SignInManager<IdentityUser> signIn, AuditLog a
         bool valid = authenticator
             ? await Users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, value)
             : (await Users.RedeemTwoFactorRecoveryCodeAsync(user, value)).Succeeded;
-        if (!valid)
+        if (valid)
+        {
+            await issueTokens(user, true);
+        }
+        else
         {
             await Users.AccessFailedAsync(user); // as SignInManager does for the portal's codes
         }
@@ -120,6 +129,6 @@ public sealed class AccountSignIn(SignInManager<IdentityUser> signIn, AuditLog a
         await audit.RecordAsync(name, "sign-in", channel, result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
             result.Succeeded ? (withCode ? $"with {how}" : "") : result.IsLockedOut ? "locked out" : withCode ? $"wrong {how}" : "wrong email or password");
         return result.Succeeded ? new SignInStep(SignInStep.Kind.Done, SecondFactor: withCode)
-            : new SignInStep(SignInStep.Kind.Refused, result.IsLockedOut ? $"Too many failed attempts: the account is locked for {SignInText.LockoutDuration(Users.Options)}." : wrong);
+            : new SignInStep(SignInStep.Kind.Refused, result.IsLockedOut ? SignInText.LockedOut(Users.Options) : wrong);
     }
 }

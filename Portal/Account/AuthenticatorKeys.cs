@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Identity;
 namespace MedCrypt.Portal.Account;
 
 /// <summary>
-/// An authenticator key for an account that is not enrolled yet. Identity's <c>ResetAuthenticatorKeyAsync</c> also
+/// Turning two-factor sign-in off, the one way (by the user or by an administrator for a lost phone), and an
+/// authenticator key for an account that is not enrolled yet. Identity's <c>ResetAuthenticatorKeyAsync</c> also
 /// changes the security stamp, which would end every session and API token of an account that merely opened its
 /// account page; before enrolment a key protects nothing, so nothing needs ending.
 /// </summary>
@@ -26,5 +27,31 @@ internal static class AuthenticatorKeys
         }
 
         return key;
+    }
+
+    /// <summary>
+    /// Two-factor sign-in off: the key and the recovery codes are discarded (a later enrolment starts afresh, and no
+    /// old code works) and the security stamp changes, so sessions proved with the old factor end.
+    /// </summary>
+    /// <returns>The first refusal, or success.</returns>
+    public static async Task<IdentityResult> TurnOffAsync(UserManager<IdentityUser> users, IdentityUser user)
+    {
+        foreach (Func<Task<IdentityResult>> step in new Func<Task<IdentityResult>>[]
+        {
+            () => users.SetTwoFactorEnabledAsync(user, false),
+            () => users.ResetAuthenticatorKeyAsync(user), // also a new security stamp
+            async () => await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null
+                ? IdentityResult.Failed(new IdentityError { Code = "RecoveryCodes", Description = "The recovery codes could not be cleared." })
+                : IdentityResult.Success,
+        })
+        {
+            IdentityResult result = await step();
+            if (!result.Succeeded)
+            {
+                return result;
+            }
+        }
+
+        return IdentityResult.Success;
     }
 }

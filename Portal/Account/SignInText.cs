@@ -9,6 +9,9 @@ internal static class SignInText
     public static string Digits(string? code) =>
         (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
+    /// <summary>What a locked-out account is told, wherever the lockout happened.</summary>
+    public static string LockedOut(IdentityOptions options) => $"Too many failed attempts: the account is locked for {LockoutDuration(options)}.";
+
     /// <summary>How long a lockout lasts, from the configured options ("15 minutes").</summary>
     public static string LockoutDuration(IdentityOptions options)
     {

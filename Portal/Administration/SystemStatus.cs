@@ -12,10 +12,7 @@ public sealed class SystemStatus(ModelRuntime runtime, DatabaseOptions database,
     public async Task<SystemOverview> ReadAsync(Actor actor, CancellationToken cancellationToken)
     {
         await guard.DemandAsync(actor, Permission.OperateSystem, "system.view", "system", cancellationToken: cancellationToken);
-        SystemModels? models = runtime.Classifier is { } classifier
-            ? new SystemModels([.. classifier.Models.Select(m => m.Name)], classifier.InputSize, classifier.Device, classifier.DeviceNote, classifier.TumorThresholds)
-            : null;
         string provider = database.Provider == DatabaseProvider.Postgres ? "PostgreSQL" : "SQLite";
-        return new SystemOverview(models, runtime.Status, provider, await health.CheckHealthAsync(cancellationToken));
+        return new SystemOverview(runtime.Installed, runtime.Status, provider, await health.CheckHealthAsync(cancellationToken));
     }
 }

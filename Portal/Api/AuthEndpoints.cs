@@ -38,7 +38,11 @@ internal static class AuthEndpoints
             return TypedResults.ValidationProblem(errors, "Send {\"email\", \"password\"} as JSON.");
         }
 
-        SignInStep step = await accounts.ApiAsync(email, password, request.TwoFactorCode, request.TwoFactorRecoveryCode);
+        SignInStep step = await accounts.ApiAsync(email, password, request.TwoFactorCode, request.TwoFactorRecoveryCode, async (user, secondFactor) =>
+        {
+            (string session, string refresh) = await sessions.OpenAsync(user.Id, cancellationToken);
+            await IssueAsync(signIn, user, secondFactor, session, refresh); // the bearer handler writes the tokens
+        });
         switch (step.Outcome)
         {
             case SignInStep.Kind.CodeNeeded:
@@ -49,10 +53,7 @@ internal static class AuthEndpoints
                 return Unauthorized(step.Message);
         }
 
-        IdentityUser user = step.User!;
-        (string session, string refresh) = await sessions.OpenAsync(user.Id, cancellationToken);
-        await IssueAsync(signIn, user, step.SecondFactor, session, refresh);
-        return TypedResults.Empty; // the bearer handler wrote the tokens
+        return TypedResults.Empty; // the tokens are written
     }
 
     private static readonly Dictionary<string, object?> TwoFactorRequired = new() { ["twoFactorRequired"] = true };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Extensions;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedCrypt.Portal.Auditing;
@@ -64,7 +65,7 @@ public static class AuditCommand
         }
     }
 
-    /// <summary>The portal's one configuration file and the environment, as the web host reads them.</summary>
+    /// <summary>The portal's configuration (appsettings.json, appsettings.{environment}.json, the environment), as the web host reads them.</summary>
     private static IConfiguration Configuration()
     {
         string environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
@@ -76,20 +77,10 @@ public static class AuditCommand
             .Build();
     }
 
-    private static ServiceProvider Database(DatabaseOptions database)
+    private static ServiceProvider Database(DatabaseOptions database, bool readOnly = true)
     {
         var services = new ServiceCollection();
-        if (database.Provider == DatabaseProvider.Postgres)
-        {
-            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(database.ConnectionString));
-        }
-        else
-        {
-            // The portal's default: App_Data under the working directory (Portal/ under dotnet run).
-            services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(
-                database.ConnectionString ?? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "App_Data", "medcrypt.db")};Mode=ReadOnly"));
-        }
-
+        services.AddPortalDbContext(database, readOnly);
         return services.BuildServiceProvider();
     }
 

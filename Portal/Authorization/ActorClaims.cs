@@ -29,15 +29,6 @@ public static class ActorClaims
 
     public const string MultiFactor = "mfa";
 
-    /// <summary>The guard's demand for the signed-in principal; returns the actor, whose name the audit entries that follow carry.</summary>
-    public static async Task<Actor> DemandAsync(this AccessGuard guard, ClaimsPrincipal user, Permission permission, string action, string subject, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(guard);
-        Actor actor = user.ToActor();
-        await guard.DemandAsync(actor, permission, action, subject, cancellationToken: cancellationToken);
-        return actor;
-    }
-
     /// <summary>For pages deciding what to show (a link, a button); the use case checks again and audits.</summary>
     public static bool May(this ClaimsPrincipal user, Permission permission) => user.ToActor().May(permission);
 }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace MedCrypt.Portal.Data;
 
 /// <summary>
-/// Saves a unit of work that appends an audit entry, and turns the database's refusal of a taken sequence number (the
+/// Adds the audit entry to a unit of work and saves it, and turns the database's refusal of a taken sequence number (the
 /// unique index on it) into <see cref="AuditSequenceTakenException"/>, the one failure the audit log retries.
 /// </summary>
 internal static class AuditedSave
@@ -15,6 +15,7 @@ internal static class AuditedSave
 
     public static async Task SaveWithAuditEntryAsync(this PortalDbContext db, AuditEvent entry, CancellationToken cancellationToken)
     {
+        db.AuditRecords.Add(AuditRecord.From(entry));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -18,7 +18,6 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        db.AuditRecords.Add(AuditRecord.From(entry));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
     }
 

@@ -30,26 +30,18 @@ internal sealed class EfRoleChangeStore(IServiceScopeFactory scopes, AccountStan
         return change?.ToChange();
     }
 
-    public async Task AddAsync(RoleChange change, AuditEvent entry, CancellationToken cancellationToken)
+    public async Task AddAsync(RoleChange change, RoleEffect effect, AuditEvent entry, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (change.IsBreakGlass)
-        {
-            UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            IdentityUser target = await users.FindByIdAsync(change.TargetUserId) ?? throw new ConflictException($"{change.TargetEmail} was deleted meanwhile.");
-            IdentityAccountStore.Ensure(await users.AddToRoleAsync(target, change.Role));
-            IdentityAccountStore.Ensure(await users.UpdateSecurityStampAsync(target));
-        }
-
+        await ApplyAsync(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(), change, effect);
         db.RoleChanges.Add(PendingRoleChangeRecord.From(change));
-        db.AuditRecords.Add(AuditRecord.From(entry));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        standing.Forget(change.TargetUserId);
         if (change.IsBreakGlass)
         {
-            standing.Forget(change.TargetUserId);
             logger.LogCritical("BREAK-GLASS: {Actor} granted {Role} to {Target} without a second administrator until {Expires:u}; reason: {Reason}",
                 change.RequestedBy, change.Role, change.TargetEmail, change.ExpiresAt.UtcDateTime, change.Reason);
         }
@@ -59,7 +51,6 @@ internal sealed class EfRoleChangeStore(IServiceScopeFactory scopes, AccountStan
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         PendingRoleChangeRecord change = await db.RoleChanges.SingleAsync(c => c.Id == open.Id, cancellationToken);
         if (change.State != open.State)
@@ -67,33 +58,44 @@ internal sealed class EfRoleChangeStore(IServiceScopeFactory scopes, AccountStan
             throw new ConflictException($"This change of {open.TargetEmail} to {open.Role} was decided meanwhile by {change.DecidedBy}.");
         }
 
-        IdentityUser? target = await users.FindByIdAsync(open.TargetUserId);
-        if (target is null && effect == RoleEffect.Grant)
-        {
-            throw new ConflictException($"{open.TargetEmail} was deleted after the change was asked for: nothing to grant.");
-        }
-
-        if (target is not null && effect != RoleEffect.None)
-        {
-            bool has = await users.IsInRoleAsync(target, open.Role);
-            if (effect == RoleEffect.Grant && !has)
-            {
-                IdentityAccountStore.Ensure(await users.AddToRoleAsync(target, open.Role));
-            }
-            else if (effect == RoleEffect.Withdraw && has)
-            {
-                IdentityAccountStore.Ensure(await users.RemoveFromRoleAsync(target, open.Role));
-            }
-
-            IdentityAccountStore.Ensure(await users.UpdateSecurityStampAsync(target)); // open sessions pick up the change at their next check
-        }
-
+        await ApplyAsync(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(), open, effect);
         change.State = closed.State;
         change.DecidedBy = closed.DecidedBy;
         change.DecidedAt = closed.DecidedAt;
-        db.AuditRecords.Add(AuditRecord.From(entry));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         standing.Forget(open.TargetUserId);
+    }
+
+    /// <summary>Grants or withdraws the change's role (a no-op where the account already is so) with a new security stamp, so open sessions pick it up at their next check.</summary>
+    private static async Task ApplyAsync(UserManager<IdentityUser> users, RoleChange change, RoleEffect effect)
+    {
+        if (effect == RoleEffect.None)
+        {
+            return;
+        }
+
+        IdentityUser? target = await users.FindByIdAsync(change.TargetUserId);
+        if (target is null && effect == RoleEffect.Grant)
+        {
+            throw new ConflictException($"{change.TargetEmail} was deleted after the change was asked for: nothing to grant.");
+        }
+
+        if (target is null)
+        {
+            return; // nothing to withdraw from an account that is gone
+        }
+
+        bool has = await users.IsInRoleAsync(target, change.Role);
+        if (effect == RoleEffect.Grant && !has)
+        {
+            IdentityAccountStore.Ensure(await users.AddToRoleAsync(target, change.Role));
+        }
+        else if (effect == RoleEffect.Withdraw && has)
+        {
+            IdentityAccountStore.Ensure(await users.RemoveFromRoleAsync(target, change.Role));
+        }
+
+        IdentityAccountStore.Ensure(await users.UpdateSecurityStampAsync(target));
     }
 }

@@ -17,7 +17,6 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Studies.Add(Record(study, images));
-        db.AuditRecords.Add(AuditRecord.From(entry));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         if (db.Database.IsNpgsql())
         {

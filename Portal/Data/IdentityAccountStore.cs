@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Accounts;
+using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Account;
 using Microsoft.AspNetCore.Identity;
@@ -8,8 +9,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MedCrypt.Portal.Data;
 
 /// <summary>
-/// The accounts in ASP.NET Core Identity's tables. Each change is one transaction; a change to roles or a lock takes a
-/// new security stamp (open sessions and tokens end at their next check) and drops this instance's cached standing.
+/// The accounts in ASP.NET Core Identity's tables. Each change is one transaction with its audit entry; a change to
+/// roles or a lock takes a new security stamp (open sessions and tokens end at their next check) and drops this
+/// instance's cached standing.
 /// </summary>
 /// <remarks>Identity's services are scoped: each call takes a scope of its own, as the use cases are singletons.</remarks>
 internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountStanding standing) : IAccountStore
@@ -37,11 +39,12 @@ internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountS
         return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().GetUsersInRoleAsync(role)).Count;
     }
 
-    public async Task<AccountSummary> CreateAsync(string email, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    public async Task<AccountSummary> CreateAsync(string email, string password, IReadOnlyCollection<string> roles, AuditEvent entry, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        await using IDbContextTransaction transaction = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.BeginTransactionAsync(cancellationToken);
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var account = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
         IdentityResult created = await users.CreateAsync(account, password);
         if (!created.Succeeded)
@@ -50,13 +53,18 @@ internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountS
         }
 
         Ensure(await users.AddToRolesAsync(account, roles));
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(db, transaction, entry, cancellationToken);
         return Summary(account, roles);
     }
 
-    public Task ChangeRolesAsync(string id, IReadOnlyCollection<string> remove, IReadOnlyCollection<string> add, CancellationToken cancellationToken) =>
-        ChangeAsync(id, async (users, account) =>
+    public Task ChangeRolesAsync(string id, IReadOnlyCollection<string> remove, IReadOnlyCollection<string> add, AuditEvent entry, CancellationToken cancellationToken) =>
+        ChangeAsync(id, entry, async (users, account) =>
         {
+            if (remove.Count + add.Count == 0)
+            {
+                return; // nothing changes: the entry alone says so
+            }
+
             if (remove.Count > 0)
             {
                 Ensure(await users.RemoveFromRolesAsync(account, remove));
@@ -70,8 +78,8 @@ internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountS
             Ensure(await users.UpdateSecurityStampAsync(account));
         }, cancellationToken);
 
-    public Task SetLockedAsync(string id, bool locked, CancellationToken cancellationToken) =>
-        ChangeAsync(id, async (users, account) =>
+    public Task SetLockedAsync(string id, bool locked, AuditEvent entry, CancellationToken cancellationToken) =>
+        ChangeAsync(id, entry, async (users, account) =>
         {
             if (locked)
             {
@@ -86,13 +94,8 @@ internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountS
             }
         }, cancellationToken);
 
-    public Task ResetTwoFactorAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, async (users, account) =>
-        {
-            Ensure(await users.SetTwoFactorEnabledAsync(account, false));
-            Ensure(await users.ResetAuthenticatorKeyAsync(account)); // also a new security stamp
-            _ = await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0) ?? throw new ConflictException("The recovery codes could not be cleared.");
-        }, cancellationToken);
+    public Task ResetTwoFactorAsync(string id, AuditEvent entry, CancellationToken cancellationToken) =>
+        ChangeAsync(id, entry, async (users, account) => Ensure(await AuthenticatorKeys.TurnOffAsync(users, account)), cancellationToken);
 
     /// <summary>An Identity operation inside a change that must succeed: a refusal means the account changed meanwhile (409).</summary>
     internal static void Ensure(IdentityResult result)
@@ -103,15 +106,22 @@ internal sealed class IdentityAccountStore(IServiceScopeFactory scopes, AccountS
         }
     }
 
-    private async Task ChangeAsync(string id, Func<UserManager<IdentityUser>, IdentityUser, Task> change, CancellationToken cancellationToken)
+    private async Task ChangeAsync(string id, AuditEvent entry, Func<UserManager<IdentityUser>, IdentityUser, Task> change, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         IdentityUser account = await users.FindByIdAsync(id) ?? throw new NotFoundException($"There is no user {id}.");
-        await using IDbContextTransaction transaction = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.BeginTransactionAsync(cancellationToken);
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await change(users, account);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(db, transaction, entry, cancellationToken);
         standing.Forget(account.Id);
+    }
+
+    private static async Task CommitAsync(PortalDbContext db, IDbContextTransaction transaction, AuditEvent entry, CancellationToken cancellationToken)
+    {
+        await db.SaveWithAuditEntryAsync(entry, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<ILookup<string, string>> RolesAsync(PortalDbContext db, string? userId, CancellationToken cancellationToken)

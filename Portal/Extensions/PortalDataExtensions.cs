@@ -16,19 +16,12 @@ internal static class PortalDataExtensions
     {
         DatabaseOptions database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(database);
+        string connection = builder.Services.AddPortalDbContext(database);
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            string connection = database.ConnectionString
-                ?? throw new InvalidOperationException("Database:Provider is Postgres but Database:ConnectionString is empty.");
-            builder.Services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connection));
             // Other instances' new studies reach this one's dashboards (LISTEN/NOTIFY).
             builder.Services.AddSingleton(s => ActivatorUtilities.CreateInstance<PostgresStudyListener>(s, connection));
             builder.Services.AddHostedService(s => s.GetRequiredService<PostgresStudyListener>());
-        }
-        else
-        {
-            string connection = database.ConnectionString ?? $"Data Source={Path.Combine(AppDataFolder(), "medcrypt.db")}";
-            builder.Services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(connection));
         }
 
         DatabaseErrorInterceptor.AddTo(builder.Services); // failed commands and connections counted (medcrypt.database.errors)
@@ -38,6 +31,28 @@ internal static class PortalDataExtensions
         IDataProtectionBuilder dataProtection = builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
         builder.Services.AddSingleton<IKeyStore, EfKeyStore>();
         builder.AddKeyEncryption(dataProtection);
+    }
+
+    /// <summary>
+    /// The portal's DbContext on the configured provider (the portal and its offline commands alike); SQLite's default
+    /// file is App_Data/medcrypt.db under the working directory (Portal/ under dotnet run).
+    /// </summary>
+    /// <param name="readOnly">Open the default SQLite file read-only (an offline check must not create or change it).</param>
+    /// <returns>The connection string in use.</returns>
+    public static string AddPortalDbContext(this IServiceCollection services, DatabaseOptions database, bool readOnly = false)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            string connection = database.ConnectionString
+                ?? throw new InvalidOperationException("Database:Provider is Postgres but Database:ConnectionString is empty.");
+            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connection));
+            return connection;
+        }
+
+        string sqlite = database.ConnectionString
+            ?? (readOnly ? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "App_Data", "medcrypt.db")};Mode=ReadOnly" : $"Data Source={Path.Combine(AppDataFolder(), "medcrypt.db")}");
+        services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(sqlite));
+        return sqlite;
     }
 
     /// <summary>

@@ -8,22 +8,22 @@ internal sealed class ModelsHealthCheck(ModelRuntime models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (models.Classifier is not { } classifier)
+        if (models.Installed is not { } installed)
         {
             return Task.FromResult(HealthCheckResult.Degraded($"Scans cannot be classified yet: {models.Status}."));
         }
 
         var data = new Dictionary<string, object>
         {
-            ["device"] = classifier.Device,
-            ["models"] = classifier.Models.Select(m => m.Name).ToArray(),
-            ["inputSize"] = classifier.InputSize,
+            ["device"] = installed.Device,
+            ["models"] = installed.Names.ToArray(),
+            ["inputSize"] = installed.InputSize,
         };
-        if (classifier.DeviceNote is { } note)
+        if (installed.DeviceNote is { } note)
         {
             data["deviceNote"] = note;
         }
 
-        return Task.FromResult(HealthCheckResult.Healthy($"{classifier.Models.Count} model(s) on {classifier.Device}", data));
+        return Task.FromResult(HealthCheckResult.Healthy($"{installed.Names.Count} model(s) on {installed.Device}", data));
     }
 }

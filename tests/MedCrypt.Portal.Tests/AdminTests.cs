@@ -24,7 +24,7 @@ public sealed class AdminTests
         }
 
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        var file = new ByteArrayContent(KeyAdministrationTests.Scan(0).Png);
+        var file = new ByteArrayContent(TestStudies.ScanWithPixels(0).Png);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", new MultipartFormDataContent { { file, "file", "scan.png" } }, ct)).StatusCode);
 

@@ -35,7 +35,7 @@ public sealed class AnalysePageDicomTests : BunitContext
         AddAuthorization().SignIn("staff@medcrypt.local", Roles.Staff);
         IRenderedComponent<Analyse> page = Render<Analyse>();
 
-        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(DicomIngestTests.Head("Doe^Jane", "MRN-4242"), "Doe_Jane_MRN-4242.dcm", contentType: "application/dicom"));
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(TestDicom.Head("Doe^Jane", "MRN-4242"), "Doe_Jane_MRN-4242.dcm", contentType: "application/dicom"));
         page.Find("[data-testid=analyse]").Click();
 
         NavigationManager navigation = Services.GetRequiredService<NavigationManager>();

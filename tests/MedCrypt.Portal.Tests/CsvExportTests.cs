@@ -1,4 +1,3 @@
-using System.Text;
 using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Authorization;
@@ -50,7 +49,7 @@ public sealed class CsvExportTests
 
         Assert.Equal(3, rows);
         Assert.EndsWith("\r\n", csv.ToString());
-        List<string[]> records = Parse(csv.ToString());
+        List<string[]> records = Rfc4180.Parse(csv.ToString());
         Assert.Equal(4, records.Count);
         Assert.Equal("prediction_id", records[0][0]);
         Assert.All(records, r => Assert.Equal(13, r.Length));
@@ -64,60 +63,5 @@ public sealed class CsvExportTests
         });
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.CountAsync(r => r.Action == "history.export", ct));
-    }
-
-    /// <summary>An RFC 4180 reader, to prove the writer's output reads back field for field.</summary>
-    internal static List<string[]> Parse(string text)
-    {
-        var records = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                Assert.Equal(0, field.Length); // a quote opens a field or it is not RFC 4180
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                records.Add([.. fields]);
-                fields.Clear();
-                i++;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        Assert.False(quoted);
-        Assert.Equal(0, field.Length + fields.Count); // the last record ends with CRLF
-        return records;
     }
 }

@@ -185,7 +185,7 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        byte[] file = Head("Doe^Jane", "MRN-778899");
+        byte[] file = TestDicom.Head("Doe^Jane", "MRN-778899");
 
         HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", Dicom(file, "Doe_Jane_MRN-778899.dcm"), ct);
         string body = await response.Content.ReadAsStringAsync(ct);
@@ -209,8 +209,8 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
             .Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("patientPseudonym").ValueKind);
 
         // The same patient again: the same pseudonym; another patient: another one.
-        string same = await NameOfAsync(staff, Head("Doe^Jane", "MRN-778899"), ct);
-        string other = await NameOfAsync(staff, Head("Roe^Richard", "MRN-112233"), ct);
+        string same = await NameOfAsync(staff, TestDicom.Head("Doe^Jane", "MRN-778899"), ct);
+        string other = await NameOfAsync(staff, TestDicom.Head("Roe^Richard", "MRN-112233"), ct);
         Assert.Equal(name, same);
         Assert.NotEqual(name, other);
 
@@ -228,7 +228,7 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        var files = new List<byte[]> { Head("Doe^Jane", "MRN-1") };
+        var files = new List<byte[]> { TestDicom.Head("Doe^Jane", "MRN-1") };
         if (DicomSamples.Present)
         {
             // Native, RLE and JPEG 2000: the reader's and the decompressor's paths.
@@ -274,40 +274,6 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         output.WriteLine($"{created} of {files.Count * 16} damaged files were still analysed");
         Assert.Equal(created, await StudyCountAsync(factory));
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
-    }
-
-    /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
-    internal static byte[] Head(string patientName, string patientId)
-    {
-        var values = new int[64 * 64];
-        for (int y = 0; y < 64; y++)
-        {
-            for (int x = 0; x < 64; x++)
-            {
-                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
-                values[(y * 64) + x] = (u * u) + (v * v) <= 1 ? 80 + (((3 * x) + y) % 100) - 500 : -500;
-            }
-        }
-
-        return new DicomWriter()
-            .Text(0x0008_0060, "CS", "MR")
-            .Text(0x0008_0080, "LO", "St Elsewhere Hospital")
-            .Text(0x0010_0010, "PN", patientName)
-            .Text(0x0010_0020, "LO", patientId)
-            .Text(0x0010_0030, "DA", "19800101")
-            .UInt16(0x0028_0002, 1)
-            .Text(0x0028_0004, "CS", "MONOCHROME2")
-            .UInt16(0x0028_0010, 64)
-            .UInt16(0x0028_0011, 64)
-            .UInt16(0x0028_0100, 16)
-            .UInt16(0x0028_0101, 16)
-            .UInt16(0x0028_0103, 1)
-            .Text(0x0028_1050, "DS", "128")
-            .Text(0x0028_1051, "DS", "256")
-            .Text(0x0028_1052, "DS", "500")
-            .Text(0x0028_1053, "DS", "1")
-            .Pixels16(values)
-            .ToArray();
     }
 
     private static MultipartFormDataContent Dicom(byte[] bytes, string name)

@@ -41,7 +41,7 @@ public sealed class HistoryAndAuditApiTests
         HttpResponseMessage csv = await auditor.GetAsync("/api/v1/predictions.csv?scheme=median", ct);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(4, CsvExportTests.Parse(await csv.Content.ReadAsStringAsync(ct)).Count);
+        Assert.Equal(4, Rfc4180.Parse(await csv.Content.ReadAsStringAsync(ct)).Count);
 
         await ApiProblems.AssertAsync(await factory.CreateClient().GetAsync("/api/v1/predictions", ct), HttpStatusCode.Unauthorized);
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
@@ -64,7 +64,7 @@ public sealed class HistoryAndAuditApiTests
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
         Assert.Contains("attachment", export.Content.Headers.ContentDisposition?.ToString());
-        Assert.Equal(2, CsvExportTests.Parse(await export.Content.ReadAsStringAsync(ct)).Count);
+        Assert.Equal(2, Rfc4180.Parse(await export.Content.ReadAsStringAsync(ct)).Count);
         await ApiProblems.AssertAsync(await auditor.GetAsync("/history/export.csv?minTumor=-1", ct), HttpStatusCode.BadRequest);
     }
 

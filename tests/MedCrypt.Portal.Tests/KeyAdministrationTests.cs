@@ -32,7 +32,7 @@ public sealed class KeyAdministrationTests
         var made = new List<(Guid Id, byte[] Pixels)>();
         for (int i = 0; i < 5; i++)
         {
-            (byte[] png, byte[] pixels) = Scan(i);
+            (byte[] png, byte[] pixels) = TestStudies.ScanWithPixels(i);
             made.Add(((await studies.AnalyseAsync(Staff, $"scan{i}.png", png, "block", ct)).Id, pixels));
         }
 
@@ -78,7 +78,7 @@ public sealed class KeyAdministrationTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
         string before = (await factory.Services.GetRequiredService<IKeyStore>().CurrentMasterKeyAsync(ct)).Id;
-        (byte[] png, byte[] pixels) = Scan(9);
+        (byte[] png, byte[] pixels) = TestStudies.ScanWithPixels(9);
 
         keyStore!.Arm();
         Guid id = (await studies.AnalyseAsync(Staff, "during-rotation.png", png, "block", ct)).Id;
@@ -102,7 +102,7 @@ public sealed class KeyAdministrationTests
         var ids = new List<Guid>();
         for (int i = 0; i < 5; i++)
         {
-            ids.Add((await studies.AnalyseAsync(Staff, $"scan{i}.png", Scan(i).Png, "block", ct)).Id);
+            ids.Add((await studies.AnalyseAsync(Staff, $"scan{i}.png", TestStudies.Scan(i), "block", ct)).Id);
         }
 
         // Stopped after its first batch of two: that batch is committed, the rest still under the old key.
@@ -113,7 +113,7 @@ public sealed class KeyAdministrationTests
         Assert.Equal(2, masters.Count(m => m == current));
 
         // A study stored meanwhile is sealed under the new key and left alone.
-        ids.Add((await studies.AnalyseAsync(Staff, "late.png", Scan(9).Png, "block", ct)).Id);
+        ids.Add((await studies.AnalyseAsync(Staff, "late.png", TestStudies.Scan(9), "block", ct)).Id);
 
         RewrapReport finished = await keys.RewrapAsync(Admin, batchSize: 2, cancellationToken: ct);
 
@@ -134,8 +134,8 @@ public sealed class KeyAdministrationTests
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         StudyClient studies = TestStudies.For(factory);
-        Guid good = (await studies.AnalyseAsync(Staff, "a.png", Scan(1).Png, "block", ct)).Id;
-        Guid bad = (await studies.AnalyseAsync(Staff, "b.png", Scan(2).Png, "block", ct)).Id;
+        Guid good = (await studies.AnalyseAsync(Staff, "a.png", TestStudies.Scan(1), "block", ct)).Id;
+        Guid bad = (await studies.AnalyseAsync(Staff, "b.png", TestStudies.Scan(2), "block", ct)).Id;
         byte[] damaged;
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
@@ -210,22 +210,6 @@ public sealed class KeyAdministrationTests
         // Both of a study's envelopes move together.
         Assert.Equal(EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal), EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedProtected));
         return EnvelopeCipher.ReadMasterKeyId(sealedImages.SealedOriginal);
-    }
-
-    /// <summary>A small head-like slice, different for each seed; its PNG and its pixels.</summary>
-    internal static (byte[] Png, byte[] Pixels) Scan(int seed)
-    {
-        var image = new PixelImage(64, 64, PixelFormat.Gray8);
-        for (int y = 0; y < 64; y++)
-        {
-            for (int x = 0; x < 64; x++)
-            {
-                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
-                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 60 + ((3 * x) + y + (7 * seed)) % 120 : 0);
-            }
-        }
-
-        return (new ImageCodec().EncodePng(image), image.Pixels.ToArray());
     }
 
     /// <summary>

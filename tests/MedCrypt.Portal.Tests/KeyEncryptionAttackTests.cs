@@ -154,11 +154,11 @@ public sealed class KeyEncryptionAttackTests
         HttpClient client = portal.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(client, Doctor, PortalFactory.DemoPassword);
         string account = await client.GetStringAsync("/account/two-factor", TestContext.Current.CancellationToken);
-        string sharedKey = WebUtility.HtmlDecode(TwoFactorTests.SharedKey().Match(account).Groups[1].Value);
+        string sharedKey = WebUtility.HtmlDecode(AccountPages.SharedKey().Match(account).Groups[1].Value);
         Assert.False(string.IsNullOrWhiteSpace(sharedKey));
-        string enabled = await TwoFactorTests.PostAsync(client, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
+        string enabled = await AccountPages.PostAsync(client, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
         Assert.Contains("Two-factor sign-in is on.", enabled);
-        string[] codes = WebUtility.HtmlDecode(TwoFactorTests.RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] codes = WebUtility.HtmlDecode(AccountPages.RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, codes.Length);
         return (sharedKey, codes);
     }

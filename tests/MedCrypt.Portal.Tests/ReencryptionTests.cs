@@ -136,7 +136,7 @@ public sealed class ReencryptionTests
         var made = new List<(Guid, byte[])>();
         for (int i = 0; i < count; i++)
         {
-            (byte[] png, byte[] pixels) = KeyAdministrationTests.Scan(i);
+            (byte[] png, byte[] pixels) = TestStudies.ScanWithPixels(i);
             made.Add(((await studies.AnalyseAsync(Staff, $"scan{i}.png", png, "pixel-shuffle", ct)).Id, pixels));
         }
 

@@ -167,7 +167,7 @@ public sealed class RevocationTests
         HttpClient page = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(page, "staff@medcrypt.local", PortalFactory.DemoPassword);
         string account = await page.GetStringAsync("/account/password", ct);
-        string changed = await TwoFactorTests.PostAsync(page, "/account/password", account, "change-password",
+        string changed = await AccountPages.PostAsync(page, "/account/password", account, "change-password",
             ("Input.Current", PortalFactory.DemoPassword), ("Input.New", "Another-Password-2027!"), ("Input.Confirm", "Another-Password-2027!"));
         Assert.Contains("Your password was changed.", changed);
         await Task.Delay(Interval, ct);

@@ -26,7 +26,7 @@ public sealed class RoleApprovalTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
-        await SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
+        await TestAccounts.SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
         string staffId = await IdAsync(factory, "staff@medcrypt.local");
 
         RoleChange asked = Assert.Single(await accounts.SetRolesAsync(AdminA, staffId, [Roles.Staff, Roles.Doctor], ct));
@@ -63,7 +63,7 @@ public sealed class RoleApprovalTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
         RoleApprovals approvals = factory.Services.GetRequiredService<RoleApprovals>();
-        await SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
+        await TestAccounts.SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
         string auditorId = await IdAsync(factory, "auditor@medcrypt.local");
 
         RoleChange rejected = Assert.Single(await accounts.SetRolesAsync(AdminA, auditorId, [Roles.Auditor, Roles.Doctor], ct));
@@ -170,7 +170,7 @@ public sealed class RoleApprovalTests
     {
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
+        await TestAccounts.SecondAdministratorAsync(factory, "admin-b@medcrypt.local");
         HttpClient a = await Api.SignedInAsync(factory, "admin@medcrypt.local");
         HttpClient b = await Api.SignedInAsync(factory, "admin-b@medcrypt.local");
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
@@ -192,12 +192,6 @@ public sealed class RoleApprovalTests
     }
 
     /// <summary>A second administrator, enrolled with the demo authenticator key (an administrator without one may do nothing).</summary>
-    internal static async Task<AccountSummary> SecondAdministratorAsync(PortalFactory factory, string email)
-    {
-        IdentityUser account = await TestAccounts.CreateAsync(factory.Services, email, PortalFactory.DemoPassword, Roles.Admin, PortalFactory.DemoAuthenticatorKey);
-        return new AccountSummary(account.Id, email, [Roles.Admin], null, true, 0);
-    }
-
     private static Task<string> IdAsync(PortalFactory factory, string email) => TestAccounts.IdAsync(factory.Services, email);
 
     private static async Task<bool> InRoleAsync(PortalFactory factory, string userId, string role)

@@ -1,3 +1,5 @@
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,5 +40,12 @@ internal static class TestAccounts
     {
         await using AsyncServiceScope scope = services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync(email))!.Id;
+    }
+
+    /// <summary>Another administrator, enrolled with the demo key: the second pair of eyes separation of duties needs.</summary>
+    public static async Task<AccountSummary> SecondAdministratorAsync(PortalFactory factory, string email)
+    {
+        IdentityUser account = await CreateAsync(factory.Services, email, PortalFactory.DemoPassword, Roles.Admin, PortalFactory.DemoAuthenticatorKey);
+        return new AccountSummary(account.Id, email, [Roles.Admin], null, true, 0);
     }
 }

@@ -34,7 +34,10 @@ internal static class TestStudies
         For(factory).AnalyseAsync(user, fileName, Scan(seed), scheme, TestContext.Current.CancellationToken);
 
     /// <summary>A head-like ellipse whose texture depends on <paramref name="seed"/>, so studies differ.</summary>
-    public static byte[] Scan(int seed = 0)
+    public static byte[] Scan(int seed = 0) => ScanWithPixels(seed).Png;
+
+    /// <summary><see cref="Scan"/> and its pixels, for tests that compare what comes back with what went in.</summary>
+    public static (byte[] Png, byte[] Pixels) ScanWithPixels(int seed = 0)
     {
         var image = new PixelImage(64, 64, PixelFormat.Gray8);
         for (int y = 0; y < 64; y++)
@@ -46,6 +49,6 @@ internal static class TestStudies
             }
         }
 
-        return new ImageCodec().EncodePng(image);
+        return (new ImageCodec().EncodePng(image), image.Pixels.ToArray());
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using MedCrypt.Domain.Access;
 
 namespace MedCrypt.Portal.Tests;
@@ -10,7 +9,7 @@ namespace MedCrypt.Portal.Tests;
 /// Two-factor sign-in through the real portal: a doctor enrols an authenticator on /account/two-factor with a code computed here
 /// from the shared key (RFC 6238), after which the pages and the API ask for a code and refuse a wrong one.
 /// </summary>
-public sealed partial class TwoFactorTests
+public sealed class TwoFactorTests
 {
     private const string Doctor = "new-doctor@medcrypt.local"; // not enrolled yet, unlike the demo doctor
 
@@ -44,15 +43,15 @@ public sealed partial class TwoFactorTests
         string account = await enrolling.GetStringAsync("/account/two-factor", ct);
         Assert.Contains("data-testid=\"two-factor-reminder\"", account);
         Assert.Contains("data:image/png;base64,", account);
-        string sharedKey = WebUtility.HtmlDecode(SharedKey().Match(account).Groups[1].Value);
+        string sharedKey = WebUtility.HtmlDecode(AccountPages.SharedKey().Match(account).Groups[1].Value);
         string code = Totp.Code(sharedKey, DateTimeOffset.UtcNow);
 
-        string refused = await PostAsync(enrolling, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Wrong(code)));
+        string refused = await AccountPages.PostAsync(enrolling, "/account/two-factor", account, "enable-2fa", ("Enable.Code", Wrong(code)));
         Assert.Contains("That code is wrong", refused);
-        string enabled = await PostAsync(enrolling, "/account/two-factor", refused, "enable-2fa", ("Enable.Code", code));
+        string enabled = await AccountPages.PostAsync(enrolling, "/account/two-factor", refused, "enable-2fa", ("Enable.Code", code));
         Assert.Contains("Two-factor sign-in is on.", enabled);
         Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", enabled);
-        string[] recoveryCodes = WebUtility.HtmlDecode(RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] recoveryCodes = WebUtility.HtmlDecode(AccountPages.RecoveryCodes().Match(enabled).Groups[1].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, recoveryCodes.Length);
         Assert.DoesNotContain("data-testid=\"recovery-codes\"", await enrolling.GetStringAsync("/account/two-factor", ct)); // shown once
         Assert.Equal(HttpStatusCode.OK, (await enrolling.GetAsync("/", ct)).StatusCode); // the code just checked counts as this session's second factor
@@ -65,9 +64,9 @@ public sealed partial class TwoFactorTests
         Assert.StartsWith("/account/login-2fa", secondStep);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/", ct)).StatusCode); // not signed in yet
         string step = await client.GetStringAsync(secondStep, ct);
-        string wrong = await PostAsync(client, "/account/login-2fa", step, "login-2fa", ("Input.Code", Wrong(code)));
+        string wrong = await AccountPages.PostAsync(client, "/account/login-2fa", step, "login-2fa", ("Input.Code", Wrong(code)));
         Assert.Contains("The code is wrong", wrong);
-        HttpResponseMessage right = await PostRawAsync(client, "/account/login-2fa", wrong, "login-2fa", ("Input.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
+        HttpResponseMessage right = await AccountPages.PostRawAsync(client, "/account/login-2fa", wrong, "login-2fa", ("Input.Code", Totp.Code(sharedKey, DateTimeOffset.UtcNow)));
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Contains(Doctor, await client.GetStringAsync("/", ct));
 
@@ -75,10 +74,10 @@ public sealed partial class TwoFactorTests
         HttpClient recovering = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(recovering, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
         string recoveryStep = await recovering.GetStringAsync("/account/login-2fa", ct);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostRawAsync(recovering, "/account/login-2fa", recoveryStep, "login-2fa", ("Input.Code", recoveryCodes[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AccountPages.PostRawAsync(recovering, "/account/login-2fa", recoveryStep, "login-2fa", ("Input.Code", recoveryCodes[0]))).StatusCode);
         HttpClient again = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(again, Doctor, PortalFactory.DemoPassword, authenticatorKey: null);
-        Assert.Contains("The code is wrong", await PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
+        Assert.Contains("The code is wrong", await AccountPages.PostAsync(again, "/account/login-2fa", await again.GetStringAsync("/account/login-2fa", ct), "login-2fa", ("Input.Code", recoveryCodes[0])));
 
         string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains($"{Doctor} two-factor.enable Denied", trail);
@@ -113,13 +112,13 @@ public sealed partial class TwoFactorTests
         Assert.DoesNotContain("data-testid=\"two-factor-reminder\"", overview); // staff are not asked to enrol
         string account = await client.GetStringAsync("/account/password", ct);
 
-        string weak = await PostAsync(client, "/account/password", account, "change-password",
+        string weak = await AccountPages.PostAsync(client, "/account/password", account, "change-password",
             ("Input.Current", PortalFactory.DemoPassword), ("Input.New", "aaaaaaaaaaaa"), ("Input.Confirm", "aaaaaaaaaaaa"));
         Assert.Contains("account-message", weak);
         Assert.DoesNotContain("Your password was changed.", weak);
 
         const string NewPassword = "Another-Password-2027!";
-        string changed = await PostAsync(client, "/account/password", weak, "change-password",
+        string changed = await AccountPages.PostAsync(client, "/account/password", weak, "change-password",
             ("Input.Current", PortalFactory.DemoPassword), ("Input.New", NewPassword), ("Input.Confirm", NewPassword));
         Assert.Contains("Your password was changed.", changed);
         Assert.Contains("staff@medcrypt.local", await client.GetStringAsync("/", ct));
@@ -141,7 +140,7 @@ public sealed partial class TwoFactorTests
         HttpResponseMessage last = new(HttpStatusCode.OK);
         for (int i = 0; i < 5 && last.StatusCode == HttpStatusCode.OK; i++)
         {
-            last = await PostRawAsync(client, "/account/password", page, "change-password",
+            last = await AccountPages.PostRawAsync(client, "/account/password", page, "change-password",
                 ("Input.Current", $"Guess-{i}-Password-2026!"), ("Input.New", "Another-Password-2027!"), ("Input.Confirm", "Another-Password-2027!"));
             page = last.StatusCode == HttpStatusCode.OK ? await last.Content.ReadAsStringAsync(ct) : page;
         }
@@ -153,20 +152,4 @@ public sealed partial class TwoFactorTests
     }
 
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 500_000) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-
-    internal static async Task<string> PostAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields)
-    {
-        HttpResponseMessage response = await PostRawAsync(client, path, page, form, fields);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string page, string form, params (string Name, string Value)[] fields) =>
-        client.PostAsync(path, FormSignIn.Form(FormSignIn.Token(page), [("_handler", form), .. fields]), TestContext.Current.CancellationToken);
-
-    [GeneratedRegex("data-testid=\"shared-key\">([^<]+)<")]
-    internal static partial Regex SharedKey();
-
-    [GeneratedRegex("data-testid=\"recovery-codes\">([^<]+)<")]
-    internal static partial Regex RecoveryCodes();
 }

@@ -8,6 +8,7 @@ using MedCrypt.Portal.Authorization;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
@@ -57,6 +58,40 @@ public sealed class UserAdministrationTests
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task An_account_change_whose_audit_entry_cannot_be_written_is_not_made(string provider)
+    {
+        using PortalFactory factory = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        UserAdministration accounts = factory.Services.GetRequiredService<UserAdministration>();
+        string staffId = await TestAccounts.IdAsync(factory.Services, "staff@medcrypt.local");
+        await RefuseAuditEntriesAsync(factory, provider, "user.create", "user.lock");
+
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => accounts.CreateAsync(Admin, "nurse@medcrypt.local", "Good-Password-2026!", [Roles.Staff], ct));
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => accounts.SetLockedAsync(Admin, staffId, locked: true, ct));
+
+        IReadOnlyList<AccountSummary> all = await accounts.ListAsync(Admin, ct); // other entries are still written
+        Assert.DoesNotContain(all, u => u.Email == "nurse@medcrypt.local");
+        Assert.False(all.Single(u => u.Id == staffId).LockedOut(DateTimeOffset.UtcNow));
+        Assert.Null(await factory.Services.GetRequiredService<Domain.Auditing.AuditLog>().VerifyAsync(ct));
+    }
+
+    /// <summary>A trigger that makes the database refuse audit entries of these actions, as a full disk or a broken connection would at that moment.</summary>
+    private static async Task RefuseAuditEntriesAsync(PortalFactory factory, string provider, params string[] actions)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        DatabaseFacade database = scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database;
+        string list = string.Join(", ", actions.Select(a => $"'{a}'"));
+        string trigger = provider == "Postgres"
+            ? $"""
+                CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN IF NEW."Action" IN ({list}) THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvents" FOR EACH ROW EXECUTE FUNCTION refuse_audit();
+                """
+            : $"""CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvents" WHEN NEW."Action" IN ({list}) BEGIN SELECT RAISE(ABORT, 'audit refused'); END;""";
+        await database.ExecuteSqlRawAsync(trigger); // the actions are this test's constants
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task No_one_locks_out_themselves_or_the_last_administrator(string provider)
     {
         using PortalFactory factory = PortalFactory.Create(provider);
@@ -66,7 +101,7 @@ public sealed class UserAdministrationTests
 
         await Assert.ThrowsAsync<ConflictException>(() => accounts.SetLockedAsync(Admin, adminId, locked: true, ct));
         await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(Admin, adminId, [Roles.Staff], ct));
-        AccountSummary second = await RoleApprovalTests.SecondAdministratorAsync(factory, "second-admin@medcrypt.local");
+        AccountSummary second = await TestAccounts.SecondAdministratorAsync(factory, "second-admin@medcrypt.local");
         await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.SetRolesAsync(TestStudies.User("second-admin@medcrypt.local", Roles.Admin).ToActor(), second.Id, [Roles.Staff], ct));
         await accounts.SetRolesAsync(Admin, second.Id, [Roles.Auditor], ct); // another administrator may
         await Assert.ThrowsAsync<AccessDeniedException>(() => accounts.ListAsync(TestStudies.User("doctor@medcrypt.local", Roles.Doctor).ToActor(), ct));

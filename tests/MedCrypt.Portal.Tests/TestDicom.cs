@@ -1,0 +1,41 @@
+using MedCrypt.Testing;
+
+namespace MedCrypt.Portal.Tests;
+
+/// <summary>DICOM files made in code, carrying the identity the de-identification must remove.</summary>
+internal static class TestDicom
+{
+    /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
+    public static byte[] Head(string patientName, string patientId)
+    {
+        var values = new int[64 * 64];
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
+                values[(y * 64) + x] = (u * u) + (v * v) <= 1 ? 80 + (((3 * x) + y) % 100) - 500 : -500;
+            }
+        }
+
+        return new DicomWriter()
+            .Text(0x0008_0060, "CS", "MR")
+            .Text(0x0008_0080, "LO", "St Elsewhere Hospital")
+            .Text(0x0010_0010, "PN", patientName)
+            .Text(0x0010_0020, "LO", patientId)
+            .Text(0x0010_0030, "DA", "19800101")
+            .UInt16(0x0028_0002, 1)
+            .Text(0x0028_0004, "CS", "MONOCHROME2")
+            .UInt16(0x0028_0010, 64)
+            .UInt16(0x0028_0011, 64)
+            .UInt16(0x0028_0100, 16)
+            .UInt16(0x0028_0101, 16)
+            .UInt16(0x0028_0103, 1)
+            .Text(0x0028_1050, "DS", "128")
+            .Text(0x0028_1051, "DS", "256")
+            .Text(0x0028_1052, "DS", "500")
+            .Text(0x0028_1053, "DS", "1")
+            .Pixels16(values)
+            .ToArray();
+    }
+}
