@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MedCrypt.Crypto.Images;
-using MedCrypt.Domain.Imaging;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MedCrypt.Portal.Tests;
@@ -31,25 +29,10 @@ internal static class Api
         Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
     }
 
-    public static MultipartFormDataContent Upload(byte[] bytes, string name, string scheme)
+    public static MultipartFormDataContent Upload(byte[] bytes, string name, string scheme, string contentType = "image/png")
     {
         var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return new MultipartFormDataContent { { file, "file", name }, { new StringContent(scheme), "scheme" } };
-    }
-
-    public static byte[] Scan()
-    {
-        var image = new PixelImage(64, 64, PixelFormat.Gray8);
-        for (int y = 0; y < 64; y++)
-        {
-            for (int x = 0; x < 64; x++)
-            {
-                double u = (x - 32) / 26.0, v = (y - 32) / 28.0;
-                image.Row(y)[x] = (byte)((u * u) + (v * v) <= 1 ? 80 + ((3 * x) + y) % 100 : 0);
-            }
-        }
-
-        return new ImageCodec().EncodePng(image);
     }
 }

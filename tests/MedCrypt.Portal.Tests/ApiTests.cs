@@ -15,7 +15,7 @@ public sealed class ApiTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
-        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using JsonDocument body = JsonDocument.Parse(await created.Content.ReadAsStringAsync(ct));
         string id = body.RootElement.GetProperty("id").GetString()!;
@@ -32,7 +32,7 @@ public sealed class ApiTests
         Assert.Equal("image/png", original.Content.Headers.ContentType?.MediaType);
 
         HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
-        await Api.AssertProblemAsync(await auditor.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct), HttpStatusCode.Forbidden);
+        await Api.AssertProblemAsync(await auditor.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct), HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await auditor.GetAsync($"/api/v1/studies/{id}", ct), HttpStatusCode.Forbidden);
     }
 
@@ -49,7 +49,7 @@ public sealed class ApiTests
 
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8.ToArray(), "x.png", "block"), ct), HttpStatusCode.BadRequest);
-        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "x.png", "rot13"), ct), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "x.png", "rot13"), ct), HttpStatusCode.BadRequest);
         await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{Guid.NewGuid()}", ct), HttpStatusCode.NotFound);
         JsonElement schemes = await staff.GetFromJsonAsync<JsonElement>("/api/v1/schemes", ct);
         Assert.Equal(new Crypto.Schemes.SchemeCatalog().All.Count, schemes.GetArrayLength());
@@ -100,10 +100,10 @@ public sealed class ApiTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
-        HttpResponseMessage refused = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct);
+        HttpResponseMessage refused = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "pixel-shuffle"), ct);
         await Api.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("No models are loaded", await refused.Content.ReadAsStringAsync(ct));
-        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "rot13"), ct), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "rot13"), ct), HttpStatusCode.BadRequest);
 
         string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Contains("staff@medcrypt.local study.upload Failed", trail);

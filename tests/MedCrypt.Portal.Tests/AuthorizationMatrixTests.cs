@@ -186,6 +186,6 @@ public sealed class AuthorizationMatrixTests
     private static async Task<Guid> StudyAsync(PortalFactory factory, CancellationToken ct)
     {
         var staff = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "staff@medcrypt.local"), new Claim(ClaimTypes.Role, Roles.Staff)], "test"));
-        return (await TestStudies.For(factory).AnalyseAsync(staff, "scan.png", Api.Scan(), "block", ct)).Id;
+        return (await TestStudies.For(factory).AnalyseAsync(staff, "scan.png", TestStudies.Scan(), "block", ct)).Id;
     }
 }

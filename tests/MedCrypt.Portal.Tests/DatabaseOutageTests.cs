@@ -40,12 +40,12 @@ public sealed class DatabaseOutageTests
         using var factory = new PortalFactory("Postgres", server.ConnectionString);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        HttpResponseMessage before = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "before.png", "block"), ct);
+        HttpResponseMessage before = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "before.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, before.StatusCode);
 
         relay.Cut();
         var clock = Stopwatch.StartNew();
-        HttpResponseMessage during = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "during.png", "block"), ct);
+        HttpResponseMessage during = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "during.png", "block"), ct);
         await Api.AssertProblemAsync(during, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("database is unavailable", await during.Content.ReadAsStringAsync(ct));
         Assert.True(during.Headers.RetryAfter is not null, "a 503 says when to try again");
@@ -54,7 +54,7 @@ public sealed class DatabaseOutageTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"failing took {clock.Elapsed}: it must be fast");
 
         relay.Restore();
-        HttpResponseMessage after = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "after.png", "block"), ct);
+        HttpResponseMessage after = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "after.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
 
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();

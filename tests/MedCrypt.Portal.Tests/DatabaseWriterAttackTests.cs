@@ -94,7 +94,7 @@ public sealed class DatabaseWriterAttackTests
         using PortalFactory portal = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(portal, "staff@medcrypt.local");
-        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "pixel-shuffle"), ct)).StatusCode);
 
         // A master key of the insider's choosing, protected the way the earlier version stored keys, made active.
         byte[] chosen = new byte[32];
@@ -108,7 +108,7 @@ public sealed class DatabaseWriterAttackTests
         }
 
         // The running portal seals nothing under it: the upload fails instead of landing under a key the insider knows.
-        HttpResponseMessage upload = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan2.png", "pixel-shuffle"), ct);
+        HttpResponseMessage upload = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan2.png", "pixel-shuffle"), ct);
         Assert.NotEqual(HttpStatusCode.Created, upload.StatusCode);
         await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
         {

@@ -4,9 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using MedCrypt.Domain.Auditing;
-using MedCrypt.Portal.Data;
 using MedCrypt.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -26,7 +24,7 @@ public sealed class HostileInputTests
         using PortalFactory factory = PortalFactory.Create(provider);
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        byte[] png = Api.Scan();
+        byte[] png = TestStudies.Scan();
         byte[] jpeg = Jpeg();
 
         (string Case, HttpContent Body, HttpStatusCode Status)[] cases =
@@ -53,7 +51,7 @@ public sealed class HostileInputTests
             await Api.AssertProblemAsync(response, status);
         }
 
-        Assert.Equal(0, await StudyCountAsync(factory));
+        Assert.Equal(0, await TestStudies.CountAsync(factory));
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
 
         // The server still serves, and names are only display names: no folders, no control characters, bounded.
@@ -68,7 +66,7 @@ public sealed class HostileInputTests
             Assert.InRange(stored.Length, 1, 128);
         }
 
-        Assert.Equal(4, await StudyCountAsync(factory));
+        Assert.Equal(4, await TestStudies.CountAsync(factory));
     }
 
     [Fact]
@@ -93,7 +91,7 @@ public sealed class HostileInputTests
         using PortalFactory factory = PortalFactory.Create("Sqlite");
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        byte[][] seeds = [Api.Scan(), Jpeg()];
+        byte[][] seeds = [TestStudies.Scan(), Jpeg()];
         var random = new Random(20261125); // fixed: a failure can be replayed
         int created = 0;
         for (int i = 0; i < 300; i++)
@@ -112,7 +110,7 @@ public sealed class HostileInputTests
             }
         }
 
-        Assert.Equal(created, await StudyCountAsync(factory));
+        Assert.Equal(created, await TestStudies.CountAsync(factory));
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
     }
 
@@ -144,12 +142,6 @@ public sealed class HostileInputTests
         }
     }
 
-    private static async Task<int> StudyCountAsync(PortalFactory factory)
-    {
-        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.CountAsync(TestContext.Current.CancellationToken);
-    }
-
     private static byte[] Damaged(byte[] bytes, int from, int count = 0)
     {
         byte[] copy = (byte[])bytes.Clone();
@@ -164,7 +156,7 @@ public sealed class HostileInputTests
 
     private static byte[] Jpeg()
     {
-        using Image<L8> image = Image.Load<L8>(Api.Scan());
+        using Image<L8> image = Image.Load<L8>(TestStudies.Scan());
         using var stream = new MemoryStream();
         image.SaveAsJpeg(stream);
         return stream.ToArray();

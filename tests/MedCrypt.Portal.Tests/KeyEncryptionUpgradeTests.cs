@@ -105,7 +105,7 @@ public sealed class KeyEncryptionUpgradeTests
         // no authenticator before the upgrade, now gets no token until they enrol.)
         await Api.AssertProblemAsync(await portal.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = Admin, password = PortalFactory.DemoPassword }, ct), HttpStatusCode.Forbidden);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString());
-        HttpResponseMessage created = await api.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage created = await api.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Guid id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/studies/{id}/image/original", ct)).StatusCode);

@@ -42,7 +42,7 @@ public sealed class NotABrainSliceTests
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
 
         // The same portal still screens a head.
-        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "pixel-shuffle"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "pixel-shuffle"), ct)).StatusCode);
     }
 
     private static byte[] Blank()

@@ -116,7 +116,7 @@ public sealed class ProtectedImageStorageTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string id = await UploadWithoutSchemeAsync(staff, ct);
-        byte[] forged = Api.Scan(); // a plausible picture of the insider's choosing
+        byte[] forged = TestStudies.Scan(); // a plausible picture of the insider's choosing
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.Where(s => s.Id == Guid.Parse(id))
@@ -167,7 +167,7 @@ public sealed class ProtectedImageStorageTests
 
     private static async Task<string> UploadWithoutSchemeAsync(HttpClient client, CancellationToken ct)
     {
-        var file = new ByteArrayContent(Api.Scan());
+        var file = new ByteArrayContent(TestStudies.Scan());
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
         var form = new MultipartFormDataContent { { file, "file", "scan.png" } }; // no scheme field: the default applies
         HttpResponseMessage created = await client.PostAsync("/api/v1/studies", form, ct);

@@ -60,16 +60,16 @@ public sealed class RateLimitTests
 
         for (int i = 0; i < 2; i++)
         {
-            Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct)).StatusCode);
         }
 
-        HttpResponseMessage limited = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage limited = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
         await Api.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.NotNull(limited.Headers.RetryAfter);
         Assert.Contains("uploads", await limited.Content.ReadAsStringAsync(ct));
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync("/api/v1/schemes", ct)).StatusCode); // only uploads are limited
 
-        Assert.Equal(HttpStatusCode.Created, (await doctor.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await doctor.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct)).StatusCode);
     }
 
     /// <summary>The Analyse page's uploads come over the circuit: the same limit, per user, through the page's limiter.</summary>

@@ -19,7 +19,7 @@ public sealed class SecurityHeadersTests
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         HttpClient doctor = await Api.SignedInAsync(factory, "doctor@medcrypt.local");
         HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
-        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
         HttpClient browser = factory.CreateClient(new() { AllowAutoRedirect = false });
         await FormSignIn.SignInAsync(browser, "doctor@medcrypt.local", PortalFactory.DemoPassword);

@@ -26,7 +26,7 @@ public sealed class TelemetryTests
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         string before = await ScrapeAsync(admin);
 
-        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct);
+        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         string after = await ScrapeUntilAsync(admin, text => Grew(before, text, "medcrypt_analysis_stage_duration_seconds_count", ("stage", "commit")));
 
@@ -109,7 +109,7 @@ public sealed class TelemetryTests
         factory.Settings["OTEL_METRIC_EXPORT_INTERVAL"] = "500"; // milliseconds: the default is a minute
         factory.Settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
-        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(Api.Scan(), "scan.png", "block"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct)).StatusCode);
 
         Assert.NotNull(factory.Services.GetService<TracerProvider>());
         await collector.WaitForAsync("/v1/metrics", TimeSpan.FromSeconds(30), ct);

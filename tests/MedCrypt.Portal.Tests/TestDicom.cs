@@ -38,4 +38,7 @@ internal static class TestDicom
             .Pixels16(values)
             .ToArray();
     }
+
+    /// <summary>One DICOM file as the API's multipart upload, under the default scheme.</summary>
+    public static MultipartFormDataContent Upload(byte[] bytes, string name) => Api.Upload(bytes, name, "pixel-shuffle", "application/dicom");
 }

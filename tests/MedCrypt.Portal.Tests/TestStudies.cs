@@ -4,7 +4,10 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Authorization;
+using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedCrypt.Portal.Tests;
 
@@ -50,5 +53,12 @@ internal static class TestStudies
         }
 
         return (new ImageCodec().EncodePng(image), image.Pixels.ToArray());
+    }
+
+    /// <summary>How many studies the database holds: what a refusal must leave unchanged.</summary>
+    public static async Task<int> CountAsync(PortalFactory factory)
+    {
+        await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.CountAsync(TestContext.Current.CancellationToken);
     }
 }
