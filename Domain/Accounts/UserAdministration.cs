@@ -23,6 +23,17 @@ public sealed class UserAdministration(IAccountStore accounts, RoleApprovals app
         return [.. all.OrderBy(a => a.Email, StringComparer.OrdinalIgnoreCase)];
     }
 
+    /// <summary>One account (where a created account's Location points).</summary>
+    /// <exception cref="AccessDeniedException">The user is not an administrator (audited).</exception>
+    /// <exception cref="NotFoundException">No such user.</exception>
+    public async Task<AccountSummary> FindAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    {
+        await guard.DemandAsync(actor, Permission.AdministerUsers, "user.view", $"user/{userId}", cancellationToken: cancellationToken);
+        AccountSummary account = await FindAsync(userId, cancellationToken);
+        await audit.RecordAsync(actor.Name, "user.view", $"user/{account.Email}", AuditOutcome.Succeeded, "", cancellationToken);
+        return account;
+    }
+
     /// <summary>Creates the account with its ordinary roles; each privileged one becomes a request in <see cref="AccountCreation.Pending"/>.</summary>
     /// <exception cref="RejectedInputException">A bad email, an unknown role, or a password the policy refuses (the message says why; audited).</exception>
     public async Task<AccountCreation> CreateAsync(Actor actor, string email, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)

@@ -53,8 +53,8 @@ public sealed class AnalysisTelemetry : IDisposable
     /// <summary>A bounded word for how an analysis or a stage ended (a tag value).</summary>
     internal static string OutcomeOf(Exception exception) => exception switch
     {
-        ImageRejectedException => "rejected",
         InferenceNotPermittedException => "refused",
+        ImageRejectedException or Failures.RejectedInputException => "rejected", // the uploader's input (not an image, not a brain slice), not a fault
         OperationCanceledException => "cancelled",
         ArgumentException => "invalid",
         _ => "failed",

@@ -16,6 +16,7 @@ public sealed record AuditEvent(
     string PreviousHash,
     string Hash);
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AuditOutcome>))]
 public enum AuditOutcome
 {
     Succeeded,

@@ -21,6 +21,7 @@ internal static class UserEndpoints
     {
         RouteGroupBuilder users = secured.MapGroup("/admin/users").RequireAuthorization(Policies.AdministerUsers);
         users.MapGet("", (ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.ListAsync(user.ToActor(), ct));
+        users.MapGet("/{userId}", (string userId, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) => accounts.FindAsync(user.ToActor(), userId, ct));
         users.MapPost("", async (CreateUserRequest request, ClaimsPrincipal user, UserAdministration accounts, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))

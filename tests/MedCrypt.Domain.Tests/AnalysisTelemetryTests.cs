@@ -97,6 +97,17 @@ public sealed class AnalysisTelemetryTests : IAsyncLifetime
         Assert.Equal(2, _activities.Count);
     }
 
+    [Fact]
+    public async Task A_picture_that_is_not_a_brain_slice_is_counted_as_rejected_not_failed()
+    {
+        var flat = new PixelImage(64, 64, PixelFormat.Gray8);
+        flat.Pixels.Fill(128);
+        await Assert.ThrowsAsync<NotABrainSliceException>(() =>
+            Analyser().AnalyseAsync(Guid.NewGuid(), _codec.EncodePng(flat), "block", _schemeKey, "block-test", _master, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("rejected", Assert.Single(_measurements, m => m.Instrument == "medcrypt.analyses").Tags["outcome"]);
+    }
+
     private StudyAnalyser Analyser() => new(
         _codec, new ScanPreparation(_codec), new SchemeCatalog(), _classifier, new SchemeReader(new BlockAdaptations(_classifier.Models)), new AnalysisOptions(), _telemetry);
 

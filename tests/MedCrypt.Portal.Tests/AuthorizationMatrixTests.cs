@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/admin/keys/master/rewrap", [Roles.Admin]),
         ("GET", "/api/v1/admin/users/", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/", [Roles.Admin]),
+        ("GET", "/api/v1/admin/users/{userId}", [Roles.Admin]),
         ("PUT", "/api/v1/admin/users/{userId}/roles", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/{userId}/break-glass", [Roles.Admin]),
         ("POST", "/api/v1/admin/users/{userId}/lock", [Roles.Admin]),

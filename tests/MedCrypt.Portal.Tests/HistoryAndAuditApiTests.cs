@@ -92,6 +92,7 @@ public sealed class HistoryAndAuditApiTests
         JsonElement denied = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit?outcome=denied&actor=staff@medcrypt.local&action=sign-in", ct);
         Assert.Equal(1, denied.GetProperty("total").GetInt32());
         Assert.Equal("sign-in", denied.GetProperty("items")[0].GetProperty("action").GetString());
+        Assert.Equal("Denied", denied.GetProperty("items")[0].GetProperty("outcome").GetString()); // the word the filter takes, not a number
         JsonElement today = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=sign-in&from={DateTime.UtcNow:yyyy-MM-dd}", ct);
         Assert.True(today.GetProperty("total").GetInt32() >= 4);
         JsonElement tomorrow = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit?from={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}", ct);

@@ -56,6 +56,22 @@ public sealed class UserAdministrationTests
         Assert.Contains("admin@medcrypt.local user.unlock Succeeded", trail);
     }
 
+    [Fact]
+    public async Task An_account_made_over_the_api_is_where_its_location_points()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient admin = await Api.SignedInAsync(factory, "admin@medcrypt.local");
+        HttpResponseMessage created = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email = "nurse@medcrypt.local", password = "Good-Password-2026!", roles = new[] { Roles.Staff } }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        JsonElement account = await admin.GetFromJsonAsync<JsonElement>(created.Headers.Location!, ct);
+        Assert.Equal("nurse@medcrypt.local", account.GetProperty("email").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/admin/users/no-such-user", ct)).StatusCode);
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync(created.Headers.Location!, ct)).StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_account_change_whose_audit_entry_cannot_be_written_is_not_made(string provider)
