@@ -7,12 +7,19 @@ namespace MedCrypt.Domain.Auditing;
 /// changes — as a hash chain, and verifies it. One instance per process (a singleton) serialises the appends; a second portal instance that
 /// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
 /// Appends are counted, timed and traced (<see cref="AuditTelemetry"/>).
+/// It remembers the last entry it appended: a database whose log no longer holds it (deleted by a trigger the moment
+/// it was written, cut, rewritten) is refused from then on (<see cref="Rewritten"/>), so no further access is served
+/// unrecorded and no head is signed over it (fail closed until an operator has looked, and the portal restarts).
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null)
 {
     private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly AuditTelemetry _telemetry = telemetry ?? AuditTelemetry.Shared;
+    private (long Sequence, string Hash)? _appended;
+
+    /// <summary>Why this instance stopped trusting the database's log (an entry it appended is gone or changed); null while none is.</summary>
+    public string? Rewritten { get; private set; }
 
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
         RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
@@ -35,11 +42,18 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
         {
             for (int attempt = 1; ; attempt++)
             {
-                AuditEvent entry = AuditChain.Append(await store.LastAsync(cancellationToken).ConfigureAwait(false), clock.GetUtcNow(), actor, action, subject, outcome, detail);
+                AuditEvent? last = await store.LastAsync(cancellationToken).ConfigureAwait(false);
+                if (Check(last) is { } rewritten)
+                {
+                    throw new Failures.ServiceUnavailableException($"Nothing audited can be done: the audit log cannot be trusted ({rewritten}). An administrator must check the database against the published heads.");
+                }
+
+                AuditEvent entry = AuditChain.Append(last, clock.GetUtcNow(), actor, action, subject, outcome, detail);
                 try
                 {
                     await commit(entry, cancellationToken).ConfigureAwait(false);
                     appended = true;
+                    _appended = (entry.Sequence, entry.Hash);
                     return entry;
                 }
                 catch (AuditSequenceTakenException) when (attempt < MaxAttempts)
@@ -57,6 +71,32 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
             _writer.Release();
             Recorded(appended, outcome, started, activity);
         }
+    }
+
+    /// <summary>The database's newest entry against the last one this instance appended: null while it still holds it (or a later one), else why not.</summary>
+    public async Task<string?> CheckTipAsync(CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Check(await store.LastAsync(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private string? Check(AuditEvent? last)
+    {
+        if (Rewritten is null && _appended is { } mine
+            && (last is null || last.Sequence < mine.Sequence || (last.Sequence == mine.Sequence && last.Hash != mine.Hash)))
+        {
+            // Another instance only ever adds after it: a tip below or beside this instance's last entry is a rewrite.
+            Rewritten = $"entry {mine.Sequence}, appended by this portal, is {(last is null || last.Sequence < mine.Sequence ? "gone" : "changed")}: the database's log ends at {last?.Sequence ?? 0}";
+        }
+
+        return Rewritten;
     }
 
     private void Recorded(bool appended, AuditOutcome outcome, long started, Activity? activity)

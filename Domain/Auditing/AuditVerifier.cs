@@ -61,6 +61,13 @@ public static class AuditVerifier
                 $"the log holds {cursor.Count} entries but line {head.Line} signed {head.Head!.TreeSize}: entries {cursor.Count + 1}–{head.Head.TreeSize} were removed");
         }
 
+        if (heads.Count == 0 && cursor.Count > 0)
+        {
+            // The portal publishes its first head when its key is made: an empty heads file over a log is an emptied one.
+            return new AuditVerification(false, cursor.Count, 0, 0, 1, null,
+                $"the heads file holds no signed head, so none of the {cursor.Count} entries is anchored: it was emptied (restore it from its copy)");
+        }
+
         return new AuditVerification(true, cursor.Count, heads.Count, anchored, null, null, null);
     }
 

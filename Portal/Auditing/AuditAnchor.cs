@@ -8,11 +8,19 @@ namespace MedCrypt.Portal.Auditing;
 /// CSPRNG at the first start, owner-only, like the KEK file), exports its public key, publishes heads to the heads
 /// file when the log grew and only when the log still extends the last published head, and verifies the log
 /// against the published heads. A refusal is logged as critical and kept for /health and verification.
+/// What it will not sign over: a log the audit writer no longer trusts (<see cref="AuditLog.Rewritten"/>), a heads
+/// file that lost heads this process published or that is empty although its key was made before this start (the
+/// first head is published as soon as a key is made), and a missing key beside an existing public key or heads file
+/// (restoring it is the operator's decision, never a silent new key).
 /// </summary>
-public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, TimeProvider clock, ILogger<AuditAnchor> logger) : IAuditAnchor, IDisposable
+public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, AuditLog audit, TimeProvider clock, ILogger<AuditAnchor> logger) : IAuditAnchor, IDisposable
 {
     private readonly SemaphoreSlim _publishing = new(1, 1);
-    private readonly Lazy<TreeHeadSigner> _signer = new(() => OpenSigner(options, logger));
+    private readonly Lazy<(TreeHeadSigner Signer, bool Created)> _key = new(() => OpenSigner(options, logger));
+    private SignedTreeHead? _lastPublished;
+    private bool _firstHeadPublished;
+
+    private TreeHeadSigner Signer => _key.Value.Signer;
 
     public AuditAnchorOptions Options => options;
 
@@ -22,7 +30,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
     /// <summary>Why the last attempt failed for another reason than a refusal (the database was away, the file could not be written); null after a publication.</summary>
     public string? Failure { get; private set; }
 
-    public TreeHeadKey PublicKey => _signer.Value.PublicKey;
+    public TreeHeadKey PublicKey => Signer.PublicKey;
 
     /// <summary>Publishes a head if the log grew since the last one; returns it, or null when nothing was published.</summary>
     public async Task<SignedTreeHead?> PublishAsync(CancellationToken cancellationToken)
@@ -30,7 +38,16 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
         await _publishing.WaitAsync(cancellationToken);
         try
         {
-            _ = _signer.Value; // a new signing key comes with an empty heads file
+            bool newKey;
+            try
+            {
+                newKey = _key.Value.Created; // a new signing key comes with an empty heads file
+            }
+            catch (AuditKeyMissingException e)
+            {
+                return Refuse(e.Message);
+            }
+
             List<PublishedHead> published;
             try
             {
@@ -47,19 +64,37 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
                 return Refuse($"the last line of {options.HeadsFile} is not a head signed by this portal's key");
             }
 
+            if (published.Count == 0 && !(newKey && !_firstHeadPublished))
+            {
+                return Refuse($"{options.HeadsFile} is empty although its signing key is older than this start (a new key publishes its first head at once): the heads were removed. Restore the file from its copy");
+            }
+
+            if (_lastPublished is { } mine && (last is null || last.TreeSize < mine.TreeSize))
+            {
+                return Refuse($"{options.HeadsFile} lost heads this portal published: it signed {mine.TreeSize} entries, the file's last head {last?.TreeSize ?? 0}. Restore the file from its copy");
+            }
+
+            if (await audit.CheckTipAsync(cancellationToken) is { } rewritten)
+            {
+                return Refuse($"the audit writer no longer trusts the database's log: {rewritten}");
+            }
+
             long size = (await store.LastAsync(cancellationToken))?.Sequence ?? 0;
             if (last is not null && size == last.TreeSize)
             {
+                _lastPublished ??= last;
                 return null;
             }
 
-            TreeHeadIssue issue = await TreeHeadIssuer.NextAsync(store.ReadAllAsync(cancellationToken), size, last, _signer.Value, clock.GetUtcNow(), cancellationToken);
+            TreeHeadIssue issue = await TreeHeadIssuer.NextAsync(store.ReadAllAsync(cancellationToken), size, last, Signer, clock.GetUtcNow(), cancellationToken);
             if (issue.Head is not { } head)
             {
                 return Refuse(issue.Refusal!);
             }
 
             TreeHeadFile.Append(options.HeadsFile!, head);
+            _lastPublished = head;
+            _firstHeadPublished = true;
             Refusal = null;
             Failure = null;
             logger.LogInformation("Published the audit log's tree head at {TreeSize} entries to {HeadsFile}.", head.TreeSize, options.HeadsFile);
@@ -79,7 +114,16 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
     /// <summary>The whole log against the published heads, streamed once; without the heads file it cannot be (and is not) valid.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        TreeHeadKey key = PublicKey; // a new signing key comes with an empty heads file
+        TreeHeadKey key;
+        try
+        {
+            key = PublicKey; // a new signing key comes with an empty heads file
+        }
+        catch (AuditKeyMissingException e)
+        {
+            return new AuditVerification(false, 0, 0, 0, null, null, $"cannot verify: {e.Message}");
+        }
+
         List<PublishedHead> published;
         try
         {
@@ -95,9 +139,9 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
 
     public void Dispose()
     {
-        if (_signer.IsValueCreated)
+        if (_key.IsValueCreated)
         {
-            _signer.Value.Dispose();
+            _key.Value.Signer.Dispose();
         }
 
         _publishing.Dispose();
@@ -110,8 +154,16 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
         return null;
     }
 
-    private static TreeHeadSigner OpenSigner(AuditAnchorOptions options, ILogger logger)
+    /// <exception cref="AuditKeyMissingException">The key file is gone while its public key or heads file is there.</exception>
+    private static (TreeHeadSigner Signer, bool Created) OpenSigner(AuditAnchorOptions options, ILogger logger)
     {
+        if (!File.Exists(options.SigningKeyFile) && (File.Exists(options.PublicKeyFile) || File.Exists(options.HeadsFile)))
+        {
+            throw new AuditKeyMissingException(
+                $"the audit signing key {options.SigningKeyFile} is missing while its public key or heads file is there: restore the key from its backup. " +
+                "A new key would sign a log nobody can tie to the published heads; to start a new log on purpose, move the public key and heads file away first");
+        }
+
         (byte[] seed, bool created) = KeyFile.ReadOrCreate(options.SigningKeyFile!);
         try
         {
@@ -129,7 +181,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, T
                     signer.PublicKey.KeyId, options.SigningKeyFile, options.PublicKeyFile);
             }
 
-            return signer;
+            return (signer, created);
         }
         finally
         {

@@ -1,6 +1,9 @@
 namespace MedCrypt.Portal.Auditing;
 
-/// <summary>Publishes a signed tree head every <see cref="AuditAnchorOptions.PublishInterval"/> when the log grew, and once more at shutdown.</summary>
+/// <summary>
+/// Publishes a signed tree head at start (a new key's first head at once, so an empty heads file is never normal),
+/// every <see cref="AuditAnchorOptions.PublishInterval"/> when the log grew, and once more at shutdown.
+/// </summary>
 internal sealed class AuditHeadPublisher(AuditAnchor anchor, ILogger<AuditHeadPublisher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -8,6 +11,7 @@ internal sealed class AuditHeadPublisher(AuditAnchor anchor, ILogger<AuditHeadPu
         using var timer = new PeriodicTimer(anchor.Options.PublishInterval);
         try
         {
+            await PublishAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await PublishAsync(stoppingToken);

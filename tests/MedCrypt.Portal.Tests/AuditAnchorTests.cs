@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
 using MedCrypt.Portal.Auditing;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +43,7 @@ public sealed class AuditAnchorTests
         await AnalysesAsync(audit, 8, ct);
         Assert.NotNull(await anchor.PublishAsync(ct));
         HttpClient auditor = await Api.SignedInAsync(portal, "auditor@medcrypt.local");
+        HttpClient admin = await Api.SignedInAsync(portal, "admin@medcrypt.local"); // an operator's session, open before the rewrite
         ChainVerification before = (await auditor.GetFromJsonAsync<ChainVerification>("/api/v1/audit/verify", ct))!;
         Assert.True(before.Valid, before.Reason);
         Assert.Equal(0, await OfflineAsync(portal));
@@ -49,14 +52,23 @@ public sealed class AuditAnchorTests
         await RewriteAsync(portal, rewrite, ct);
         Assert.Null(await audit.VerifyAsync(ct)); // the hash chain alone is fooled by every one of them
 
+        // The verification is still answered (it is how the auditor learns why), and says what the heads say.
         ChainVerification online = (await auditor.GetFromJsonAsync<ChainVerification>("/api/v1/audit/verify", ct))!;
         Assert.False(online.Valid);
         Assert.Contains(rewrite == "truncate" ? "were removed" : "do not match the head signed", online.Reason);
         Assert.Equal(1, await OfflineAsync(portal));
-        await audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/9", AuditOutcome.Succeeded, "", ct); // the log grew: a head is due
+
+        // The writer noticed that its own last entry is gone or changed: nothing audited is served from now on.
+        Assert.NotNull(audit.Rewritten);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/9", AuditOutcome.Succeeded, "", ct));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync("/api/v1/admin/users", ct)).StatusCode);
+
+        await AppendBehindTheWriterAsync(portal, ct); // the log grew: a head is due
         Assert.Null(await anchor.PublishAsync(ct));
         Assert.NotNull(anchor.Refusal);
-        Assert.Contains("does not match its published heads", await (await (await Api.SignedInAsync(portal, "admin@medcrypt.local")).GetAsync("/health", ct)).Content.ReadAsStringAsync(ct));
+        string health = await (await admin.GetAsync("/health", ct)).Content.ReadAsStringAsync(ct);
+        Assert.Contains("Unhealthy", health);
+        Assert.Contains("audit log was rewritten", health);
     }
 
     [Fact]
@@ -115,9 +127,10 @@ public sealed class AuditAnchorTests
 
         // Whoever rewrites the log also removes the evidence; a publisher that took a missing file for "nothing yet"
         // would now sign the rewritten log from scratch.
+        HttpClient admin = await Api.SignedInAsync(portal, "admin@medcrypt.local");
         File.Delete(anchor.Options.HeadsFile!);
         await RewriteAsync(portal, "delete", ct);
-        await audit.RecordAsync("mallory@medcrypt.local", "study.analysed", "study/99", AuditOutcome.Succeeded, "", ct);
+        await AppendBehindTheWriterAsync(portal, ct);
 
         Assert.Null(await anchor.PublishAsync(ct));
         Assert.Contains("no heads file", anchor.Refusal);
@@ -126,8 +139,105 @@ public sealed class AuditAnchorTests
         Assert.False(online.Valid);
         Assert.Contains("cannot verify", online.Reason);
         Assert.Equal(2, await OfflineAsync(portal)); // unusable, not "valid"
-        string health = await (await (await Api.SignedInAsync(portal, "admin@medcrypt.local")).GetAsync("/health", ct)).Content.ReadAsStringAsync(ct);
+        string health = await (await admin.GetAsync("/health", ct)).Content.ReadAsStringAsync(ct);
         Assert.Contains("no heads file", health);
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_trigger_that_deletes_each_original_view_as_it_is_written_stops_the_portal_at_the_next_access(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        HttpClient staff = await Api.SignedInAsync(portal, "staff@medcrypt.local");
+        HttpClient doctor = await Api.SignedInAsync(portal, "doctor@medcrypt.local");
+        HttpClient admin = await Api.SignedInAsync(portal, "admin@medcrypt.local");
+        HttpResponseMessage created = await staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), ct);
+        string id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("id").GetString()!;
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // A database writer hides a doctor's views: each original.view entry is deleted the moment it is inserted.
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            string trigger = provider == "Postgres"
+                ? """
+                    CREATE FUNCTION hide_views() RETURNS trigger AS $$ BEGIN DELETE FROM "AuditEvents" WHERE "Sequence" = NEW."Sequence"; RETURN NULL; END $$ LANGUAGE plpgsql;
+                    CREATE TRIGGER hide_views AFTER INSERT ON "AuditEvents" FOR EACH ROW WHEN (NEW."Action" = 'original.view') EXECUTE FUNCTION hide_views();
+                    """
+                : """CREATE TRIGGER hide_views AFTER INSERT ON "AuditEvents" WHEN NEW."Action" = 'original.view' BEGIN DELETE FROM "AuditEvents" WHERE "Sequence" = NEW."Sequence"; END;""";
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync(trigger, ct);
+        }
+
+        // The first view is served (its entry was written, then deleted behind the writer's back: this is the one access
+        // the trigger hides, until the portal restarts) ...
+        Assert.Equal(HttpStatusCode.OK, (await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct)).StatusCode);
+
+        // ... and at the next audited access the writer sees its own entry gone: nothing more is served.
+        await Api.AssertProblemAsync(await doctor.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.ServiceUnavailable);
+        await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/protected", ct), HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("is gone", portal.Services.GetRequiredService<AuditLog>().Rewritten);
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("no longer trusts", anchor.Refusal);
+        HttpResponseMessage health = await admin.GetAsync("/health", ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("audit log was rewritten", await health.Content.ReadAsStringAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task An_emptied_heads_file_is_refused_by_the_running_portal_the_next_one_and_the_offline_command(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        await AnalysesAsync(audit, 4, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // Truncated to nothing, not deleted: a publisher that read "no heads yet" would sign whatever the log now holds.
+        await File.WriteAllTextAsync(anchor.Options.HeadsFile!, "", ct);
+        await AnalysesAsync(audit, 2, ct);
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("is empty", anchor.Refusal);
+        Assert.Equal("", await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct));
+
+        // A new process (its key file is old, its heads file empty) refuses too, and so do both verifications.
+        using var next = new AuditAnchor(anchor.Options, portal.Services.GetRequiredService<IAuditStore>(), new AuditLog(portal.Services.GetRequiredService<IAuditStore>(), TimeProvider.System),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditAnchor>.Instance);
+        Assert.Null(await next.PublishAsync(ct));
+        Assert.Contains("is empty", next.Refusal);
+        AuditVerification online = await next.VerifyAsync(ct);
+        Assert.False(online.Valid);
+        Assert.Contains("emptied", online.Reason);
+        Assert.Equal(1, await OfflineAsync(portal));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_deleted_signing_key_is_not_replaced_by_a_new_one(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        await AnalysesAsync(audit, 3, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        string publicKey = await File.ReadAllTextAsync(anchor.Options.PublicKeyFile!, ct);
+        string heads = await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct);
+
+        // The key goes (a rewriter who wants to sign the rewritten log afresh, or a restore that forgot it).
+        File.Delete(anchor.Options.SigningKeyFile!);
+        using var next = new AuditAnchor(anchor.Options, portal.Services.GetRequiredService<IAuditStore>(), new AuditLog(portal.Services.GetRequiredService<IAuditStore>(), TimeProvider.System),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditAnchor>.Instance);
+        Assert.Null(await next.PublishAsync(ct));
+        Assert.Contains("is missing", next.Refusal);
+        AuditVerification online = await next.VerifyAsync(ct);
+        Assert.False(online.Valid);
+        Assert.Contains("cannot verify", online.Reason);
+        Assert.False(File.Exists(anchor.Options.SigningKeyFile));
+        Assert.Equal(publicKey, await File.ReadAllTextAsync(anchor.Options.PublicKeyFile!, ct));
+        Assert.Equal(heads, await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct));
     }
 
     /// <summary>A log of <paramref name="count"/> analyses by different people, to publish a head over and then rewrite.</summary>
@@ -137,6 +247,13 @@ public sealed class AuditAnchorTests
         {
             await audit.RecordAsync($"user{i}@medcrypt.local", "study.analysed", $"study/{i}", AuditOutcome.Succeeded, $"P(tumor) 0.{i}", ct);
         }
+    }
+
+    /// <summary>An entry written straight to the database, as the rewriter would (the portal's writer refuses once it saw the rewrite).</summary>
+    private static async Task AppendBehindTheWriterAsync(PortalFactory portal, CancellationToken ct)
+    {
+        IAuditStore store = portal.Services.GetRequiredService<IAuditStore>();
+        await store.AppendAsync(AuditChain.Append(await store.LastAsync(ct), DateTimeOffset.UtcNow, "mallory@medcrypt.local", "study.analysed", "study/99", AuditOutcome.Succeeded, ""), ct);
     }
 
     /// <summary>The command's entry point in-process, configured through the environment as an operator would.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Portal.Data;
@@ -156,11 +157,15 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         output.WriteLine($"{created} studies; searched for {secrets.Count} values: {string.Join(" | ", secrets.Order(StringComparer.Ordinal).Take(8))} …");
         foreach (string secret in secrets)
         {
-            // Short codes ("DEV", "HFS") as written: in any case they are common words' letters ("device").
-            StringComparison comparison = secret.Length < 6 ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            // Short codes ("DEV", "HFS", "4MR1") only as a token of their own, as written: inside a word ("device") or a
+            // random identifier (a token, a base64 run in a debug log) they occur by chance and say nothing.
+            Regex found = secret.Length < 6
+                ? new Regex($"(?<![A-Za-z0-9]){Regex.Escape(secret)}(?![A-Za-z0-9])", RegexOptions.CultureInvariant)
+                : new Regex(Regex.Escape(secret), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
             foreach ((string where, string text) in places)
             {
-                Assert.False(text.Contains(secret, comparison), $"'{secret}' is in the {where}");
+                Match match = found.Match(text);
+                Assert.False(match.Success, $"'{secret}' is in the {where}: {(match.Success ? text[Math.Max(0, match.Index - 60)..Math.Min(text.Length, match.Index + 60)] : "")}");
             }
         }
 
