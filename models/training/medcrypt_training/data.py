@@ -31,8 +31,9 @@ def prepared_files(folder: str) -> Tuple[dict, Dict[str, List[str]], Callable[[s
     """The exporter's folder: its dataset.json, the PNG names ('class/name.png') by class, and a reader of one name."""
     with open(os.path.join(folder, "dataset.json"), encoding="utf-8") as f:
         meta = json.load(f)
+    # A collection may lack classes (lgg-flair has only glioma and notumor): the exporter writes no folder for them.
     files_by_class = {c: [os.path.join(c, n) for n in os.listdir(os.path.join(folder, c)) if n.endswith(".png")]
-                      for c in CLASSES}
+                      if os.path.isdir(os.path.join(folder, c)) else [] for c in CLASSES}
     return meta, files_by_class, lambda f: read_image(os.path.join(folder, f), ImageReadMode.GRAY)
 
 

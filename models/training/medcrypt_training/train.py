@@ -13,87 +13,25 @@ holdout, model, optimizer, schedule, resumed state), train_one_epoch + evaluate_
 validation pass), export (report.json, validation.txt, ONNX, manifest).
 """
 import argparse
-import contextlib
-import copy
 import json
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
 
-from . import augment as aug
 from . import manifest
-from .data import CLASSES, load_prepared, read_split, split_fingerprint
+from . import sources as multi
+from .balance import balanced_order, cell_weights
+from .data import load_prepared, read_split, split_fingerprint
 from .metrics import evaluate
 from .models import build
 from .onnx_export import export
+from .per_source import by_source
 
-MEAN, STD = 0.5, 0.5  # pixel/255 → (x − 0.5) / 0.5, gray replicated to 3 channels; written to the manifest
-
-
-def to_input(x01: torch.Tensor) -> torch.Tensor:
-    return ((x01 - MEAN) / STD).expand(-1, 3, -1, -1)
-
-
-@torch.no_grad()
-def predict(model: torch.nn.Module, images: torch.Tensor, device: str, batch_size: int = 128) -> torch.Tensor:
-    model.eval()
-    out = []
-    for i in range(0, len(images), batch_size):
-        x = images[i:i + batch_size].float().div(255).to(device)
-        out.append(F.softmax(model(to_input(x)), 1).cpu())
-    return torch.cat(out) if out else torch.zeros(0, len(CLASSES))
-
-
-def mixed_precision(device: str) -> ContextManager:
-    """bfloat16 autocast on a GPU (no loss scaling needed); the CPU computes in float32 as before."""
-    return torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else contextlib.nullcontext()
-
-
-def train_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer, batch: torch.Tensor, labels: torch.Tensor,
-               generator: torch.Generator, args: argparse.Namespace, teacher: Optional[torch.nn.Module] = None) -> torch.Tensor:
-    """One optimisation step on an augmented uint8 batch, augmented on the batch's device; returns the loss."""
-    x = aug.augment(batch, generator)
-    with mixed_precision(batch.device.type):
-        logits = model(to_input(x))
-        loss = F.cross_entropy(logits, labels, label_smoothing=0.1)
-        if teacher is not None:
-            with torch.no_grad():
-                soft = F.softmax(teacher(to_input(x)) / args.temperature, 1)
-            distillation = F.kl_div(F.log_softmax(logits / args.temperature, 1), soft, reduction="batchmean") * args.temperature ** 2
-            loss = (1 - args.distillation_weight) * loss + args.distillation_weight * distillation
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
-
-
-def probe_seconds(model: torch.nn.Module, make_optimizer: Callable[[torch.nn.Module], torch.optim.Optimizer], x: torch.Tensor,
-                  y: torch.Tensor, fit_idx: torch.Tensor, hold_idx: torch.Tensor, batch_size: int, args: argparse.Namespace,
-                  teacher: Optional[torch.nn.Module] = None, warmup: int = 3, steps: int = 10) -> Tuple[float, float]:
-    """Seconds per training step and per holdout pass, timed on a throwaway copy of the model with its own generator
-    (the run's random streams are untouched) after warm-up steps (cuDNN's autotuning, allocations)."""
-    device = x.device.type
-    probe = copy.deepcopy(model)
-    optimizer, g = make_optimizer(probe), torch.Generator().manual_seed(0)
-
-    def run(n: int) -> None:
-        for _ in range(n):
-            idx = fit_idx[torch.randint(len(fit_idx), (batch_size,), generator=g)].to(device)
-            train_step(probe, optimizer, x[idx], y[idx], g, args, teacher)
-        if device == "cuda":
-            torch.cuda.synchronize()
-
-    run(warmup)
-    started = time.time()
-    run(steps)
-    per_step = (time.time() - started) / steps
-    started = time.time()
-    predict(probe, x[hold_idx.to(device)], device)
-    return per_step, time.time() - started
+from .steps import MEAN, STD, predict, predict_logits, probe_seconds, train_step  # noqa: F401 (MEAN, STD, predict: the package's names for them)
 
 
 def pretrained_provenance(model: str) -> Optional[dict]:
@@ -108,10 +46,16 @@ def pretrained_provenance(model: str) -> Optional[dict]:
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18"])
-    p.add_argument("--data", required=True, help="a folder written by models/training/export")
-    p.add_argument("--split", help="a grouped split's lists (train.txt, holdout.txt, validation.txt; scripts/make_splits.py "
-                                   "writes .work/splits/brain-tumor-mri): its holdout replaces the random 10 %% of training; "
-                                   "default: today's stratified file split")
+    p.add_argument("--data", required=True, action="append",
+                   help="a folder written by models/training/export; repeat it to train on several collections at once "
+                        "(each then needs its own --split, in the same order; every slice is tagged with its source)")
+    p.add_argument("--split", action="append",
+                   help="a grouped split's lists (train.txt, holdout.txt, validation.txt; scripts/make_splits.py "
+                        "writes .work/splits/brain-tumor-mri): its holdout replaces the random 10 %% of training; "
+                        "default: today's stratified file split. Its folder's name names the source")
+    p.add_argument("--balance", choices=["none", "cells"], default="none",
+                   help="cells: each epoch draws the fit part with replacement, every (source, class) cell alike "
+                        "(balance.py says why); none: each slice once per epoch, as before")
     p.add_argument("--work", default=".work", help="checkpoints and reports (ignored by git)")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, help="default 32 on the CPU, 64 on a GPU (32 barely occupies one)")
@@ -130,7 +74,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--init-from", help="a second cycle: start from this run's best checkpoint (e.g. densenet121-128) "
                                         "with a fresh optimizer and schedule; checkpoints go to <run>-continued")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if len(args.data) > 1 and len(args.split or []) != len(args.data):
+        p.error("several --data need one --split each, in the same order")
+    if len(args.data) == 1 and len(args.split or []) > 1:
+        p.error("one --data takes at most one --split")
+    return args
 
 
 def holdout_indices(train_names: List[str], generator: torch.Generator, split: Optional[str]) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -172,6 +121,10 @@ class Run:
     reserve: float
     step: int = 0
     slowest: float = 0.0
+    source_names: List[str] = field(default_factory=list)  # index = source id
+    train_source: Optional[torch.Tensor] = None            # per training slice; None: one source, as before
+    val_source: Optional[torch.Tensor] = None
+    sample_weights: Optional[torch.Tensor] = None          # per fit slice, --balance cells
     last: str = field(init=False)
     best: str = field(init=False)
 
@@ -189,14 +142,29 @@ def build_run(args: argparse.Namespace) -> Run:
         torch.backends.cudnn.benchmark = True  # fixed shapes: cuDNN picks its fastest kernels once
     batch_size = args.batch_size or (64 if device == "cuda" else 32)
     lr = args.lr or (1.4e-3 if device == "cuda" else 1e-3)
-    (train_x, train_y, train_names), val, meta = load_prepared(args.data, args.split)
+    sources = None
+    if len(args.data) > 1:
+        sources = multi.load_sources(args.data, args.split)
+        (train_x, train_y, train_names), val, meta = sources.train, sources.validation, multi.combined_meta(sources)
+    else:
+        (train_x, train_y, train_names), val, meta = load_prepared(args.data[0], args.split[0] if args.split else None)
     size = meta["size"]
     # The whole training set fits on a GPU (90 MB at 128 px): batches are cut and augmented there. No-op on the CPU.
     data_x, data_y = train_x.to(device), train_y.to(device)
 
     # Early stopping looks at a holdout of the training split, never at validation.
     g = torch.Generator().manual_seed(args.seed)
-    hold_idx, fit_idx = holdout_indices(train_names, g, args.split)
+    if sources is not None:
+        hold_idx, fit_idx = multi.holdout_split(sources)
+        train_source, val_source = sources.train_source, sources.validation_source
+        source_names = sources.names
+    else:
+        hold_idx, fit_idx = holdout_indices(train_names, g, args.split[0] if args.split else None)
+        train_source, val_source, source_names = None, None, []
+    sample_weights = None
+    if args.balance == "cells":
+        fit_source = train_source[fit_idx] if train_source is not None else torch.zeros(len(fit_idx), dtype=torch.long)
+        sample_weights = cell_weights(train_y[fit_idx], fit_source)
 
     model = build(args.model).to(device)
     teacher = None
@@ -210,7 +178,8 @@ def build_run(args: argparse.Namespace) -> Run:
     optimizer = make_optimizer(model)
     steps_per_epoch = max(1, len(fit_idx) // batch_size)
     folder = os.path.join(args.work, "checkpoints", f"{args.init_from}-continued" if args.init_from else
-                          f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else ""))
+                          f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else "")
+                          + ("-" + "+".join(source_names) if source_names else ""))
     os.makedirs(folder, exist_ok=True)
     last = os.path.join(folder, "last.pt")
     saved = torch.load(last, map_location=device) if os.path.exists(last) else None
@@ -237,13 +206,17 @@ def build_run(args: argparse.Namespace) -> Run:
         g.set_state(saved["generator"])
         print(f"resumed {args.model} at epoch {state['epoch']}", flush=True)
     return Run(args, device, batch_size, lr, size, meta, data_x, data_y, train_y, val, hold_idx, fit_idx, g, model, teacher,
-               optimizer, schedule, steps_per_epoch, epochs, folder, state, deadline, reserve)
+               optimizer, schedule, steps_per_epoch, epochs, folder, state, deadline, reserve,
+               source_names=source_names, train_source=train_source, val_source=val_source, sample_weights=sample_weights)
 
 
 def train_one_epoch(run: Run) -> float:
     """One pass over the fit part in a fresh order (at most --max-steps steps in all); returns the mean loss."""
     run.model.train()
-    perm = run.fit_idx[torch.randperm(len(run.fit_idx), generator=run.generator)].to(run.device)
+    if run.sample_weights is not None:
+        perm = balanced_order(run.fit_idx, run.sample_weights, run.generator).to(run.device)
+    else:
+        perm = run.fit_idx[torch.randperm(len(run.fit_idx), generator=run.generator)].to(run.device)
     total = torch.zeros((), dtype=torch.float64, device=run.device)  # summed where it lies: no GPU sync per step
     for b in range(run.steps_per_epoch):
         idx = perm[b * run.batch_size:(b + 1) * run.batch_size]
@@ -293,6 +266,20 @@ def report(run: Run) -> dict:
     args, state, device = run.args, run.state, run.device
     val_x, val_y, val_names = run.val
     run.model.load_state_dict(torch.load(run.best, map_location=device))
+    val_logits = predict_logits(run.model, val_x, device)
+    per_source = {}
+    if run.source_names:
+        hold = run.hold_idx
+        hold_logits = predict_logits(run.model, run.data_x[hold.to(device)], device)
+        # Saved for calibration.py (temperature on the holdout, threshold on the holdout, validation once).
+        torch.save({"source_names": run.source_names,
+                    "holdout": {"logits": hold_logits, "labels": run.train_y[hold], "sources": run.train_source[hold]},
+                    "validation": {"logits": val_logits, "labels": val_y, "sources": run.val_source, "names": val_names}},
+                   os.path.join(run.folder, "logits.pt"))
+        per_source = {"balance": args.balance,
+                      "sources": {n: {"data": d, "split": s} for n, d, s in zip(run.source_names, args.data, args.split)},
+                      "holdout_by_source": by_source(F.softmax(hold_logits, 1), run.train_y[hold], run.train_source[hold], run.source_names),
+                      "validation_by_source": by_source(F.softmax(val_logits, 1), val_y, run.val_source, run.source_names)}
     return {
         "model": args.model, "size": run.size, "device": device, "threads": args.threads,
         "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
@@ -304,9 +291,10 @@ def report(run: Run) -> dict:
         "pretrained": pretrained_provenance(args.model),
         "preparation_version": run.meta.get("preparation_version"),
         "validation_split": {"images": len(val_y), "fingerprint": split_fingerprint(val_names),
-                             **({"grouped_split": args.split} if args.split else {})},
+                             **({"grouped_split": args.split[0] if len(args.split) == 1 else args.split} if args.split else {})},
         "normalisation": {"scale": 1 / 255, "mean": [MEAN] * 3, "std": [STD] * 3},
-        "validation": evaluate(predict(run.model, val_x, device), val_y),
+        "validation": evaluate(F.softmax(val_logits, 1), val_y),
+        **per_source,
     }
 
 
