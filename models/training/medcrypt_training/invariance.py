@@ -15,7 +15,7 @@ from .augment import apply_curve, head_mask
 from .data import load_prepared
 from .metrics import evaluate
 from .models import build
-from .train import to_input
+from .steps import to_input
 
 CURVES = {  # values of the curve at 0, ⅕, …, 1: each maps some brighter tissue darker than some darker tissue
     "curve A (V-shaped)": [0.0, 0.7, 0.3, 0.1, 0.5, 1.0],

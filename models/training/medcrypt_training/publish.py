@@ -13,7 +13,7 @@ from .data import load_prepared
 from .metrics import evaluate
 from .models import build
 from .onnx_export import export
-from .train import MEAN, STD, predict
+from .steps import MEAN, STD, predict
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
