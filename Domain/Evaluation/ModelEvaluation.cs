@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
@@ -18,8 +19,9 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
 {
     public const string Plain = "plain";
 
+    /// <param name="datasetFolder">One folder per class; a collection may lack some (lgg-flair has only glioma and notumor), not all.</param>
     /// <param name="onlyFiles">Paths relative to the dataset folder, extension ignored (the training pipeline lists the
-    /// validation split by its prepared PNG names); all images when null.</param>
+    /// validation split by its prepared PNG names); all images when null. Every one must be found.</param>
     public async Task<EvaluationReport> RunAsync(
         string datasetFolder,
         string schemeId,
@@ -32,18 +34,27 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
         ImageProtectionScheme? scheme = schemeId == Plain ? null : schemes.Get(schemeId);
         IReadOnlyList<string> classes = classifier.Models[0].Classes;
         var files = new List<(string Path, int Truth)>();
+        if (!classes.Any(c => Directory.Exists(Path.Combine(datasetFolder, c))))
+        {
+            throw new ArgumentException($"{datasetFolder} has no class folder; it needs one folder per class: {string.Join(", ", classes)}.");
+        }
+
         for (int c = 0; c < classes.Count; c++)
         {
+            // A missing class folder is a class the collection does not have.
             string folder = Path.Combine(datasetFolder, classes[c]);
-            if (!Directory.Exists(folder))
-            {
-                throw new ArgumentException($"{datasetFolder} has no '{classes[c]}' folder; it needs one folder per class: {string.Join(", ", classes)}.");
-            }
-
-            files.AddRange(Directory.GetFiles(folder)
+            files.AddRange((Directory.Exists(folder) ? Directory.GetFiles(folder) : [])
                 .Where(f => onlyFiles is null || onlyFiles.Contains(WithoutExtension(Path.GetRelativePath(datasetFolder, f))))
                 .Order(StringComparer.Ordinal)
                 .Select(f => (f, c)));
+        }
+
+        if (onlyFiles is not null && files.Count != onlyFiles.Count)
+        {
+            // A list read against the wrong folder would otherwise measure a part of it, or nothing, without a word.
+            var found = files.Select(f => WithoutExtension(Path.GetRelativePath(datasetFolder, f.Path))).ToHashSet();
+            string[] missing = [.. onlyFiles.Where(f => !found.Contains(f)).Order(StringComparer.Ordinal)];
+            throw new ArgumentException($"{missing.Length} of the {onlyFiles.Count} listed images are not in {datasetFolder} (e.g. {string.Join(", ", missing.Take(3))}).");
         }
 
         using SecretKey key = SecretKey.Generate();
@@ -66,7 +77,8 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
             classifier.Models[0].TumorClasses,
             truth,
             [.. Enumerable.Range(0, files.Count).Select(i => Probabilities(results[i], name, classes))]));
-        return new EvaluationReport(schemeId, scheme is { IsModelReadable: false } && decryptFirst, files.Count, byModel);
+        EvaluatedImage[] readings = [.. files.Select((f, i) => new EvaluatedImage(Path.GetRelativePath(datasetFolder, f.Path).Replace('\\', '/'), classes[f.Truth], results[i]))];
+        return new EvaluationReport(schemeId, scheme is { IsModelReadable: false } && decryptFirst, files.Count, byModel) { Readings = readings };
     }
 
     /// <summary>"glioma/Tr-gl_0001.jpg" → "glioma/Tr-gl_0001", with forward slashes.</summary>
@@ -103,4 +115,12 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
 }
 
 /// <summary>One evaluation: the scheme, whether ciphertexts were decrypted before the models read them, and each model's metrics (the ensemble's too).</summary>
-public sealed record EvaluationReport(string Scheme, bool DecryptedForInference, int Images, IReadOnlyDictionary<string, ClassificationMetrics> ByModel);
+public sealed record EvaluationReport(string Scheme, bool DecryptedForInference, int Images, IReadOnlyDictionary<string, ClassificationMetrics> ByModel)
+{
+    /// <summary>Each image's reading, in the order read (class by class, names in ordinal order); not part of the JSON report.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<EvaluatedImage> Readings { get; init; } = [];
+}
+
+/// <summary>One image of an evaluation: its path relative to the dataset folder (forward slashes), its true class, what the models said.</summary>
+public sealed record EvaluatedImage(string File, string Truth, Diagnosis Diagnosis);

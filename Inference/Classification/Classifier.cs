@@ -101,7 +101,9 @@ public sealed class Classifier : IAsyncDisposable
         activity?.SetTag("medcrypt.models", chosen.Count);
         var runs = chosen.Select(m => m.Batcher.RunAsync(image, adaptations?.GetValueOrDefault(m.Session.Descriptor.Name), cancellationToken)).ToList();
         (float[] Logits, TimeSpan Latency)[] results = await Task.WhenAll(runs).ConfigureAwait(false);
-        ModelPrediction[] predictions = [.. chosen.Select((m, i) => Predict(m.Session, results[i].Logits, Softmax(results[i].Logits), results[i].Latency))];
+        // The logits are reported as the model gave them; probabilities, label and tumor decision are the calibrated ones.
+        ModelPrediction[] predictions = [.. chosen.Select((m, i) =>
+            Predict(m.Session, results[i].Logits, Softmax(results[i].Logits, m.Session.Descriptor.Temperature), results[i].Latency))];
         foreach (ModelPrediction prediction in predictions)
         {
             _telemetry.RecordLatency(prediction.Model, prediction.Device, prediction.Latency);
@@ -199,7 +201,7 @@ public sealed class Classifier : IAsyncDisposable
     private static double TumorProbability(ModelDescriptor d, float[] logits, int index)
     {
         int k = d.Classes.Count;
-        double[] p = Softmax(logits.AsSpan(index * k, k));
+        double[] p = Softmax(logits.AsSpan(index * k, k), d.Temperature);
         return d.TumorClasses.Sum(c => p[IndexOf(d.Classes, c)]);
     }
 
@@ -233,13 +235,15 @@ public sealed class Classifier : IAsyncDisposable
             d.TumorClasses.Sum(c => byClass[c]), latency, session.Device, d.TumorThreshold);
     }
 
+    /// <summary>The mean of the models' (calibrated) probabilities, at the manifest's ensemble operating point.</summary>
     private ModelPrediction Ensemble(ModelSession reference, ModelPrediction[] predictions)
     {
         double[] mean = [.. reference.Descriptor.Classes.Select(c => predictions.Average(p => p.Probabilities[c]))];
         return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = EnsembleName, Device = Device, TumorThreshold = _ensembleThreshold };
     }
 
-    internal static double[] Softmax(ReadOnlySpan<float> logits)
+    /// <summary>softmax(z / T): temperature scaling, the model's calibration (T = 1: the plain softmax, bit for bit as before).</summary>
+    internal static double[] Softmax(ReadOnlySpan<float> logits, double temperature = ModelDescriptor.DefaultTemperature)
     {
         float max = float.NegativeInfinity;
         foreach (float l in logits)
@@ -251,7 +255,8 @@ public sealed class Classifier : IAsyncDisposable
         double sum = 0;
         for (int i = 0; i < p.Length; i++)
         {
-            p[i] = Math.Exp(logits[i] - max);
+            // The difference in float as ever (calibration.py computes it the same way), then divided in double.
+            p[i] = Math.Exp((logits[i] - max) / temperature);
             sum += p[i];
         }
 

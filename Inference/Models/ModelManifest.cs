@@ -50,6 +50,8 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
     public string PathOf(ModelDescriptor model) => Path.Combine(Folder, model.File);
 }
 
+/// <param name="TumorThreshold">The model's operating point: P(tumor), from the calibrated probabilities, at or above it is a tumor.</param>
+/// <param name="Temperature">What the model's logits are divided by before the softmax (its calibration); positive, 1 by default.</param>
 public sealed record ModelDescriptor(
     string Name,
     string File,
@@ -63,10 +65,17 @@ public sealed record ModelDescriptor(
     string AdaptationWeight,
     string AdaptationBias,
     string? DatasetSha256SumsHash,
-    double TumorThreshold = ModelDescriptor.DefaultTumorThreshold)
+    double TumorThreshold = ModelDescriptor.DefaultTumorThreshold,
+    double Temperature = ModelDescriptor.DefaultTemperature)
 {
     /// <summary>The operating point of a manifest that names none: the most probable side.</summary>
     public const double DefaultTumorThreshold = 0.5;
+
+    /// <summary>
+    /// The calibration of a manifest that names none: the logits as they are. A fitted temperature T (temperature
+    /// scaling, models/training/medcrypt_training/calibration.py) turns logits z into probabilities softmax(z / T).
+    /// </summary>
+    public const double DefaultTemperature = 1.0;
 
     internal static bool IsThreshold(double t) => t is > 0 and < 1;
 
@@ -99,6 +108,11 @@ public sealed record ModelDescriptor(
         if (!IsThreshold(TumorThreshold))
         {
             throw new ModelConfigurationException(Problem("tumorThreshold must lie strictly between 0 and 1."));
+        }
+
+        if (!double.IsFinite(Temperature) || Temperature <= 0)
+        {
+            throw new ModelConfigurationException(Problem($"temperature {Temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be a positive number (the logits are divided by it before the softmax; 1 leaves them as they are)."));
         }
     }
 }

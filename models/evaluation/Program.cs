@@ -9,10 +9,13 @@ using MedCrypt.Inference.Classification;
 
 // dotnet run --project models/evaluation -- --data <folder-per-class dataset> [--scheme plain|<scheme id>] [--decrypt-first]
 //     [--models a,b] [--files <list of class/file paths>] [--manifest models/models.json] [--json <report.json>]
+//     [--logits <logits.csv>]
+// --logits writes one row per image: its path relative to --data (class/file), its true class, then each model's raw
+// logits (columns <model>:<class>), for models/training/medcrypt_training/calibration.py.
 var arguments = ParseArguments(args);
 if (!arguments.TryGetValue("data", out string? data))
 {
-    Console.Error.WriteLine("usage: --data <dataset folder> [--scheme plain|id] [--decrypt-first] [--models a,b] [--files list] [--manifest path] [--json path]");
+    Console.Error.WriteLine("usage: --data <dataset folder> [--scheme plain|id] [--decrypt-first] [--models a,b] [--files list] [--manifest path] [--json path] [--logits path.csv]");
     return 2;
 }
 
@@ -54,6 +57,13 @@ foreach ((string model, ClassificationMetrics m) in report.ByModel)
 if (arguments.TryGetValue("json", out string? json))
 {
     await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+}
+
+if (arguments.TryGetValue("logits", out string? logits))
+{
+    await using var writer = new StreamWriter(logits, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    LogitsCsv.Write(writer, classifier.Models[0].Classes, report.Readings);
+    Console.WriteLine($"\n{report.Readings.Count} rows of logits written to {logits}");
 }
 
 return 0;
