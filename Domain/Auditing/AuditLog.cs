@@ -7,8 +7,10 @@ namespace MedCrypt.Domain.Auditing;
 /// changes — as a hash chain, and verifies it. One instance per process (a singleton) serialises the appends; a second portal instance that
 /// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
 /// Appends are counted, timed and traced (<see cref="AuditTelemetry"/>).
-/// It remembers the last entry it appended: a database whose log no longer holds it (deleted by a trigger the moment
-/// it was written, cut, rewritten) is refused from then on (<see cref="Rewritten"/>), so no further access is served
+/// It remembers the last entry it appended. Its hash is a chain hash, committing to every entry before it, so a
+/// database that no longer holds that entry as written (deleted by a trigger the moment it was written, cut,
+/// rewritten, or rewritten and padded so that the log ends past it) no longer holds this instance's log; it is refused
+/// from then on (<see cref="Rewritten"/>), checked at each append and before each head, so no further access is served
 /// unrecorded and no head is signed over it (fail closed until an operator has looked, and the portal restarts).
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null)
@@ -43,7 +45,7 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
             for (int attempt = 1; ; attempt++)
             {
                 AuditEvent? last = await store.LastAsync(cancellationToken).ConfigureAwait(false);
-                if (Check(last) is { } rewritten)
+                if (await CheckAsync(last, cancellationToken).ConfigureAwait(false) is { } rewritten)
                 {
                     throw new Failures.ServiceUnavailableException($"Nothing audited can be done: the audit log cannot be trusted ({rewritten}). An administrator must check the database against the published heads.");
                 }
@@ -73,13 +75,17 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
         }
     }
 
-    /// <summary>The database's newest entry against the last one this instance appended: null while it still holds it (or a later one), else why not.</summary>
+    /// <summary>
+    /// Whether the database still holds the last entry this instance appended, as written (and so, through the chain,
+    /// everything before it): null while it does, else why not (and the writer stops). The publisher asks it after
+    /// reading the log for a head and before signing it.
+    /// </summary>
     public async Task<string?> CheckTipAsync(CancellationToken cancellationToken = default)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Check(await store.LastAsync(cancellationToken).ConfigureAwait(false));
+            return await CheckAsync(await store.LastAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -87,16 +93,30 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
         }
     }
 
-    private string? Check(AuditEvent? last)
+    private async Task<string?> CheckAsync(AuditEvent? tip, CancellationToken cancellationToken)
     {
-        if (Rewritten is null && _appended is { } mine
-            && (last is null || last.Sequence < mine.Sequence || (last.Sequence == mine.Sequence && last.Hash != mine.Hash)))
+        if (Rewritten is not null || _appended is not { } mine)
         {
-            // Another instance only ever adds after it: a tip below or beside this instance's last entry is a rewrite.
-            Rewritten = $"entry {mine.Sequence}, appended by this portal, is {(last is null || last.Sequence < mine.Sequence ? "gone" : "changed")}: the database's log ends at {last?.Sequence ?? 0}";
+            return Rewritten;
         }
 
-        return Rewritten;
+        if (tip is null || tip.Sequence < mine.Sequence)
+        {
+            Rewritten = $"entry {mine.Sequence}, appended by this portal, is gone: the database's log ends at {tip?.Sequence ?? 0}";
+        }
+        else
+        {
+            // The log went on past it (another instance, or a writer padding a rewrite): one lookup of its number.
+            string? held = tip.Sequence == mine.Sequence
+                ? tip.Hash
+                : (await store.HashesAsync([mine.Sequence], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(mine.Sequence);
+            if (held != mine.Hash)
+            {
+                Rewritten = $"entry {mine.Sequence}, appended by this portal, is {(held is null ? "gone" : "changed")}: the database holds {(held is null ? "no entry" : "another entry")} under its number";
+            }
+        }
+
+        return Rewritten; // sticky: a log found rewritten once is not trusted again by this process
     }
 
     private void Recorded(bool appended, AuditOutcome outcome, long started, Activity? activity)

@@ -184,6 +184,55 @@ public sealed class AuditAnchorTests
         Assert.Contains("audit log was rewritten", await health.Content.ReadAsStringAsync(ct));
     }
 
+    public static TheoryData<string, string> PaddedRewrites()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string provider in new[] { "Sqlite", "Postgres" })
+        {
+            data.Add(provider, "writer");
+            data.Add(provider, "publisher");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PaddedRewrites))]
+    public async Task A_view_removed_after_the_last_head_with_the_log_padded_past_it_is_caught(string provider, string catcher)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        await AnalysesAsync(audit, 4, ct);
+        SignedTreeHead head = (await anchor.PublishAsync(ct))!;
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        string heads = await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct);
+
+        // Everything after the head is replaced by two harmless entries, chained on: the log now ends past the view,
+        // so its tip alone no longer shows that the view is gone (the outside review's attack).
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            AuditEvent last = (await db.AuditRecords.AsNoTracking().SingleAsync(r => r.Sequence == head.TreeSize, ct)).ToEvent();
+            await db.AuditRecords.Where(r => r.Sequence > head.TreeSize).ExecuteDeleteAsync(ct);
+            AuditEvent first = AuditChain.Append(last, last.At, last.Actor, last.Action, last.Subject, last.Outcome, last.Detail);
+            AuditEvent second = AuditChain.Append(first, first.At, first.Actor, first.Action, first.Subject, first.Outcome, first.Detail);
+            db.AuditRecords.AddRange(AuditRecord.From(first), AuditRecord.From(second));
+            await db.SaveChangesAsync(ct);
+        }
+
+        if (catcher == "writer")
+        {
+            await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        }
+
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("appended by this portal, is changed", anchor.Refusal);
+        Assert.Equal(heads, await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct)); // nothing signed over it
+        Assert.Contains("is changed", audit.Rewritten);
+    }
+
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_emptied_heads_file_is_refused_by_the_running_portal_the_next_one_and_the_offline_command(string provider)
