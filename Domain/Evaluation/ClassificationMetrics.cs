@@ -3,7 +3,7 @@ namespace MedCrypt.Domain.Evaluation;
 /// <summary>
 /// How well one model did on a labelled set: 4-class accuracy and confusion matrix (rows: truth, columns:
 /// prediction), per-class sensitivity and specificity, and tumor vs no tumor sensitivity, specificity and ROC AUC
-/// (tumor when P(tumor) ≥ 0.5).
+/// (tumor when P(tumor) is at or above the operating point: the model's from the manifest in the evaluation command).
 /// </summary>
 public sealed record ClassificationMetrics(
     int Images,
@@ -16,7 +16,9 @@ public sealed record ClassificationMetrics(
 {
     /// <param name="truth">The true class index of each image.</param>
     /// <param name="probabilities">Each image's class probabilities, in <paramref name="classes"/> order.</param>
-    public static ClassificationMetrics Compute(IReadOnlyList<string> classes, IReadOnlyList<string> tumorClasses, IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities)
+    /// <param name="tumorThreshold">P(tumor) at or above it counts as a tumor.</param>
+    public static ClassificationMetrics Compute(
+        IReadOnlyList<string> classes, IReadOnlyList<string> tumorClasses, IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities, double tumorThreshold = 0.5)
     {
         int k = classes.Count;
         int[][] confusion = [.. Enumerable.Range(0, k).Select(_ => new int[k])];
@@ -49,8 +51,8 @@ public sealed record ClassificationMetrics(
             Ratio(correct, truth.Count),
             confusion,
             perClass,
-            Ratio(tumorScores.Count(s => s.Tumor && s.Score >= 0.5), tumors),
-            Ratio(tumorScores.Count(s => !s.Tumor && s.Score < 0.5), healthy),
+            Ratio(tumorScores.Count(s => s.Tumor && s.Score >= tumorThreshold), tumors),
+            Ratio(tumorScores.Count(s => !s.Tumor && s.Score < tumorThreshold), healthy),
             RocAuc(tumorScores));
     }
 

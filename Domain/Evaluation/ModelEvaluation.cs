@@ -76,7 +76,8 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
             classes,
             classifier.Models[0].TumorClasses,
             truth,
-            [.. Enumerable.Range(0, files.Count).Select(i => Probabilities(results[i], name, classes))]));
+            [.. Enumerable.Range(0, files.Count).Select(i => Probabilities(results[i], name, classes))],
+            classifier.TumorThresholds[name])); // each at its own operating point, as the portal decides
         EvaluatedImage[] readings = [.. files.Select((f, i) => new EvaluatedImage(Path.GetRelativePath(datasetFolder, f.Path).Replace('\\', '/'), classes[f.Truth], results[i]))];
         return new EvaluationReport(schemeId, scheme is { IsModelReadable: false } && decryptFirst, files.Count, byModel) { Readings = readings };
     }

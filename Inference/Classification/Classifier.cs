@@ -17,10 +17,12 @@ public sealed class Classifier : IAsyncDisposable
     public const string EnsembleName = "ensemble";
 
     private readonly double _ensembleThreshold;
+    private readonly HashSet<string> _ensembleMembers;
 
     private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold, InferenceTelemetry telemetry)
     {
         _ensembleThreshold = ensembleThreshold;
+        _ensembleMembers = models.Where(m => m.Item1.Descriptor.InEnsemble).Select(m => m.Item1.Descriptor.Name).ToHashSet(StringComparer.Ordinal);
         _models = models;
         _telemetry = telemetry;
         Models = [.. models.Select(m => m.Item1.Descriptor)];
@@ -235,11 +237,15 @@ public sealed class Classifier : IAsyncDisposable
             d.TumorClasses.Sum(c => byClass[c]), latency, session.Device, d.TumorThreshold);
     }
 
-    /// <summary>The mean of the models' (calibrated) probabilities, at the manifest's ensemble operating point.</summary>
+    /// <summary>
+    /// The mean of the (calibrated) probabilities of the models the manifest puts in the ensemble, at its operating
+    /// point; when a caller ran only models outside it, the mean of those.
+    /// </summary>
     private ModelPrediction Ensemble(ModelSession reference, ModelPrediction[] predictions)
     {
-        double[] mean = [.. reference.Descriptor.Classes.Select(c => predictions.Average(p => p.Probabilities[c]))];
-        return Predict(reference, logits: null, mean, predictions.Max(p => p.Latency)) with { Model = EnsembleName, Device = Device, TumorThreshold = _ensembleThreshold };
+        ModelPrediction[] averaged = predictions.Where(p => _ensembleMembers.Contains(p.Model)).ToArray() is { Length: > 0 } chosen ? chosen : predictions;
+        double[] mean = [.. reference.Descriptor.Classes.Select(c => averaged.Average(p => p.Probabilities[c]))];
+        return Predict(reference, logits: null, mean, averaged.Max(p => p.Latency)) with { Model = EnsembleName, Device = Device, TumorThreshold = _ensembleThreshold };
     }
 
     /// <summary>softmax(z / T): temperature scaling, the model's calibration (T = 1: the plain softmax, bit for bit as before).</summary>

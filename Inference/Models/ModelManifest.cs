@@ -39,6 +39,11 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
             model.Validate(path);
         }
 
+        if (!manifest.Models.Any(m => m.InEnsemble))
+        {
+            throw new ModelConfigurationException($"The model manifest {path}: at least one model must be in the ensemble (inEnsemble).");
+        }
+
         if (!ModelDescriptor.IsThreshold(manifest.EnsembleTumorThreshold))
         {
             throw new ModelConfigurationException($"The model manifest {path}: ensembleTumorThreshold must lie strictly between 0 and 1.");
@@ -52,6 +57,7 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
 
 /// <param name="TumorThreshold">The model's operating point: P(tumor), from the calibrated probabilities, at or above it is a tumor.</param>
 /// <param name="Temperature">What the model's logits are divided by before the softmax (its calibration); positive, 1 by default.</param>
+/// <param name="InEnsemble">Whether the ensemble averages this model (true by default); one left out is still run and shown on its own.</param>
 public sealed record ModelDescriptor(
     string Name,
     string File,
@@ -66,7 +72,8 @@ public sealed record ModelDescriptor(
     string AdaptationBias,
     string? DatasetSha256SumsHash,
     double TumorThreshold = ModelDescriptor.DefaultTumorThreshold,
-    double Temperature = ModelDescriptor.DefaultTemperature)
+    double Temperature = ModelDescriptor.DefaultTemperature,
+    bool InEnsemble = true)
 {
     /// <summary>The operating point of a manifest that names none: the most probable side.</summary>
     public const double DefaultTumorThreshold = 0.5;

@@ -140,6 +140,27 @@ public sealed class CalibrationTests : IDisposable
         Assert.Equal(diagnosis.Models[0].TumorProbability, map.TumorProbability, 6);
     }
 
+    [Fact]
+    public async Task A_model_left_out_of_the_ensemble_is_run_and_shown_but_not_averaged()
+    {
+        ImageInput image = TinyModels.Image(11);
+        JsonNode json = ManifestJson();
+        json["models"]![1]!["inEnsemble"] = false;
+        await using Classifier classifier = Classifier.Load(Options(Write(json)));
+
+        Diagnosis both = await classifier.ClassifyAsync(image, cancellationToken: Ct);
+        Diagnosis outsideOnly = await classifier.ClassifyAsync(image, models: ["tiny-b"], cancellationToken: Ct);
+
+        Assert.Equal(2, both.Models.Count);
+        Assert.Equal(both.Models[0].Probabilities, both.Ensemble.Probabilities); // tiny-a alone
+        Assert.NotEqual(both.Models[1].Probabilities, both.Ensemble.Probabilities);
+        Assert.Equal(outsideOnly.Models[0].Probabilities, outsideOnly.Ensemble.Probabilities); // only tiny-b was asked for
+
+        json["models"]![0]!["inEnsemble"] = false;
+        ModelConfigurationException none = Assert.Throws<ModelConfigurationException>(() => Classifier.Load(Options(Write(json))));
+        Assert.Contains("inEnsemble", none.Message);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-0.5")]

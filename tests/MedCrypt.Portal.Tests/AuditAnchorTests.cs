@@ -18,14 +18,18 @@ namespace MedCrypt.Portal.Tests;
 /// </summary>
 public sealed class AuditAnchorTests
 {
-    public static TheoryData<string, string> Rewrites()
+    public static TheoryData<string, string> Rewrites() => OnEachProvider("delete", "edit", "reorder", "truncate", "replace");
+
+    public static TheoryData<string, string> PaddedRewrites() => OnEachProvider("writer", "publisher");
+
+    private static TheoryData<string, string> OnEachProvider(params string[] variants)
     {
         var data = new TheoryData<string, string>();
         foreach (string provider in new[] { "Sqlite", "Postgres" })
         {
-            foreach (string rewrite in new[] { "delete", "edit", "reorder", "truncate", "replace" })
+            foreach (string variant in variants)
             {
-                data.Add(provider, rewrite);
+                data.Add(provider, variant);
             }
         }
 
@@ -182,18 +186,6 @@ public sealed class AuditAnchorTests
         HttpResponseMessage health = await admin.GetAsync("/health", ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Contains("audit log was rewritten", await health.Content.ReadAsStringAsync(ct));
-    }
-
-    public static TheoryData<string, string> PaddedRewrites()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (string provider in new[] { "Sqlite", "Postgres" })
-        {
-            data.Add(provider, "writer");
-            data.Add(provider, "publisher");
-        }
-
-        return data;
     }
 
     [Theory]
