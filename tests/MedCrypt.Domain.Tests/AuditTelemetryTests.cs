@@ -64,7 +64,8 @@ public sealed class AuditTelemetryTests
             return Task.CompletedTask;
         }
 
-        public Task<AuditEvent?> AtAsync(long sequence, CancellationToken cancellationToken) => Task.FromResult(Entries.FirstOrDefault(e => e.Sequence == sequence));
+        public Task<IReadOnlyDictionary<long, string>> HashesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<long, string>>(Entries.Where(e => sequences.Contains(e.Sequence)).ToDictionary(e => e.Sequence, e => e.Hash));
 
         public async IAsyncEnumerable<AuditEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
