@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedCrypt.Domain.History;
 using MedCrypt.Inference.Classification;
 
 namespace MedCrypt.Domain.Evaluation;
@@ -22,16 +23,16 @@ public static class LogitsCsv
             foreach (string c in classes)
             {
                 writer.Write(',');
-                writer.Write(Field($"{model}:{c}"));
+                writer.Write(CsvFormat.Field($"{model}:{c}"));
             }
         }
 
         writer.Write('\n');
         foreach (EvaluatedImage reading in readings)
         {
-            writer.Write(Field(reading.File));
+            writer.Write(CsvFormat.Field(reading.File));
             writer.Write(',');
-            writer.Write(Field(reading.Truth));
+            writer.Write(CsvFormat.Field(reading.Truth));
             foreach (string model in models)
             {
                 ModelPrediction prediction = reading.Diagnosis.Models.FirstOrDefault(m => m.Model == model)
@@ -53,8 +54,4 @@ public static class LogitsCsv
             writer.Write('\n');
         }
     }
-
-    /// <summary>RFC 4180: a field with a comma, a quote or a line break goes in quotes, its quotes doubled.</summary>
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

@@ -15,7 +15,9 @@ import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import torch
 
+from . import per_source
 from .data import CLASSES
 
 NOTUMOR = CLASSES.index("notumor")
@@ -98,19 +100,10 @@ def threshold_for(p_tumor: np.ndarray, labels: np.ndarray, sources: np.ndarray, 
     return float(min(limits)) if limits else 0.5
 
 
-def screening(p: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
-    tumor, called = labels != NOTUMOR, tumor_probability(p) >= threshold
-    out = {"images": int(len(labels)), "tumors": int(tumor.sum()), "tumors_found": int((called & tumor).sum()),
-           "tumor_free": int((~tumor).sum()), "tumor_free_cleared": int((~called & ~tumor).sum())}
-    out["tumor_sensitivity"] = out["tumors_found"] / out["tumors"] if out["tumors"] else None
-    out["tumor_specificity"] = out["tumor_free_cleared"] / out["tumor_free"] if out["tumor_free"] else None
-    if len(np.unique(labels)) == len(CLASSES):
-        out["accuracy"] = float((p.argmax(1) == labels).mean())
-    return out
-
-
 def by_source(p: np.ndarray, r: Readings, threshold: float) -> Dict[str, dict]:
-    return {str(s): screening(p[r.sources == s], r.labels[r.sources == s], threshold) for s in np.unique(r.sources)}
+    """The training pipeline's per-source screening figures (per_source.screening), on these probabilities."""
+    probabilities, labels = torch.from_numpy(p), torch.from_numpy(r.labels)
+    return {str(s): per_source.screening(probabilities[r.sources == s], labels[r.sources == s], threshold) for s in np.unique(r.sources)}
 
 
 def calibrate(holdout: Readings, validation: Readings, ensemble: Sequence[str], sensitivity: float = 0.98) -> dict:
