@@ -191,21 +191,19 @@ public sealed class TelemetryTests
         {
             while (_listener.IsListening)
             {
-                HttpListenerContext context;
                 try
                 {
-                    context = await _listener.GetContextAsync();
+                    HttpListenerContext context = await _listener.GetContextAsync();
+                    using var body = new MemoryStream();
+                    await context.Request.InputStream.CopyToAsync(body);
+                    Requests.Enqueue((context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "", context.Request.ContentType, body.Length));
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
                 }
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
                 {
-                    return;
+                    return; // stopped, also in the middle of a request the exporter sent as the portal shut down
                 }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                Requests.Enqueue((context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "", context.Request.ContentType, body.Length));
-                context.Response.StatusCode = 200;
-                context.Response.Close();
             }
         }
 
