@@ -7,21 +7,28 @@ namespace MedCrypt.Domain.Auditing;
 /// changes — as a hash chain, and verifies it. One instance per process (a singleton) serialises the appends; a second portal instance that
 /// races for the same sequence number loses at the database's unique constraint and retries on the new tip.
 /// Appends are counted, timed and traced (<see cref="AuditTelemetry"/>).
-/// It remembers the last entry it appended. Its hash is a chain hash, committing to every entry before it, so a
-/// database that no longer holds that entry as written (deleted by a trigger the moment it was written, cut,
-/// rewritten, or rewritten and padded so that the log ends past it) no longer holds this instance's log; it is refused
-/// from then on (<see cref="Rewritten"/>), checked at each append and before each head, so no further access is served
-/// unrecorded and no head is signed over it (fail closed until an operator has looked, and the portal restarts).
+/// It remembers the last entry it appended (<see cref="LastAppended"/>) and at each append checks that the database
+/// still holds it: under its number, its fields hashing to its hash (deleted by a trigger the moment it was written,
+/// cut, edited, rewritten and padded past it: refused). Changes to entries before it are the publisher's to find, in
+/// its pass over the log, which also checks this entry (<see cref="TreeHeadIssuer"/>); a refusal there stops the
+/// writer too (<see cref="Stop"/>). Once stopped (<see cref="Rewritten"/>) no access is served unrecorded and no head
+/// is signed, until an operator has looked and the portal restarts.
 /// </summary>
 public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null)
 {
     private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly AuditTelemetry _telemetry = telemetry ?? AuditTelemetry.Shared;
-    private (long Sequence, string Hash)? _appended;
+    private volatile AppendedEntry? _appended;
 
     /// <summary>Why this instance stopped trusting the database's log (an entry it appended is gone or changed); null while none is.</summary>
     public string? Rewritten { get; private set; }
+
+    /// <summary>The last entry this instance appended; null before its first.</summary>
+    public AppendedEntry? LastAppended => _appended;
+
+    /// <summary>Stops the writer: the log was found rewritten (by the publisher's pass). Sticky; the first reason is kept.</summary>
+    public void Stop(string why) => Rewritten ??= why;
 
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
         RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
@@ -55,7 +62,7 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
                 {
                     await commit(entry, cancellationToken).ConfigureAwait(false);
                     appended = true;
-                    _appended = (entry.Sequence, entry.Hash);
+                    _appended = new AppendedEntry(entry.Sequence, entry.Hash);
                     return entry;
                 }
                 catch (AuditSequenceTakenException) when (attempt < MaxAttempts)
@@ -75,24 +82,6 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
         }
     }
 
-    /// <summary>
-    /// Whether the database still holds the last entry this instance appended, as written (and so, through the chain,
-    /// everything before it): null while it does, else why not (and the writer stops). The publisher asks it after
-    /// reading the log for a head and before signing it.
-    /// </summary>
-    public async Task<string?> CheckTipAsync(CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await CheckAsync(await store.LastAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
-
     private async Task<string?> CheckAsync(AuditEvent? tip, CancellationToken cancellationToken)
     {
         if (Rewritten is not null || _appended is not { } mine)
@@ -100,23 +89,16 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
             return Rewritten;
         }
 
-        if (tip is null || tip.Sequence < mine.Sequence)
+        // The log went on past it (another instance, or a writer padding a rewrite): one lookup of its number.
+        AuditEvent? held = tip is null || tip.Sequence < mine.Sequence ? null
+            : tip.Sequence == mine.Sequence ? tip
+            : await store.AtAsync(mine.Sequence, cancellationToken).ConfigureAwait(false);
+        if (mine.Differs(held) is { } why)
         {
-            Rewritten = $"entry {mine.Sequence}, appended by this portal, is gone: the database's log ends at {tip?.Sequence ?? 0}";
-        }
-        else
-        {
-            // The log went on past it (another instance, or a writer padding a rewrite): one lookup of its number.
-            string? held = tip.Sequence == mine.Sequence
-                ? tip.Hash
-                : (await store.HashesAsync([mine.Sequence], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(mine.Sequence);
-            if (held != mine.Hash)
-            {
-                Rewritten = $"entry {mine.Sequence}, appended by this portal, is {(held is null ? "gone" : "changed")}: the database holds {(held is null ? "no entry" : "another entry")} under its number";
-            }
+            Stop(why);
         }
 
-        return Rewritten; // sticky: a log found rewritten once is not trusted again by this process
+        return Rewritten;
     }
 
     private void Recorded(bool appended, AuditOutcome outcome, long started, Activity? activity)

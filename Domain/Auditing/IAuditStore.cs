@@ -9,8 +9,8 @@ public interface IAuditStore
     /// <exception cref="AuditSequenceTakenException">Its sequence number is taken: another writer got there first.</exception>
     Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken);
 
-    /// <summary>The stored hash of each of these entries that exists (an entry that is gone is absent).</summary>
-    Task<IReadOnlyDictionary<long, string>> HashesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken);
+    /// <summary>The entry with this number, as stored; null when there is none.</summary>
+    Task<AuditEvent?> AtAsync(long sequence, CancellationToken cancellationToken);
 
     /// <summary>Every entry, in sequence order, for verification.</summary>
     IAsyncEnumerable<AuditEvent> ReadAllAsync(CancellationToken cancellationToken);

@@ -8,8 +8,10 @@ namespace MedCrypt.Domain.Auditing;
 /// </summary>
 public static class TreeHeadIssuer
 {
+    /// <param name="mustHold">The last entry the running writer appended: the pass that is signed must hold it as written.</param>
     public static async Task<TreeHeadIssue> NextAsync(
-        IAsyncEnumerable<AuditEvent> entries, long size, SignedTreeHead? last, TreeHeadSigner signer, DateTimeOffset now, CancellationToken cancellationToken)
+        IAsyncEnumerable<AuditEvent> entries, long size, SignedTreeHead? last, TreeHeadSigner signer, DateTimeOffset now, CancellationToken cancellationToken,
+        AppendedEntry? mustHold = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(signer);
@@ -36,6 +38,11 @@ public static class TreeHeadIssuer
                 return TreeHeadIssue.Refused($"entry {broken.Sequence}: {broken.Reason}");
             }
 
+            if (entry.Sequence == mustHold?.Sequence && mustHold.Differs(entry) is { } changed)
+            {
+                return TreeHeadIssue.Refused(changed);
+            }
+
             tree.Append(leaf);
             proof.Append(leaf);
             if (tree.Size == from)
@@ -47,6 +54,11 @@ public static class TreeHeadIssuer
         if (tree.Size < size)
         {
             return TreeHeadIssue.Refused($"the log ended after {tree.Size} of {size} entries while it was read");
+        }
+
+        if (mustHold is not null && mustHold.Sequence > size)
+        {
+            return TreeHeadIssue.Refused($"entry {mustHold.Sequence}, appended by this portal, is gone: the log holds {size} entries");
         }
 
         byte[] root = tree.Root();

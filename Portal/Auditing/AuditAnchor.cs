@@ -8,8 +8,8 @@ namespace MedCrypt.Portal.Auditing;
 /// CSPRNG at the first start, owner-only, like the KEK file), exports its public key, publishes heads to the heads
 /// file when the log grew and only when the log still extends the last published head, and verifies the log
 /// against the published heads. A refusal is logged as critical and kept for /health and verification.
-/// What it will not sign over: a log the audit writer no longer trusts (<see cref="AuditLog.CheckTipAsync"/>: the
-/// last entry this process appended is gone or changed), a heads
+/// What it will not sign over: a log the audit writer no longer trusts (<see cref="AuditLog.Rewritten"/>), a pass over
+/// the log that does not hold the writer's last entry as written (and such a refusal stops the writer), a heads
 /// file that lost heads this process published or that is empty although its key was made before this start (the
 /// first head is published as soon as a key is made), and a missing key beside an existing public key or heads file
 /// (restoring it is the operator's decision, never a silent new key).
@@ -87,17 +87,14 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
                 return null;
             }
 
-            TreeHeadIssue issue = await TreeHeadIssuer.NextAsync(store.ReadAllAsync(cancellationToken), size, last, Signer, clock.GetUtcNow(), cancellationToken);
+            // The writer's last entry is checked inside the very pass that is signed, not by a query beside it.
+            AppendedEntry? written = audit.LastAppended;
+            TreeHeadIssue issue = await TreeHeadIssuer.NextAsync(
+                store.ReadAllAsync(cancellationToken), Math.Max(size, written?.Sequence ?? 0), last, Signer, clock.GetUtcNow(), cancellationToken, written);
             if (issue.Head is not { } head)
             {
+                audit.Stop($"the publisher found the log rewritten: {issue.Refusal}"); // nothing more is served unrecorded
                 return Refuse(issue.Refusal!);
-            }
-
-            // After the log was read for the head: an entry of this portal's that a writer removed or rewrote under a
-            // padded tip is caught here, before anything is signed over it.
-            if (await audit.CheckTipAsync(cancellationToken) is { } changed)
-            {
-                return Refuse($"the audit writer no longer trusts the database's log: {changed}");
             }
 
             TreeHeadFile.Append(options.HeadsFile!, head);

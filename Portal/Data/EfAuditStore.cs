@@ -21,11 +21,11 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
     }
 
-    public async Task<IReadOnlyDictionary<long, string>> HashesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    public async Task<AuditEvent?> AtAsync(long sequence, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        return await db.AuditRecords.AsNoTracking().Where(r => sequences.Contains(r.Sequence)).ToDictionaryAsync(r => r.Sequence, r => r.Hash, cancellationToken);
+        return (await db.AuditRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Sequence == sequence, cancellationToken))?.ToEvent();
     }
 
     public async IAsyncEnumerable<AuditEvent> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

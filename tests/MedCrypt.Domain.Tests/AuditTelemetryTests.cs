@@ -64,8 +64,7 @@ public sealed class AuditTelemetryTests
             return Task.CompletedTask;
         }
 
-        public Task<IReadOnlyDictionary<long, string>> HashesAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<long, string>>(Entries.Where(e => sequences.Contains(e.Sequence)).ToDictionary(e => e.Sequence, e => e.Hash));
+        public Task<AuditEvent?> AtAsync(long sequence, CancellationToken cancellationToken) => Task.FromResult(Entries.FirstOrDefault(e => e.Sequence == sequence));
 
         public async IAsyncEnumerable<AuditEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {

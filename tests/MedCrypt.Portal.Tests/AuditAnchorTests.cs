@@ -22,6 +22,8 @@ public sealed class AuditAnchorTests
 
     public static TheoryData<string, string> PaddedRewrites() => OnEachProvider("writer", "publisher");
 
+    public static TheoryData<string, string> QuietEdits() => OnEachProvider("edit-in-place", "delete-earlier");
+
     private static TheoryData<string, string> OnEachProvider(params string[] variants)
     {
         var data = new TheoryData<string, string>();
@@ -223,6 +225,45 @@ public sealed class AuditAnchorTests
         Assert.Contains("appended by this portal, is changed", anchor.Refusal);
         Assert.Equal(heads, await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct)); // nothing signed over it
         Assert.Contains("is changed", audit.Rewritten);
+    }
+
+    [Theory]
+    [MemberData(nameof(QuietEdits))]
+    public async Task A_view_edited_in_place_stops_the_writer_and_an_earlier_one_deleted_stops_it_at_the_next_head(string provider, string edit)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = portal.Services.GetRequiredService<AuditAnchor>();
+        await AnalysesAsync(audit, 3, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        AuditEvent view = await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        if (edit == "delete-earlier")
+        {
+            await audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/2", AuditOutcome.Succeeded, "", ct);
+        }
+
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            IQueryable<AuditRecord> row = db.AuditRecords.Where(r => r.Sequence == view.Sequence);
+            _ = edit == "edit-in-place"
+                ? await row.ExecuteUpdateAsync(u => u.SetProperty(r => r.Action, "dashboard.view"), ct) // the Hash column left as it was
+                : await row.ExecuteDeleteAsync(ct);
+        }
+
+        if (edit == "delete-earlier")
+        {
+            // The writer's own last entry is intact: it notices nothing until the publisher's pass over the log.
+            await audit.RecordAsync("staff@medcrypt.local", "study.analysed", "study/3", AuditOutcome.Succeeded, "", ct);
+            Assert.Null(audit.Rewritten);
+            Assert.Null(await anchor.PublishAsync(ct));
+            Assert.NotNull(anchor.Refusal);
+        }
+
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        Assert.NotNull(audit.Rewritten);
+        Assert.Null(await anchor.PublishAsync(ct));
     }
 
     [Theory]
