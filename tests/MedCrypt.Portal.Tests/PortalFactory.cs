@@ -74,6 +74,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>The key-encryption key file (KeyEncryption:KeyFile).</summary>
     public string KeyFile { get; }
 
+    /// <summary>The audit anchor's files, beside the key file (AuditAnchorOptions): signing key, public key, heads.</summary>
+    public string[] AuditAnchorFiles => [.. new[] { ".audit-key", ".audit-key.pub", ".audit-heads.jsonl" }.Select(e => Path.ChangeExtension(KeyFile, null) + e)];
+
     /// <summary>Further settings, e.g. a certificate instead of the key file; set before the portal starts.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
@@ -125,9 +128,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             if (_ownsKeyFile)
             {
                 File.Delete(KeyFile);
-                // The audit anchor's files sit beside the key file (AuditAnchorOptions): signing key, public key, heads.
-                string beside = Path.ChangeExtension(KeyFile, null);
-                foreach (string file in new[] { beside + ".audit-key", beside + ".audit-key.pub", beside + ".audit-heads.jsonl" })
+                foreach (string file in AuditAnchorFiles)
                 {
                     File.Delete(file);
                 }

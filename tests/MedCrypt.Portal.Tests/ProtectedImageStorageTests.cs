@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -90,14 +91,19 @@ public sealed class ProtectedImageStorageTests
         string id = await UploadWithoutSchemeAsync(staff, ct);
         byte[] png = await staff.GetByteArrayAsync($"/api/v1/studies/{id}/image/protected", ct);
 
-        // The database as the earlier version left it: the schema before the seal, the PNG in the clear, and no record
-        // in the audit log that the seal ran.
+        // The database as the earlier version left it: the schema before the seal, the PNG in the clear, no record in
+        // the audit log that the seal ran (a whole chain without it), and no audit anchor (that version had none).
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             await db.GetService<IMigrator>().MigrateAsync("OneActiveKeyPerPurpose", cancellationToken: ct);
             await db.Database.ExecuteSqlRawAsync("""UPDATE "Studies" SET "ProtectedPng" = {0} WHERE "Id" = {1}""", [png, Guid.Parse(id)], ct);
-            await db.AuditRecords.Where(r => r.Action == "studies.seal-clear-protected-images").ExecuteDeleteAsync(ct);
+        }
+
+        await AuditTrail.RewriteAsync(factory, log => [.. log.Where(e => e.Action != SealClearProtectedImages.Action)], ct);
+        foreach (string file in factory.AuditAnchorFiles)
+        {
+            File.Delete(file);
         }
 
         using var upgraded = new PortalFactory(factory);
