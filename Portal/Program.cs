@@ -44,6 +44,7 @@ if (app.Services.GetRequiredService<ModelRuntime>().Installed?.DeviceNote is { }
 app.MapAccountEndpoints();
 app.MapApi();
 app.MapHistoryExport();
+app.MapTransferDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

@@ -12,8 +12,8 @@ public static class AccessPolicy
     {
         // Staff run the screening and see only protected pixels.
         [Roles.Staff] = new[] { Permission.Analyse, Permission.ViewProtected, Permission.ReadHistory }.ToFrozenSet(),
-        // Doctors, and only doctors, decrypt originals.
-        [Roles.Doctor] = new[] { Permission.Analyse, Permission.ViewProtected, Permission.ViewOriginal, Permission.ReadHistory }.ToFrozenSet(),
+        // Doctors, and only doctors, decrypt originals, and send them to another hospital.
+        [Roles.Doctor] = new[] { Permission.Analyse, Permission.ViewProtected, Permission.ViewOriginal, Permission.SendStudies, Permission.ReadHistory }.ToFrozenSet(),
         // Auditors read what happened and never an image.
         [Roles.Auditor] = new[] { Permission.ReadHistory, Permission.ReadAudit }.ToFrozenSet(),
         // Administrators run the installation; they see protected images but not originals.
@@ -46,7 +46,7 @@ public static class AccessPolicy
 
     /// <summary>
     /// Permissions checked against the account as it is at the moment of use, not as it was at sign-in: decrypting an
-    /// original must not outlive a revoked role by a token's or a circuit's lifetime.
+    /// original, or sending one away, must not outlive a revoked role by a token's or a circuit's lifetime.
     /// </summary>
-    public static bool IsCheckedAtUse(Permission permission) => permission is Permission.ViewOriginal;
+    public static bool IsCheckedAtUse(Permission permission) => permission is Permission.ViewOriginal or Permission.SendStudies;
 }

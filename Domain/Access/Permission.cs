@@ -12,6 +12,9 @@ public enum Permission
     /// <summary>Decrypt a study's original, and anything drawn from it (metrics against it, heat maps in its coordinates).</summary>
     ViewOriginal,
 
+    /// <summary>Send a study's original to another institution, encrypted to it and signed (it leaves the hospital).</summary>
+    SendStudies,
+
     /// <summary>The prediction history, the dashboard's figures and their CSV export: no images.</summary>
     ReadHistory,
 

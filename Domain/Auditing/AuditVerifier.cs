@@ -31,27 +31,35 @@ public static class AuditVerifier
         byte[] leaf = new byte[AuditChain.HashSize];
         int next = 0;
         long anchored = 0;
-        await foreach (AuditEvent entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (cursor.Next(entry, leaf) is { } broken)
+            await foreach (AuditEvent entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                return new AuditVerification(false, cursor.Count, heads.Count, anchored, broken.Sequence, null, $"entry {broken.Sequence}: {broken.Reason}");
-            }
-
-            tree.Append(leaf);
-            if (next < bySize.Count && tree.Size == bySize[next].Head!.TreeSize)
-            {
-                PublishedHead head = bySize[next];
-                if (!tree.Root().AsSpan().SequenceEqual(head.Head!.RootHash))
+                if (cursor.Next(entry, leaf) is { } broken)
                 {
-                    return new AuditVerification(false, cursor.Count, heads.Count, anchored, anchored + 1, head.Line,
-                        $"entries {anchored + 1}–{tree.Size} do not match the head signed on line {head.Line} (size {tree.Size}): " +
-                        "one of them was edited, removed, inserted or reordered, or the log was replaced, and the chain recomputed");
+                    return new AuditVerification(false, cursor.Count, heads.Count, anchored, broken.Sequence, null, $"entry {broken.Sequence}: {broken.Reason}");
                 }
 
-                anchored = tree.Size;
-                next++;
+                tree.Append(leaf);
+                if (next < bySize.Count && tree.Size == bySize[next].Head!.TreeSize)
+                {
+                    PublishedHead head = bySize[next];
+                    if (!tree.Root().AsSpan().SequenceEqual(head.Head!.RootHash))
+                    {
+                        return new AuditVerification(false, cursor.Count, heads.Count, anchored, anchored + 1, head.Line,
+                            $"entries {anchored + 1}–{tree.Size} do not match the head signed on line {head.Line} (size {tree.Size}): " +
+                            "one of them was edited, removed, inserted or reordered, or the log was replaced, and the chain recomputed");
+                    }
+
+                    anchored = tree.Size;
+                    next++;
+                }
             }
+        }
+        catch (AuditEntryUnreadableException e)
+        {
+            return new AuditVerification(false, cursor.Count, heads.Count, anchored, e.After + 1, null,
+                $"entry {e.After + 1} does not read as an entry ({e.InnerException?.Message}): the row was changed in the database");
         }
 
         if (next < bySize.Count)

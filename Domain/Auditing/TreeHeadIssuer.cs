@@ -26,29 +26,36 @@ public static class TreeHeadIssuer
         var proof = new MerkleRangeHasher(MerkleTree.ConsistencyRanges(from, size));
         byte[] leaf = new byte[AuditChain.HashSize];
         byte[]? rootAtLast = from == 0 ? MerkleTree.EmptyRoot() : null;
-        await foreach (AuditEvent entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (tree.Size == size)
+            await foreach (AuditEvent entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                break; // entries appended since the size was read wait for the next head
-            }
+                if (tree.Size == size)
+                {
+                    break; // entries appended since the size was read wait for the next head
+                }
 
-            if (cursor.Next(entry, leaf) is { } broken)
-            {
-                return TreeHeadIssue.Refused($"entry {broken.Sequence}: {broken.Reason}");
-            }
+                if (cursor.Next(entry, leaf) is { } broken)
+                {
+                    return TreeHeadIssue.Refused($"entry {broken.Sequence}: {broken.Reason}");
+                }
 
-            if (entry.Sequence == mustHold?.Sequence && mustHold.Differs(entry) is { } changed)
-            {
-                return TreeHeadIssue.Refused(changed);
-            }
+                if (entry.Sequence == mustHold?.Sequence && mustHold.Differs(entry) is { } changed)
+                {
+                    return TreeHeadIssue.Refused(changed);
+                }
 
-            tree.Append(leaf);
-            proof.Append(leaf);
-            if (tree.Size == from)
-            {
-                rootAtLast = tree.Root();
+                tree.Append(leaf);
+                proof.Append(leaf);
+                if (tree.Size == from)
+                {
+                    rootAtLast = tree.Root();
+                }
             }
+        }
+        catch (AuditEntryUnreadableException e)
+        {
+            return TreeHeadIssue.Refused($"entry {e.After + 1} does not read as an entry ({e.InnerException?.Message}): the row was changed in the database");
         }
 
         if (tree.Size < size)

@@ -27,6 +27,11 @@ public sealed class ViewDashboard(IPredictionQueries predictions, AccessGuard gu
         {
             throw new AccessDeniedException(Permission.ReadHistory, AccessGuard.Describe(Permission.ReadHistory));
         }
+        else if (audit.Rewritten is { } rewritten)
+        {
+            // The live refresh is covered by the visit's entry; once the writer stopped, no more data goes out unrecorded.
+            throw new ServiceUnavailableException($"The dashboard stopped: the audit log cannot be trusted ({rewritten}).");
+        }
 
         var today = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         DashboardSnapshot snapshot = await predictions.DayAsync(today, Classifier.EnsembleName, RecentCount, cancellationToken).ConfigureAwait(false);

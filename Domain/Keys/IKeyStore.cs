@@ -29,6 +29,12 @@ public interface IKeyStore
     /// </summary>
     Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The secret this installation's transfer keys are derived from (<see cref="Transfer.InstallationIdentity"/>), made on
+    /// first use and not rotated here: other hospitals hold its public keys, so a new one is a new card for all of them.
+    /// </summary>
+    Task<SecretKey> TransferIdentityKeyAsync(CancellationToken cancellationToken);
+
     /// <summary>Makes a new active key for a scheme and returns its id; older keys stay readable (studies name theirs).</summary>
     Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken);
 

@@ -14,4 +14,7 @@ public static class KeyEncryptionPurpose
 
     /// <summary>Authenticator secrets and recovery codes (Identity's user tokens).</summary>
     public const string UserTokens = "user-tokens";
+
+    /// <summary>The seals over the institutions administrators added (their public keys are trust anchors for transfers).</summary>
+    public const string Institutions = "institutions";
 }

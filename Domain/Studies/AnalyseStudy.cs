@@ -8,6 +8,7 @@ using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Keys;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Inference.Classification;
 
 namespace MedCrypt.Domain.Studies;
@@ -30,13 +31,17 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// <exception cref="RejectedInputException">Not a usable PNG, JPEG or DICOM file, an unknown scheme, or one this installation will not read.</exception>
     /// <exception cref="NotABrainSliceException">Not a brain MRI slice: not screened, audited as <c>study.rejected</c>, nothing stored.</exception>
     /// <exception cref="ServiceUnavailableException">No models are loaded.</exception>
-    public async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken)
+    public Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, CancellationToken cancellationToken) =>
+        RunAsync(actor, fileName, upload, schemeId, receipt: null, cancellationToken);
+
+    /// <summary>As an upload, for a study that arrived in a transfer package (<see cref="ReceiveStudy"/>): its original PNG, stored with <paramref name="receipt"/>.</summary>
+    internal async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, StudyReceipt? receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        bool isDicom = DicomReader.IsDicom(upload.Span);
+        bool isDicom = receipt is null && DicomReader.IsDicom(upload.Span);
         // A DICOM file's own name often carries the patient's (exports name files so): it is never kept, whether or
         // not the content turns out to be a Part 10 file.
-        string name = isDicom || LooksLikeDicomName(fileName) ? UndecodedDicomName : SafeName(fileName);
+        string name = isDicom || (receipt is null && LooksLikeDicomName(fileName)) ? UndecodedDicomName : SafeName(fileName);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (upload.Length == 0 || upload.Length > MaxUploadBytes)
         {
@@ -83,6 +88,17 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             }
             else
             {
+                if (receipt?.Manifest is { Dicom: { } metadata } manifest)
+                {
+                    // The sender's pseudonym keyed again under this installation's key: one patient's studies from one
+                    // sender group together here, and the sender's own pseudonym is not stored.
+                    dicomInfo = new DicomStudyInfo(
+                        manifest.PatientPseudonym is { } theirs
+                            ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), $"transfer/{receipt.Sender.Card.SigningFingerprint}/{theirs}")
+                            : PatientPseudonym.Ungrouped(),
+                        metadata);
+                }
+
                 analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
@@ -107,8 +123,9 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         ModelPrediction verdict = analysis.Diagnosis.Ensemble;
         string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
         using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, scheme.Id);
-        await audit.RecordAsync(actor.Name, "study.analysed", StudyAccess.Subject(id), AuditOutcome.Succeeded,
-            $"{scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
+        string received = receipt is null ? "" : $"{receipt.Describe()}; ";
+        await audit.RecordAsync(actor.Name, receipt is null ? "study.analysed" : "study.received", StudyAccess.Subject(id), AuditOutcome.Succeeded,
+            $"{received}{scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
             async (entry, ct) =>
             {
                 // A master-key rotation may have re-wrapped the stored images while this one was analysed: it is
@@ -124,7 +141,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                     master = current; // this callback runs again if another writer took the audit sequence number
                 }
 
-                await store.AddAsync(study, images, entry, ct).ConfigureAwait(false);
+                await store.AddAsync(study, images, entry, receipt is null ? null : new ReceivedPackage(receipt.PackageId, id, receipt.Sender.Id, entry.At), ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
         commit.Complete();
@@ -153,7 +170,6 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         }
     }
 
-    /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>
     /// <summary>Names DICOM exports use: a .dcm, .dicom or .ima extension, or a bare UID (its "extension" all digits).</summary>
     public static bool LooksLikeDicomName(string fileName)
     {
@@ -162,6 +178,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         return extension is ".dcm" or ".dicom" or ".ima" || (extension.Length > 1 && extension[1..].All(char.IsAsciiDigit));
     }
 
+    /// <summary>A display name only: no folders, no control characters, at most 128 characters.</summary>
     public static string SafeName(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);

@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Transfer;
 
 namespace MedCrypt.Domain.Studies;
 
@@ -6,11 +7,13 @@ namespace MedCrypt.Domain.Studies;
 public interface IStudyStore
 {
     /// <summary>
-    /// Stores the study, its predictions and <paramref name="entry"/> in one transaction, all or nothing, and tells
-    /// whoever follows new studies once it has committed.
+    /// Stores the study, its predictions, <paramref name="entry"/> and, for a study that arrived in a transfer package,
+    /// the package's line in the replay ledger, in one transaction, all or nothing, and tells whoever follows new
+    /// studies once it has committed.
     /// </summary>
     /// <exception cref="AuditSequenceTakenException">Another writer took the entry's sequence number; nothing was stored.</exception>
-    Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, CancellationToken cancellationToken);
+    /// <exception cref="Failures.ConflictException">The package is in the ledger already (taken in at the same moment); nothing was stored.</exception>
+    Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken);
 
     Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken);
 

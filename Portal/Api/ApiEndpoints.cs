@@ -33,6 +33,7 @@ internal static class ApiEndpoints
         secured.MapAuditApi();
         secured.MapAdminEndpoints();
         secured.MapUserEndpoints();
+        secured.MapTransferEndpoints();
     }
 
     private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, AnalyseStudy studies, CancellationToken cancellationToken)

@@ -80,7 +80,16 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
                 return Refuse($"the audit writer no longer trusts the database's log: {rewritten}");
             }
 
+            // The writer's last entry, read before the log's size so that an append in between cannot look like a loss.
+            AppendedEntry? written = audit.LastAppended;
             long size = (await store.LastAsync(cancellationToken))?.Sequence ?? 0;
+            if (written is not null && written.Sequence > size)
+            {
+                // Cut back (to the last head's size, say): no head would catch it, so it is caught here, before anything else.
+                audit.Stop($"the log was cut: entry {written.Sequence}, appended by this portal, is gone (the log ends at {size})");
+                return Refuse($"entry {written.Sequence}, appended by this portal, is gone: the log ends at {size} entries");
+            }
+
             if (last is not null && size == last.TreeSize)
             {
                 _lastPublished ??= last;
@@ -88,9 +97,8 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
             }
 
             // The writer's last entry is checked inside the very pass that is signed, not by a query beside it.
-            AppendedEntry? written = audit.LastAppended;
             TreeHeadIssue issue = await TreeHeadIssuer.NextAsync(
-                store.ReadAllAsync(cancellationToken), Math.Max(size, written?.Sequence ?? 0), last, Signer, clock.GetUtcNow(), cancellationToken, written);
+                store.ReadAllAsync(cancellationToken), size, last, Signer, clock.GetUtcNow(), cancellationToken, written);
             if (issue.Head is not { } head)
             {
                 audit.Stop($"the publisher found the log rewritten: {issue.Refusal}"); // nothing more is served unrecorded

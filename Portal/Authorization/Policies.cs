@@ -15,6 +15,7 @@ public static class Policies
     public const string Analyse = nameof(Permission.Analyse);
     public const string ViewProtected = nameof(Permission.ViewProtected);
     public const string ViewOriginal = nameof(Permission.ViewOriginal);
+    public const string SendStudies = nameof(Permission.SendStudies);
     public const string ReadHistory = nameof(Permission.ReadHistory);
     public const string ReadAudit = nameof(Permission.ReadAudit);
     public const string AdministerKeys = nameof(Permission.AdministerKeys);

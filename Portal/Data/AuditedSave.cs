@@ -26,7 +26,8 @@ internal static class AuditedSave
         }
     }
 
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    /// <summary>The database refused a row for a unique index or primary key (SQLite or PostgreSQL).</summary>
+    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
     {
         PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
         SqliteException s => s.SqliteErrorCode == SqliteConstraint && s.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,

@@ -32,9 +32,27 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await foreach (AuditRecord record in db.AuditRecords.AsNoTracking().OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await using IAsyncEnumerator<AuditRecord> rows = db.AuditRecords.AsNoTracking().OrderBy(r => r.Sequence).AsAsyncEnumerable().GetAsyncEnumerator(cancellationToken);
+        long last = 0;
+        while (true)
         {
-            yield return record.ToEvent();
+            AuditEvent entry;
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                entry = rows.Current.ToEvent();
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.Caused(e))
+            {
+                throw new AuditEntryUnreadableException(last, e); // the database answered: a row was made unreadable
+            }
+
+            last = entry.Sequence;
+            yield return entry;
         }
     }
 }

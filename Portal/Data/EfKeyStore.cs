@@ -21,6 +21,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
 {
     private const string Master = "master";
     private const string PatientPseudonym = "patient-pseudonym";
+    private const string TransferIdentity = "transfer-identity";
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentDictionary<string, SecretKey> _unprotected = new(StringComparer.Ordinal);
     private readonly IDataProtector _legacy = protection.CreateProtector("MedCrypt.KeyStore.v1");
@@ -111,6 +112,9 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
     public async Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken) =>
         Unprotect(await ActiveAsync(PatientPseudonym, "system", cancellationToken));
 
+    public async Task<SecretKey> TransferIdentityKeyAsync(CancellationToken cancellationToken) =>
+        Unprotect(await ActiveAsync(TransferIdentity, "system", cancellationToken));
+
     public async Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken)
     {
         KeyRecord record = await ReplaceActiveAsync(Master, actor, cancellationToken);
@@ -119,7 +123,7 @@ internal sealed class EfKeyStore(IServiceScopeFactory scopes, IKeyEncryptionKey 
 
     public async Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken)
     {
-        if (schemeId is Master or PatientPseudonym)
+        if (schemeId is Master or PatientPseudonym or TransferIdentity)
         {
             throw new ArgumentException($"'{schemeId}' is not a scheme.", nameof(schemeId));
         }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -11,11 +13,31 @@ namespace MedCrypt.Portal.Data;
 /// <summary>Studies in the portal's database; each call in a context of its own.</summary>
 internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) : IStudyStore
 {
-    public async Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, CancellationToken cancellationToken)
+    public async Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (received is not null)
+        {
+            // Its own statement first, so that the ledger's key, not the audit sequence's, is what a replay runs into.
+            db.ReceivedPackages.Add(new ReceivedPackageRecord
+            {
+                PackageId = received.PackageId,
+                StudyId = received.StudyId,
+                InstitutionId = received.InstitutionId,
+                ReceivedAt = received.ReceivedAt,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (AuditedSave.IsUniqueViolation(e))
+            {
+                throw new ConflictException($"Package {received.PackageId:D} was taken in already, a moment ago: a package is taken in once.", e);
+            }
+        }
+
         db.Studies.Add(Record(study, images));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         if (db.Database.IsNpgsql())

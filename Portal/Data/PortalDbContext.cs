@@ -24,6 +24,10 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
 
     public DbSet<ApiSessionRecord> ApiSessions => Set<ApiSessionRecord>();
 
+    public DbSet<InstitutionRecord> Institutions => Set<InstitutionRecord>();
+
+    public DbSet<ReceivedPackageRecord> ReceivedPackages => Set<ReceivedPackageRecord>();
+
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -94,6 +98,24 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             session.Property(r => r.RefreshHash).HasMaxLength(32);
             session.HasIndex(r => r.UserId);
             session.HasOne<IdentityUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade); // a deleted account leaves no session
+        });
+        builder.Entity<InstitutionRecord>(institution =>
+        {
+            institution.ToTable("Institutions");
+            institution.Property(r => r.Name).HasMaxLength(120);
+            institution.Property(r => r.AgreementKey).HasMaxLength(65);
+            institution.Property(r => r.SigningKey).HasMaxLength(65);
+            institution.Property(r => r.AgreementFingerprint).HasMaxLength(64);
+            institution.Property(r => r.SigningFingerprint).HasMaxLength(64);
+            institution.Property(r => r.AddedBy).HasMaxLength(256);
+            // A key names one institution: a package's sender is found by its signing key, and no two cards share one.
+            institution.HasIndex(r => r.SigningFingerprint).IsUnique();
+            institution.HasIndex(r => r.AgreementFingerprint).IsUnique();
+        });
+        builder.Entity<ReceivedPackageRecord>(received =>
+        {
+            received.ToTable("ReceivedPackages");
+            received.HasKey(r => r.PackageId); // a package is taken in once: a replay racing the first loses here
         });
     }
 }

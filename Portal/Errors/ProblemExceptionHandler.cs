@@ -1,5 +1,6 @@
 using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -49,6 +50,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             problem.Extensions["reason"] = "not-a-brain-mri-slice"; // a client can tell this refusal from a broken file
             problem.Extensions["check"] = notBrain.Reason;
+        }
+        else if (exception is PackageRefusedException refused)
+        {
+            problem.Extensions["reason"] = $"package-{refused.Reason.ToString().ToLowerInvariant()}"; // malformed, misaddressed, unknownsender, tampered, expired
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -31,5 +31,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<StudyFeed>();
         builder.Services.AddAdministration();
         builder.AddStudies();
+        builder.AddTransfers();
     }
 }

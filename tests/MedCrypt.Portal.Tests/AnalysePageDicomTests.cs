@@ -3,6 +3,7 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
 using MedCrypt.Portal.Data;
 using MedCrypt.Portal.RateLimiting;
@@ -24,6 +25,7 @@ public sealed class AnalysePageDicomTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_factory.Services.GetRequiredService<AnalyseStudy>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ReceiveStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<ModelRuntime>());
         Services.AddSingleton(_factory.Services.GetRequiredService<SchemeDirectory>());
         Services.AddSingleton(_factory.Services.GetRequiredService<CircuitUploadLimiter>());

@@ -268,6 +268,61 @@ public sealed class AuditAnchorTests
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_row_made_unreadable_is_a_refusal_that_stops_the_writer_and_an_invalid_log_not_a_failure_retried_for_ever(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 3, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // The first entry no longer reads (the writer reads only the newest and its own, so it does not notice).
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync(provider == "Sqlite"
+                ? "UPDATE \"AuditEvents\" SET \"At\" = 'poisoned' WHERE \"Sequence\" = 1"
+                : "ALTER TABLE \"AuditEvents\" ALTER COLUMN \"Detail\" DROP NOT NULL; UPDATE \"AuditEvents\" SET \"Detail\" = NULL WHERE \"Sequence\" = 1", ct);
+        }
+
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("entry 1 does not read", anchor.Refusal);
+        Assert.NotNull(audit.Rewritten);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        AuditVerification online = await anchor.VerifyAsync(ct);
+        Assert.False(online.Valid);
+        Assert.Equal(1, online.BrokenAt);
+        Assert.Equal(1, await OfflineAsync(portal)); // invalid, not "cannot verify"
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_log_cut_back_to_the_last_heads_size_stops_the_writer_at_the_next_pass(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 3, ct);
+        SignedTreeHead head = (await anchor.PublishAsync(ct))!;
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+
+        // No recomputation needed, and no head to compare with: only the writer's memory sees it.
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.Where(r => r.Sequence > head.TreeSize).ExecuteDeleteAsync(ct);
+        }
+
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.Contains("is gone", anchor.Refusal);
+        Assert.NotNull(audit.Rewritten);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task An_emptied_heads_file_is_refused_by_the_running_portal_the_next_one_and_the_offline_command(string provider)
     {
         using PortalFactory portal = PortalFactory.Create(provider);

@@ -242,6 +242,8 @@ public sealed class KeyAdministrationTests
 
         public Task<SecretKey> PatientPseudonymKeyAsync(CancellationToken cancellationToken) => inner.PatientPseudonymKeyAsync(cancellationToken);
 
+        public Task<SecretKey> TransferIdentityKeyAsync(CancellationToken cancellationToken) => inner.TransferIdentityKeyAsync(cancellationToken);
+
         public Task<MasterKey> RotateMasterKeyAsync(string actor, CancellationToken cancellationToken) => inner.RotateMasterKeyAsync(actor, cancellationToken);
 
         public Task<string> RotateSchemeKeyAsync(string schemeId, string actor, CancellationToken cancellationToken) => inner.RotateSchemeKeyAsync(schemeId, actor, cancellationToken);

@@ -1,6 +1,7 @@
 using Bunit;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Studies;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -22,6 +23,7 @@ public sealed class StudyViewerTests : BunitContext
         Services.AddSingleton(_factory.Services.GetRequiredService<ViewOriginalImage>());
         Services.AddSingleton(_factory.Services.GetRequiredService<ExplainStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<MeasureStudy>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<SendStudy>());
     }
 
     [Fact]

@@ -108,6 +108,60 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("MedCrypt.Portal.Data.InstitutionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("AgreementFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("AgreementKey")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<byte[]>("Seal")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("SigningFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("SigningKey")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementFingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("SigningFingerprint")
+                        .IsUnique();
+
+                    b.ToTable("Institutions", (string)null);
+                });
+
             modelBuilder.Entity("MedCrypt.Portal.Data.KeyRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -246,6 +300,26 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.HasIndex("Model", "Label");
 
                     b.ToTable("Predictions", (string)null);
+                });
+
+            modelBuilder.Entity("MedCrypt.Portal.Data.ReceivedPackageRecord", b =>
+                {
+                    b.Property<Guid>("PackageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("InstitutionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PackageId");
+
+                    b.ToTable("ReceivedPackages", (string)null);
                 });
 
             modelBuilder.Entity("MedCrypt.Portal.Data.StudyRecord", b =>

@@ -101,6 +101,60 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("MedCrypt.Portal.Data.InstitutionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgreementFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AgreementKey")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Seal")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("SigningFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SigningKey")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementFingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("SigningFingerprint")
+                        .IsUnique();
+
+                    b.ToTable("Institutions", (string)null);
+                });
+
             modelBuilder.Entity("MedCrypt.Portal.Data.KeyRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -237,6 +291,26 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.HasIndex("Model", "Label");
 
                     b.ToTable("Predictions", (string)null);
+                });
+
+            modelBuilder.Entity("MedCrypt.Portal.Data.ReceivedPackageRecord", b =>
+                {
+                    b.Property<Guid>("PackageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstitutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PackageId");
+
+                    b.ToTable("ReceivedPackages", (string)null);
                 });
 
             modelBuilder.Entity("MedCrypt.Portal.Data.StudyRecord", b =>
