@@ -23,7 +23,8 @@ say "build (Debug)"
 dotnet build Portal -c Debug -nologo -v q
 dotnet build tests/MedCrypt.LoadBench -c Debug -nologo -v q
 
-# A fresh database and a password made for this run only: the seeded demo accounts (Development) use it.
+# A fresh database, a key file (and so audit anchor files beside it) and a password made for this run only: the seeded
+# demo accounts (Development) use the password; an earlier run's heads file would rightly refuse a fresh database's log.
 password="Bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')-1!"
 database="$pg_server;Database=medcrypt_bench"
 portal_port=$(free_port)
@@ -31,6 +32,7 @@ say "portal on http://127.0.0.1:$portal_port"
 # One account uploads hundreds of scans a minute: the bench measures throughput, not the per-user upload limit.
 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$portal_port" \
   Database__Provider=Postgres Database__ConnectionString="$database" Seed__DemoPassword="$password" \
+  KeyEncryption__KeyFile="$work/medcrypt.kek" \
   RateLimits__Uploads__PermitLimit=100000000 \
   Logging__LogLevel__Default=Warning \
   dotnet Portal/bin/Debug/net10.0/MedCrypt.Portal.dll >"$work/portal.log" 2>&1 &

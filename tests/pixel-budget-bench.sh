@@ -31,7 +31,7 @@ dotnet build Portal -c Debug -nologo -v q >/dev/null
 password="Bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')-1!"
 port=$(free_port)
 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Seed__DemoPassword="$password" \
-  Database__ConnectionString="Data Source=$work/bench.db" Logging__LogLevel__Default=Warning \
+  Database__ConnectionString="Data Source=$work/bench.db" KeyEncryption__KeyFile="$work/medcrypt.kek" Logging__LogLevel__Default=Warning \
   dotnet Portal/bin/Debug/net10.0/MedCrypt.Portal.dll >"$work/portal.log" 2>&1 &
 portal_pid=$!
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 1; done

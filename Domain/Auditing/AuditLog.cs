@@ -30,6 +30,15 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
     /// <summary>Stops the writer: the log was found rewritten (by the publisher's pass). Sticky; the first reason is kept.</summary>
     public void Stop(string why) => Rewritten ??= why;
 
+    /// <summary>Why audited actions are held back for now (no head could be published for too long); null while none is.</summary>
+    public string? Held { get; private set; }
+
+    /// <summary>
+    /// Holds audited actions back (503) while <paramref name="why"/> is set, and lets them go again with null: the
+    /// publisher's bound on how long accesses may be served without a signed head, whatever keeps it from publishing.
+    /// </summary>
+    public void Hold(string? why) => Held = why;
+
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
         RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
 
@@ -51,10 +60,27 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
         {
             for (int attempt = 1; ; attempt++)
             {
-                AuditEvent? last = await store.LastAsync(cancellationToken).ConfigureAwait(false);
-                if (await CheckAsync(last, cancellationToken).ConfigureAwait(false) is { } rewritten)
+                AuditEvent? last;
+                string? rewritten;
+                try
                 {
-                    throw new Failures.ServiceUnavailableException($"Nothing audited can be done: the audit log cannot be trusted ({rewritten}). An administrator must check the database against the published heads.");
+                    last = await store.LastAsync(cancellationToken).ConfigureAwait(false);
+                    rewritten = await CheckAsync(last, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AuditEntryUnreadableException e)
+                {
+                    Stop($"the log was changed in the database: {e.Message}");
+                    throw Untrusted(Rewritten!);
+                }
+
+                if (rewritten is not null)
+                {
+                    throw Untrusted(rewritten);
+                }
+
+                if (Held is { } held)
+                {
+                    throw new Failures.ServiceUnavailableException($"Nothing audited can be done for now: {held}. It resumes once a head is published.");
                 }
 
                 AuditEvent entry = AuditChain.Append(last, clock.GetUtcNow(), actor, action, subject, outcome, detail);
@@ -81,6 +107,9 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
             Recorded(appended, outcome, started, activity);
         }
     }
+
+    private static Failures.ServiceUnavailableException Untrusted(string why) =>
+        new($"Nothing audited can be done: the audit log cannot be trusted ({why}). An administrator must check the database against the published heads.");
 
     private async Task<string?> CheckAsync(AuditEvent? tip, CancellationToken cancellationToken)
     {

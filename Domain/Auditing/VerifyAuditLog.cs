@@ -24,6 +24,10 @@ public sealed class VerifyAuditLog(AuditLog audit, IAuditAnchor anchor, AccessGu
             await audit.RecordAsync(actor.Name, "audit.verify", "audit", AuditOutcome.Succeeded,
                 valid ? $"{result.Entries} entries verify, {result.SignedEntries} anchored by {result.Heads} signed heads" : $"does not verify: {reason}", cancellationToken).ConfigureAwait(false);
         }
+        catch (Failures.ServiceUnavailableException) when (audit.Rewritten is null && audit.Held is not null)
+        {
+            return answer; // held back, not rewritten: the verification itself is still the auditor's to see
+        }
         catch (Failures.ServiceUnavailableException) when (audit.Rewritten is not null)
         {
             // The one answer still given once the writer stopped: it names no patient, and it is how the auditor learns why.

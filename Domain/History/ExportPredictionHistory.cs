@@ -19,8 +19,16 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(writer);
-        filter.EnsureValid();
         await guard.DemandAsync(actor, Permission.ReadHistory, "history.export", "predictions", filter.Describe(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            filter.EnsureValid();
+        }
+        catch (RejectedInputException e)
+        {
+            await audit.RecordAsync(actor.Name, "history.export", "predictions", AuditOutcome.Denied, $"{filter.Describe()}; {e.Message}", cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         IReadOnlyList<PredictionRow> items = await predictions.ListAsync(filter, MaxExportRows + 1, cancellationToken).ConfigureAwait(false);
         if (items.Count > MaxExportRows)
         {

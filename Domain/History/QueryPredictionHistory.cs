@@ -19,11 +19,19 @@ public sealed class QueryPredictionHistory(IPredictionQueries predictions, Acces
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        filter.EnsureValid();
         await guard.DemandAsync(actor, Permission.ReadHistory, "history.view", "predictions", filter.Describe(), cancellationToken).ConfigureAwait(false);
-        if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
+        try
         {
-            throw new RejectedInputException($"Pages start at 1 and hold 1 to {MaxPageSize} rows.");
+            filter.EnsureValid();
+            if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
+            {
+                throw new RejectedInputException($"Pages start at 1 and hold 1 to {MaxPageSize} rows.");
+            }
+        }
+        catch (RejectedInputException e)
+        {
+            await audit.RecordAsync(actor.Name, "history.view", "predictions", AuditOutcome.Denied, $"{filter.Describe()}; {e.Message}", cancellationToken).ConfigureAwait(false);
+            throw;
         }
 
         PredictionPage result = await predictions.PageAsync(filter, page, pageSize, cancellationToken).ConfigureAwait(false);

@@ -91,12 +91,18 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 if (receipt?.Manifest is { Dicom: { } metadata } manifest)
                 {
                     // The sender's pseudonym keyed again under this installation's key: one patient's studies from one
-                    // sender group together here, and the sender's own pseudonym is not stored.
+                    // sender group together here, and the sender's own pseudonym is not stored (nor its name for the
+                    // study, which carries it). The sender's header values are held to an upload's limits.
                     dicomInfo = new DicomStudyInfo(
                         manifest.PatientPseudonym is { } theirs
                             ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), $"transfer/{receipt.Sender.Card.SigningFingerprint}/{theirs}")
                             : PatientPseudonym.Ungrouped(),
-                        metadata);
+                        metadata.Bounded());
+                    name = NeutralName(dicomInfo.Metadata, dicomInfo.PatientPseudonym);
+                }
+                else if (receipt is not null)
+                {
+                    name = $"received-{receipt.PackageId:N}"[..17] + ".png"; // the sender's name for it may name the patient
                 }
 
                 analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -141,7 +147,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                     master = current; // this callback runs again if another writer took the audit sequence number
                 }
 
-                await store.AddAsync(study, images, entry, receipt is null ? null : new ReceivedPackage(receipt.PackageId, id, receipt.Sender.Id, entry.At), ct).ConfigureAwait(false);
+                await store.AddAsync(study, images, entry, receipt is null ? null : new ReceivedPackage(receipt.Sender.Card.SigningFingerprint, receipt.PackageId, id, receipt.Sender.Id, entry.At), ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
         commit.Complete();

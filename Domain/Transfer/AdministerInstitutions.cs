@@ -11,6 +11,12 @@ namespace MedCrypt.Domain.Transfer;
 /// </summary>
 public sealed class AdministerInstitutions(AccessGuard guard, AuditLog audit, IInstitutionStore institutions, TransferIdentity identity, TimeProvider clock)
 {
+    /// <summary>The audit action of a removal; the store reads these entries, so that a removed row put back stays removed.</summary>
+    public const string RemoveAction = "institution.remove";
+
+    /// <summary>An institution as audit entries name it.</summary>
+    public static string Subject(Guid id) => $"institution/{id:D}";
+
     /// <exception cref="AccessDeniedException">Not a key administrator (audited).</exception>
     public async Task<InstitutionCard> OwnCardAsync(Actor actor, CancellationToken cancellationToken)
     {
@@ -53,7 +59,7 @@ public sealed class AdministerInstitutions(AccessGuard guard, AuditLog audit, II
             }
 
             institution = new Institution(Guid.NewGuid(), card, clock.GetUtcNow(), actor.Name);
-            await audit.RecordAsync(actor.Name, "institution.add", $"institution/{institution.Id:D}", AuditOutcome.Succeeded,
+            await audit.RecordAsync(actor.Name, "institution.add", Subject(institution.Id), AuditOutcome.Succeeded,
                 $"{card.Name}: agreement key {KeyFingerprint.Grouped(card.AgreementFingerprint)}, signing key {KeyFingerprint.Grouped(card.SigningFingerprint)}",
                 (entry, ct) => institutions.AddAsync(institution, entry, ct), cancellationToken).ConfigureAwait(false);
         }
@@ -71,17 +77,17 @@ public sealed class AdministerInstitutions(AccessGuard guard, AuditLog audit, II
     public async Task RemoveAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        string subject = $"institution/{id:D}";
-        await guard.DemandAsync(actor, Permission.AdministerKeys, "institution.remove", subject, cancellationToken: cancellationToken).ConfigureAwait(false);
+        string subject = Subject(id);
+        await guard.DemandAsync(actor, Permission.AdministerKeys, RemoveAction, subject, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             Institution known = await institutions.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException($"There is no institution {id}.");
-            await audit.RecordAsync(actor.Name, "institution.remove", subject, AuditOutcome.Succeeded, known.Name,
+            await audit.RecordAsync(actor.Name, RemoveAction, subject, AuditOutcome.Succeeded, known.Name,
                 (entry, ct) => institutions.RemoveAsync(id, entry, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException e)
         {
-            await audit.RecordAsync(actor.Name, "institution.remove", subject, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor.Name, RemoveAction, subject, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
             throw;
         }
     }

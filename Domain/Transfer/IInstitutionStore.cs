@@ -21,6 +21,6 @@ public interface IInstitutionStore
     /// <exception cref="Failures.NotFoundException">There is none (gone since it was looked up); nothing was stored.</exception>
     Task RemoveAsync(Guid id, AuditEvent entry, CancellationToken cancellationToken);
 
-    /// <summary>The ledger's line for a package, or null when it was never taken in.</summary>
-    Task<ReceivedPackage?> ReceivedAsync(Guid packageId, CancellationToken cancellationToken);
+    /// <summary>The ledger's line for a sender's package, or null when it was never taken in.</summary>
+    Task<ReceivedPackage?> ReceivedAsync(string senderFingerprint, Guid packageId, CancellationToken cancellationToken);
 }

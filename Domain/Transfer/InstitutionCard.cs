@@ -51,7 +51,7 @@ public sealed record InstitutionCard(string Name, byte[] AgreementKey, byte[] Si
     {
         ArgumentNullException.ThrowIfNull(name);
         name = name.Trim();
-        if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
+        if (!IsPrintableName(name))
         {
             throw new RejectedInputException($"An institution's name has 1 to {MaxNameLength} printable characters.");
         }
@@ -68,6 +68,11 @@ public sealed record InstitutionCard(string Name, byte[] AgreementKey, byte[] Si
 
         return new InstitutionCard(name, agreementKey, signingKey);
     }
+
+    /// <summary>1 to <see cref="MaxNameLength"/> characters, none a control or format character (no bidi override, no zero-width space).</summary>
+    public static bool IsPrintableName(string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && name.Trim().Length > 0
+        && !name.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Surrogate);
 
     private sealed record Wire(string? Format, string? Name, string? AgreementKey, string? SigningKey);
 }

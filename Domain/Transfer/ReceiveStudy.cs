@@ -66,7 +66,7 @@ public sealed class ReceiveStudy(AccessGuard guard, AuditLog audit, IInstitution
                 $"The package was valid from {header.CreatedAt:u} to {header.ExpiresAt:u}; it is {now:u} here (at most {settings.MaxAcceptedLifetime.TotalDays:0} days are accepted). Ask {sender.Name} to send it again.");
         }
 
-        if (await institutions.ReceivedAsync(header.PackageId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        if (await institutions.ReceivedAsync(sender.Card.SigningFingerprint, header.PackageId, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             throw new ConflictException($"Package {header.PackageId:D} was taken in already, on {earlier.ReceivedAt:u}, as study {earlier.StudyId:D}: a package is taken in once.");
         }

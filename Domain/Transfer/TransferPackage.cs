@@ -132,7 +132,7 @@ public sealed class TransferPackage
 
     // The header is the sender's words until the signature is checked: its names and fingerprints reach messages and audit entries.
     private static bool WellFormed(TransferParty party) =>
-        party.Name is { Length: > 0 and <= InstitutionCard.MaxNameLength } name && !name.Any(char.IsControl) && KeyFingerprint.IsWellFormed(party.Fingerprint);
+        InstitutionCard.IsPrintableName(party.Name) && KeyFingerprint.IsWellFormed(party.Fingerprint);
 
     private static PackageRefusedException Malformed(string why, Exception? inner = null) =>
         new(PackageRefusal.Malformed, $"This is not a readable transfer package: {why}. Nothing was imported.", inner);

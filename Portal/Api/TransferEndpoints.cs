@@ -55,7 +55,12 @@ internal static class TransferEndpoints
     private static async Task<IResult> AddAsync(AddInstitutionRequest request, ClaimsPrincipal user, AdministerInstitutions administer, CancellationToken cancellationToken)
     {
         // The card as the JSON object it is in its file, or that file's text as a string.
-        string card = request.Card.ValueKind == JsonValueKind.String ? request.Card.GetString()! : request.Card.GetRawText();
+        string card = request.Card.ValueKind switch
+        {
+            JsonValueKind.String => request.Card.GetString()!,
+            JsonValueKind.Object => request.Card.GetRawText(),
+            _ => "", // none, or not a card: refused (and audited) by the use case
+        };
         Institution added = await administer.AddAsync(user.ToActor(), card, request.Name, cancellationToken);
         return TypedResults.Created($"/api/v1/institutions/{added.Id:D}", InstitutionResponse.From(added));
     }

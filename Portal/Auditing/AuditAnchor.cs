@@ -20,6 +20,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
     private readonly Lazy<(TreeHeadSigner Signer, bool Created)> _key = new(() => OpenSigner(options, logger));
     private SignedTreeHead? _lastPublished;
     private bool _firstHeadPublished;
+    private DateTimeOffset _anchoredAt = clock.GetUtcNow(); // the last time the log was known to be covered by a head (or this start)
 
     private TreeHeadSigner Signer => _key.Value.Signer;
 
@@ -93,6 +94,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
             if (last is not null && size == last.TreeSize)
             {
                 _lastPublished ??= last;
+                Anchored();
                 return null;
             }
 
@@ -109,13 +111,19 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
             _lastPublished = head;
             _firstHeadPublished = true;
             Refusal = null;
-            Failure = null;
+            Anchored();
             logger.LogInformation("Published the audit log's tree head at {TreeSize} entries to {HeadsFile}.", head.TreeSize, options.HeadsFile);
             return head;
+        }
+        catch (AuditEntryUnreadableException e)
+        {
+            audit.Stop($"the log was changed in the database: {e.Message}"); // not an outage: retrying would serve accesses unanchored for ever
+            return Refuse(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Failure = e.Message; // the database is away, the file cannot be written: /health says so until a head is published
+            NotAnchored(e.Message);
             throw;
         }
         finally
@@ -160,9 +168,30 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
         _publishing.Dispose();
     }
 
+    private void Anchored()
+    {
+        _anchoredAt = clock.GetUtcNow();
+        Failure = null;
+        audit.Hold(null);
+    }
+
+    /// <summary>
+    /// However the publisher is kept from signing (an outage, a heads file gone, a writer dressing a changed row as an
+    /// outage), the log does not go on growing unanchored for longer than the bound: audited actions wait until a head
+    /// is published again.
+    /// </summary>
+    private void NotAnchored(string why)
+    {
+        if (clock.GetUtcNow() - _anchoredAt > options.MaxUnanchored)
+        {
+            audit.Hold($"no signed head since {_anchoredAt:u} (longer than {options.MaxUnanchored.TotalMinutes:0.#} min): {why}");
+        }
+    }
+
     private SignedTreeHead? Refuse(string reason)
     {
         Refusal = reason;
+        NotAnchored(reason);
         logger.LogCritical("The audit log's tree head was NOT published: {Reason}. Someone may have rewritten the audit log in the database; verify it offline against the heads file.", reason);
         return null;
     }

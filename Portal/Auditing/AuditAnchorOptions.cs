@@ -18,6 +18,13 @@ public sealed class AuditAnchorOptions
 
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest the log may go on growing without a signed head, whatever keeps the publisher from signing (the
+    /// database away, the heads file unwritable, a full scan that keeps failing): past it, audited actions wait (503)
+    /// until a head is published. Entries since the last head are what a restart could lose unnoticed.
+    /// </summary>
+    public TimeSpan MaxUnanchored { get; set; } = TimeSpan.FromMinutes(3);
+
     public static AuditAnchorOptions Resolve(IConfiguration configuration)
     {
         AuditAnchorOptions options = configuration.GetSection("Audit").Get<AuditAnchorOptions>() ?? new AuditAnchorOptions();

@@ -10,8 +10,15 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        AuditRecord? last = await db.AuditRecords.AsNoTracking().OrderByDescending(r => r.Sequence).FirstOrDefaultAsync(cancellationToken);
-        return last?.ToEvent();
+        try
+        {
+            AuditRecord? last = await db.AuditRecords.AsNoTracking().OrderByDescending(r => r.Sequence).FirstOrDefaultAsync(cancellationToken);
+            return last?.ToEvent();
+        }
+        catch (Exception e) when (Unreadable(e))
+        {
+            throw new AuditEntryUnreadableException(await db.AuditRecords.MaxAsync(r => r.Sequence, cancellationToken) - 1, e);
+        }
     }
 
     public async Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken)
@@ -25,7 +32,14 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        return (await db.AuditRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Sequence == sequence, cancellationToken))?.ToEvent();
+        try
+        {
+            return (await db.AuditRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Sequence == sequence, cancellationToken))?.ToEvent();
+        }
+        catch (Exception e) when (Unreadable(e))
+        {
+            throw new AuditEntryUnreadableException(sequence - 1, e);
+        }
     }
 
     public async IAsyncEnumerable<AuditEvent> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -46,13 +60,16 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
 
                 entry = rows.Current.ToEvent();
             }
-            catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.Caused(e))
+            catch (Exception e) when (Unreadable(e))
             {
-                throw new AuditEntryUnreadableException(last, e); // the database answered: a row was made unreadable
+                throw new AuditEntryUnreadableException(last, e);
             }
 
             last = entry.Sequence;
             yield return entry;
         }
     }
+
+    /// <summary>The database answered, but a row does not read as an entry: a change made to it, not an outage.</summary>
+    private static bool Unreadable(Exception e) => e is not OperationCanceledException && !DatabaseOutage.Caused(e);
 }

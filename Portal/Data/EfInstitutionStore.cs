@@ -19,8 +19,10 @@ internal sealed class EfInstitutionStore(IServiceScopeFactory scopes, IKeyEncryp
     public async Task<IReadOnlyList<Institution>> ListAsync(CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        List<InstitutionRecord> rows = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Institutions.AsNoTracking().ToListAsync(cancellationToken);
-        return [.. rows.Select(Trusted).OfType<Institution>().OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase)];
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        List<InstitutionRecord> rows = await db.Institutions.AsNoTracking().ToListAsync(cancellationToken);
+        HashSet<string> removed = [.. await Removals(db).Select(r => r.Subject).ToListAsync(cancellationToken)];
+        return [.. rows.Where(r => !removed.Contains(AdministerInstitutions.Subject(r.Id))).Select(Trusted).OfType<Institution>().OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
     public Task<Institution?> FindAsync(Guid id, CancellationToken cancellationToken) => FindAsync(r => r.Id == id, cancellationToken);
@@ -73,19 +75,40 @@ internal sealed class EfInstitutionStore(IServiceScopeFactory scopes, IKeyEncryp
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<ReceivedPackage?> ReceivedAsync(Guid packageId, CancellationToken cancellationToken)
+    public async Task<ReceivedPackage?> ReceivedAsync(string senderFingerprint, Guid packageId, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().ReceivedPackages.AsNoTracking().Where(r => r.PackageId == packageId)
-            .Select(r => new ReceivedPackage(r.PackageId, r.StudyId, r.InstitutionId, r.ReceivedAt)).SingleOrDefaultAsync(cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().ReceivedPackages.AsNoTracking()
+            .Where(r => r.SenderFingerprint == senderFingerprint && r.PackageId == packageId)
+            .Select(r => new ReceivedPackage(r.SenderFingerprint, r.PackageId, r.StudyId, r.InstitutionId, r.ReceivedAt)).SingleOrDefaultAsync(cancellationToken);
     }
 
     private async Task<Institution?> FindAsync(System.Linq.Expressions.Expression<Func<InstitutionRecord, bool>> match, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        InstitutionRecord? row = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Institutions.AsNoTracking().SingleOrDefaultAsync(match, cancellationToken);
-        return row is null ? null : Trusted(row);
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        InstitutionRecord? row = await db.Institutions.AsNoTracking().SingleOrDefaultAsync(match, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        string subject = AdministerInstitutions.Subject(row.Id);
+        if (await Removals(db).AnyAsync(r => r.Subject == subject, cancellationToken))
+        {
+            logger.LogCritical("Institution row {Id} ('{Name}') was removed by an administrator (the audit log says so) and is back in the database: it is not trusted.", row.Id, row.Name);
+            return null;
+        }
+
+        return Trusted(row);
     }
+
+    /// <summary>
+    /// The removals the audit log records: a sealed row put back after its removal (a copy kept from before) stays
+    /// removed. Deleting the entry instead is a rewrite of the log, which its anchor catches.
+    /// </summary>
+    private static IQueryable<AuditRecord> Removals(PortalDbContext db) =>
+        db.AuditRecords.AsNoTracking().Where(r => r.Action == AdministerInstitutions.RemoveAction && r.Outcome == AuditOutcome.Succeeded);
 
     private Institution? Trusted(InstitutionRecord row)
     {

@@ -23,6 +23,7 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
             // Its own statement first, so that the ledger's key, not the audit sequence's, is what a replay runs into.
             db.ReceivedPackages.Add(new ReceivedPackageRecord
             {
+                SenderFingerprint = received.SenderFingerprint,
                 PackageId = received.PackageId,
                 StudyId = received.StudyId,
                 InstitutionId = received.InstitutionId,

@@ -115,7 +115,8 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
         builder.Entity<ReceivedPackageRecord>(received =>
         {
             received.ToTable("ReceivedPackages");
-            received.HasKey(r => r.PackageId); // a package is taken in once: a replay racing the first loses here
+            received.HasKey(r => new { r.SenderFingerprint, r.PackageId }); // a package is taken in once: a replay racing the first loses here
+            received.Property(r => r.SenderFingerprint).HasMaxLength(64);
         });
     }
 }

@@ -298,6 +298,108 @@ public sealed class AuditAnchorTests
 
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task The_newest_row_made_unreadable_stops_the_writer_at_its_next_append_not_a_500_for_ever(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 3, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        AuditEvent view = await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlAsync(
+                $"UPDATE \"AuditEvents\" SET \"Outcome\" = 'Hidden' WHERE \"Sequence\" = {view.Sequence}", ct);
+        }
+
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        Assert.Contains("cannot be read", audit.Rewritten);
+        Assert.Null(await anchor.PublishAsync(ct));
+        Assert.NotNull(anchor.Refusal);
+        Assert.False((await anchor.VerifyAsync(ct)).Valid);
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task Accesses_wait_once_no_head_could_be_published_for_longer_than_the_bound_and_go_on_once_one_is(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        portal.Settings["Audit:MaxUnanchored"] = "00:00:01";
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 2, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // The heads file is gone (a directory in its place): nothing can be published.
+        string heads = await File.ReadAllTextAsync(anchor.Options.HeadsFile!, ct);
+        File.Delete(anchor.Options.HeadsFile!);
+        Directory.CreateDirectory(anchor.Options.HeadsFile!);
+        try
+        {
+            await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+            Assert.Null(await anchor.PublishAsync(ct));
+            Assert.Null(audit.Held); // within the bound: accesses go on
+            await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+            Assert.Null(await anchor.PublishAsync(ct));
+            Assert.NotNull(anchor.Refusal);
+            Assert.NotNull(audit.Held);
+            Assert.Null(audit.Rewritten); // held back, not stopped
+            await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+            HttpResponseMessage health = await portal.CreateClient().GetAsync("/health", ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+        finally
+        {
+            // Once a head is published again, audited actions go on (nothing was lost: not a rewrite).
+            Directory.Delete(anchor.Options.HeadsFile!);
+            await File.WriteAllTextAsync(anchor.Options.HeadsFile!, heads, ct);
+        }
+
+        Assert.NotNull(await anchor.PublishAsync(ct));
+        Assert.Null(audit.Held);
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        Assert.True((await anchor.VerifyAsync(ct)).Valid);
+    }
+
+    [Fact]
+    public async Task A_full_scan_made_to_fail_as_an_outage_while_point_reads_work_holds_accesses_back_within_the_bound()
+    {
+        using PortalFactory portal = PortalFactory.Create("Postgres");
+        portal.Settings["Audit:MaxUnanchored"] = "00:00:01";
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 3, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // A writer with DDL rights puts a view in the table's place whose scan raises "admin shutdown" (an outage's
+        // SQLSTATE) unless the query has a LIMIT, as the writer's point reads do (the security review's attack).
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("""
+                CREATE FUNCTION audit_gate(seq bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF seq = 1 AND current_query() NOT LIKE '%LIMIT%' THEN
+                    RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+                  END IF;
+                  RETURN true;
+                END $$;
+                ALTER TABLE "AuditEvents" RENAME TO "AuditEventsStore";
+                CREATE VIEW "AuditEvents" AS SELECT * FROM "AuditEventsStore" WHERE audit_gate("Sequence");
+                """, ct);
+        }
+
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => anchor.PublishAsync(ct));
+        Assert.NotNull(audit.Held);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task A_log_cut_back_to_the_last_heads_size_stops_the_writer_at_the_next_pass(string provider)
     {
         using PortalFactory portal = PortalFactory.Create(provider);

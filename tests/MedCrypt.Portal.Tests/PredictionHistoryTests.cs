@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Portal.Authorization;
@@ -82,8 +83,9 @@ public sealed class PredictionHistoryTests
         await using (AsyncServiceScope scope = factory.Services.CreateAsyncScope())
         {
             PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            int views = await db.AuditRecords.CountAsync(r => r.Action == "history.view" && r.Actor == "auditor@medcrypt.local", ct);
+            int views = await db.AuditRecords.CountAsync(r => r.Action == "history.view" && r.Actor == "auditor@medcrypt.local" && r.Outcome == AuditOutcome.Succeeded, ct);
             Assert.Equal(21, views); // one per query, not one per row
+            Assert.Equal(2, await db.AuditRecords.CountAsync(r => r.Action == "history.view" && r.Actor == "auditor@medcrypt.local" && r.Outcome == AuditOutcome.Denied, ct)); // the refused queries too
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -180,6 +181,108 @@ public sealed class TransferTests
         // Without the page's antiforgery token the form is refused (a cross-site form cannot make a doctor send a study).
         HttpResponseMessage forged = await doctor.PostAsync($"/studies/{study}/send", new FormUrlEncodedContent([new("institution", bAtA.ToString("D"))]), ct);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_removed_institution_stays_removed_when_a_database_writer_puts_its_sealed_row_back(string provider)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Hospital a = await Hospital.OpenAsync(provider, "Hospital A");
+        await using Hospital b = await Hospital.OpenAsync(provider, "Hospital B");
+        (Guid bAtA, Guid aAtB) = await Hospital.ExchangeCardsAsync(a, b);
+        InstitutionRecord copy;
+        await using (AsyncServiceScope scope = b.Portal.Services.CreateAsyncScope())
+        {
+            copy = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Institutions.AsNoTracking().SingleAsync(r => r.Id == aAtB, ct);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await b.Admin.DeleteAsync($"/api/v1/institutions/{aAtB}", ct)).StatusCode);
+        await using (AsyncServiceScope scope = b.Portal.Services.CreateAsyncScope())
+        {
+            PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            db.Institutions.Add(copy); // byte for byte, seal included
+            await db.SaveChangesAsync(ct);
+        }
+
+        Assert.Empty((await b.Admin.GetFromJsonAsync<JsonElement>("/api/v1/institutions", ct)).EnumerateArray());
+        await AssertRefusedAsync(b, await a.SendAsync(await a.UploadAsync(), bAtA), "package-unknownsender", ct);
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task A_partner_who_saw_another_partners_package_id_cannot_have_the_genuine_package_refused(string provider)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Hospital a = await Hospital.OpenAsync(provider, "Hospital A");
+        await using Hospital b = await Hospital.OpenAsync(provider, "Hospital B");
+        await using Hospital c = await Hospital.OpenAsync(provider, "Hospital C");
+        (Guid cAtA, _) = await Hospital.ExchangeCardsAsync(a, c);
+        await Hospital.ExchangeCardsAsync(b, c);
+        byte[] genuine = await a.SendAsync(await a.UploadAsync(), cAtA);
+
+        // B makes a package of its own under the id it saw in A's clear header, and C takes it in first.
+        InstallationIdentity mallory = await b.Portal.Services.GetRequiredService<TransferIdentity>().CurrentAsync(ct);
+        InstitutionCard victim = (await c.Portal.Services.GetRequiredService<TransferIdentity>().CurrentAsync(ct)).Card;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var header = new TransferHeader(TransferHeader.CurrentFormat, TransferPackage.Read(genuine).Header.PackageId, now, now.AddDays(1),
+            new TransferParty(mallory.Card.Name, mallory.Card.SigningFingerprint), new TransferParty("Hospital C", victim.AgreementFingerprint));
+        var payload = new TransferPayload(new TransferManifest(Guid.NewGuid(), "scan.png", "doctor@b", null, null), TestStudies.Scan(3));
+        byte[] squatter = TransferPackage.Seal(header, payload.ToBytes(), victim.AgreementKey, mallory);
+
+        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(squatter, "p.mctp", "block", "application/octet-stream"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(genuine, "p.mctp", "block", "application/octet-stream"), ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_received_study_carries_neither_the_senders_pseudonym_nor_unbounded_header_values()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Hospital a = await Hospital.OpenAsync("Sqlite", "Hospital A");
+        await using Hospital b = await Hospital.OpenAsync("Sqlite", "Hospital B");
+        (Guid bAtA, _) = await Hospital.ExchangeCardsAsync(a, b);
+        HttpResponseMessage up = await a.Staff.PostAsync("/api/v1/studies", Api.Upload(TestDicom.Head("Doe^Jane", "MRN-778899"), "x.dcm", "block", "application/dicom"), ct);
+        Assert.Equal(HttpStatusCode.Created, up.StatusCode);
+        JsonElement atA = await up.Content.ReadFromJsonAsync<JsonElement>(ct);
+        HttpResponseMessage taken = await b.Staff.PostAsync("/api/v1/transfers",
+            Api.Upload(await a.SendAsync(atA.GetProperty("id").GetString()!, bAtA), "p.mctp", "block", "application/octet-stream"), ct);
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        JsonElement atB = await taken.Content.ReadFromJsonAsync<JsonElement>(ct);
+        string theirs = atA.GetProperty("patientPseudonym").GetString()!;
+        Assert.NotEqual(theirs, atB.GetProperty("patientPseudonym").GetString());
+        Assert.DoesNotContain(theirs[..8], atB.GetProperty("fileName").GetString()!, StringComparison.Ordinal);
+
+        // A partner's signed manifest with header values no upload could have: held to an upload's limits.
+        InstallationIdentity sender = await a.Portal.Services.GetRequiredService<TransferIdentity>().CurrentAsync(ct);
+        InstitutionCard to = (await b.Portal.Services.GetRequiredService<TransferIdentity>().CurrentAsync(ct)).Card;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var header = new TransferHeader(TransferHeader.CurrentFormat, Guid.NewGuid(), now, now.AddDays(1),
+            new TransferParty(sender.Card.Name, sender.Card.SigningFingerprint), new TransferParty("Hospital B", to.AgreementFingerprint));
+        var metadata = new Domain.Imaging.Dicom.DicomMetadata("MR/../x\n", "Series \u0007\n" + new string('x', 5000), -1, 0, int.MaxValue, "not a spacing", -1e308, 1e300, null, null);
+        var payload = new TransferPayload(new TransferManifest(Guid.NewGuid(), "Doe^Jane.png", "doctor@a", "p", metadata), TestStudies.Scan(4));
+        HttpResponseMessage odd = await b.Staff.PostAsync("/api/v1/transfers",
+            Api.Upload(TransferPackage.Seal(header, payload.ToBytes(), to.AgreementKey, sender), "p.mctp", "block", "application/octet-stream"), ct);
+        Assert.Equal(HttpStatusCode.Created, odd.StatusCode);
+        JsonElement stored = (await odd.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("dicom");
+        Assert.Equal("MRX", stored.GetProperty("modality").GetString());
+        Assert.True(stored.GetProperty("seriesDescription").GetString()!.Length <= Domain.Imaging.Dicom.DicomMetadata.MaxText);
+        Assert.Equal(0, stored.GetProperty("rows").GetInt32());
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("pixelSpacing").ValueKind);
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("sliceThickness").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_institution_without_a_card_or_with_an_invisible_or_reversed_name_is_refused()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Hospital a = await Hospital.OpenAsync("Sqlite", "Hospital A");
+        await using Hospital b = await Hospital.OpenAsync("Sqlite", "Hospital B");
+        await Api.AssertProblemAsync(await a.Admin.PostAsJsonAsync("/api/v1/institutions", new { name = "x" }, ct), HttpStatusCode.BadRequest);
+        string card = await b.CardAsync();
+        foreach (string name in new[] { "\u202Eevil", "Hospital\u200BB" })
+        {
+            await Api.AssertProblemAsync(await a.Admin.PostAsJsonAsync("/api/v1/institutions", new { card = JsonDocument.Parse(card).RootElement, name }, ct), HttpStatusCode.BadRequest);
+        }
     }
 
     private static async Task AssertRefusedAsync(Hospital at, byte[] package, string reason, CancellationToken ct)

@@ -36,6 +36,24 @@ public sealed record DicomMetadata(
     public const int MaxText = 64;
 
     /// <summary>
+    /// The same values held to the limits <see cref="Of"/> applies to a file's header: for values that arrive from
+    /// elsewhere (another hospital's package), which are not trusted to have been bounded.
+    /// </summary>
+    public DicomMetadata Bounded() => new(
+        Code(Modality) ?? "OT",
+        Bounded(SeriesDescription),
+        Math.Clamp(Rows, 0, 65535),
+        Math.Clamp(Columns, 0, 65535),
+        Math.Clamp(Frames, 0, 65535),
+        Spacing(PixelSpacing),
+        Finite(SliceThickness),
+        Finite(RepetitionTime),
+        Finite(EchoTime),
+        Bounded(ManufacturerModel));
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) && v is >= 0 and < 1e6 ? v : null;
+
+    /// <summary>
     /// Free text, kept short and printable ASCII: it goes into a database column of bounded size and API answers.
     /// (A series description a technician typed a name into is not caught by this: docs/dicom.md names the risk.)
     /// </summary>

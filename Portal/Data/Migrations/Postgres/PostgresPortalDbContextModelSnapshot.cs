@@ -304,8 +304,11 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
 
             modelBuilder.Entity("MedCrypt.Portal.Data.ReceivedPackageRecord", b =>
                 {
+                    b.Property<string>("SenderFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("PackageId")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("InstitutionId")
@@ -317,7 +320,7 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.Property<Guid>("StudyId")
                         .HasColumnType("uuid");
 
-                    b.HasKey("PackageId");
+                    b.HasKey("SenderFingerprint", "PackageId");
 
                     b.ToTable("ReceivedPackages", (string)null);
                 });

@@ -295,8 +295,11 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MedCrypt.Portal.Data.ReceivedPackageRecord", b =>
                 {
+                    b.Property<string>("SenderFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PackageId")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("InstitutionId")
@@ -308,7 +311,7 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.Property<Guid>("StudyId")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("PackageId");
+                    b.HasKey("SenderFingerprint", "PackageId");
 
                     b.ToTable("ReceivedPackages", (string)null);
                 });
