@@ -30,14 +30,35 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
     /// <summary>Stops the writer: the log was found rewritten (by the publisher's pass). Sticky; the first reason is kept.</summary>
     public void Stop(string why) => Rewritten ??= why;
 
-    /// <summary>Why audited actions are held back for now (no head could be published for too long); null while none is.</summary>
-    public string? Held { get; private set; }
+    private TimeSpan? _maxUnanchored;
+    private DateTimeOffset _anchoredAt = clock.GetUtcNow();
+    private long _signedSize;
 
     /// <summary>
-    /// Holds audited actions back (503) while <paramref name="why"/> is set, and lets them go again with null: the
-    /// publisher's bound on how long accesses may be served without a signed head, whatever keeps it from publishing.
+    /// Bounds how long accesses may be served without a signed head, whatever keeps the publisher from signing (the
+    /// database away, a pass that fails, or one that never ends): the publisher calls it once, then
+    /// <see cref="Anchored"/> after every pass that found the log covered.
     /// </summary>
-    public void Hold(string? why) => Held = why;
+    public void BoundUnanchored(TimeSpan max) => _maxUnanchored = max;
+
+    /// <summary>
+    /// The publisher found the log covered by a head of <paramref name="signedSize"/> entries: the writer's clock for
+    /// the bound starts again, and it never appends at or below that size (a log cut below a signed head and refilled
+    /// by this writer, after a restart made it forget its last entry, is refused).
+    /// </summary>
+    public void Anchored(long signedSize)
+    {
+        _anchoredAt = clock.GetUtcNow();
+        _signedSize = Math.Max(_signedSize, signedSize);
+    }
+
+    /// <summary>The signed size the writer stays above (the last head the publisher read).</summary>
+    public void SignedUpTo(long signedSize) => _signedSize = Math.Max(_signedSize, signedSize);
+
+    /// <summary>Why audited actions are held back for now (no head for longer than the bound); null while none is.</summary>
+    public string? Held => _maxUnanchored is { } max && clock.GetUtcNow() - _anchoredAt > max
+        ? $"no signed head covers the log since {_anchoredAt:u} (longer than {max.TotalMinutes:0.#} min)"
+        : null;
 
     public Task<AuditEvent> RecordAsync(string actor, string action, string subject, AuditOutcome outcome, string detail = "", CancellationToken cancellationToken = default) =>
         RecordAsync(actor, action, subject, outcome, detail, store.AppendAsync, cancellationToken);
@@ -84,6 +105,12 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
                 }
 
                 AuditEvent entry = AuditChain.Append(last, clock.GetUtcNow(), actor, action, subject, outcome, detail);
+                if (entry.Sequence <= _signedSize)
+                {
+                    Stop($"the log was cut below its last signed head: the next entry would be {entry.Sequence}, the head signed {_signedSize}");
+                    throw Untrusted(Rewritten!);
+                }
+
                 try
                 {
                     await commit(entry, cancellationToken).ConfigureAwait(false);

@@ -27,10 +27,10 @@ public sealed class ViewDashboard(IPredictionQueries predictions, AccessGuard gu
         {
             throw new AccessDeniedException(Permission.ReadHistory, AccessGuard.Describe(Permission.ReadHistory));
         }
-        else if (audit.Rewritten is { } rewritten)
+        else if ((audit.Rewritten ?? audit.Held) is { } why)
         {
-            // The live refresh is covered by the visit's entry; once the writer stopped, no more data goes out unrecorded.
-            throw new ServiceUnavailableException($"The dashboard stopped: the audit log cannot be trusted ({rewritten}).");
+            // The live refresh is covered by the visit's entry; while the writer is stopped or held, no more data goes out.
+            throw new ServiceUnavailableException($"The dashboard stopped: {why}.");
         }
 
         var today = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);

@@ -20,7 +20,9 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
     private readonly Lazy<(TreeHeadSigner Signer, bool Created)> _key = new(() => OpenSigner(options, logger));
     private SignedTreeHead? _lastPublished;
     private bool _firstHeadPublished;
-    private DateTimeOffset _anchoredAt = clock.GetUtcNow(); // the last time the log was known to be covered by a head (or this start)
+
+    // The writer keeps the bound on unanchored accesses itself (a pass that never ends cannot hold it off); the anchor sets it.
+    private readonly TimeSpan _maxUnanchored = Bound(audit, options.MaxUnanchored);
 
     private TreeHeadSigner Signer => _key.Value.Signer;
 
@@ -71,6 +73,11 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
                 return Refuse($"{options.HeadsFile} is empty although its signing key is older than this start (a new key publishes its first head at once): the heads were removed. Restore the file from its copy");
             }
 
+            if (last is not null)
+            {
+                audit.SignedUpTo(last.TreeSize); // never an entry at or below a signed size: a cut and refill is refused
+            }
+
             if (_lastPublished is { } mine && (last is null || last.TreeSize < mine.TreeSize))
             {
                 return Refuse($"{options.HeadsFile} lost heads this portal published: it signed {mine.TreeSize} entries, the file's last head {last?.TreeSize ?? 0}. Restore the file from its copy");
@@ -94,7 +101,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
             if (last is not null && size == last.TreeSize)
             {
                 _lastPublished ??= last;
-                Anchored();
+                Anchored(last.TreeSize); // the writer's entries are at most this size, so this head covers them
                 return null;
             }
 
@@ -111,7 +118,7 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
             _lastPublished = head;
             _firstHeadPublished = true;
             Refusal = null;
-            Anchored();
+            Anchored(head.TreeSize);
             logger.LogInformation("Published the audit log's tree head at {TreeSize} entries to {HeadsFile}.", head.TreeSize, options.HeadsFile);
             return head;
         }
@@ -123,7 +130,6 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Failure = e.Message; // the database is away, the file cannot be written: /health says so until a head is published
-            NotAnchored(e.Message);
             throw;
         }
         finally
@@ -168,30 +174,21 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
         _publishing.Dispose();
     }
 
-    private void Anchored()
+    private void Anchored(long signedSize)
     {
-        _anchoredAt = clock.GetUtcNow();
         Failure = null;
-        audit.Hold(null);
+        audit.Anchored(signedSize);
     }
 
-    /// <summary>
-    /// However the publisher is kept from signing (an outage, a heads file gone, a writer dressing a changed row as an
-    /// outage), the log does not go on growing unanchored for longer than the bound: audited actions wait until a head
-    /// is published again.
-    /// </summary>
-    private void NotAnchored(string why)
+    private static TimeSpan Bound(AuditLog audit, TimeSpan max)
     {
-        if (clock.GetUtcNow() - _anchoredAt > options.MaxUnanchored)
-        {
-            audit.Hold($"no signed head since {_anchoredAt:u} (longer than {options.MaxUnanchored.TotalMinutes:0.#} min): {why}");
-        }
+        audit.BoundUnanchored(max);
+        return max;
     }
 
     private SignedTreeHead? Refuse(string reason)
     {
         Refusal = reason;
-        NotAnchored(reason);
         logger.LogCritical("The audit log's tree head was NOT published: {Reason}. Someone may have rewritten the audit log in the database; verify it offline against the heads file.", reason);
         return null;
     }

@@ -17,7 +17,7 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
         }
         catch (Exception e) when (Unreadable(e))
         {
-            throw new AuditEntryUnreadableException(await db.AuditRecords.MaxAsync(r => r.Sequence, cancellationToken) - 1, e);
+            throw new AuditEntryUnreadableException(await NewestSequenceAsync(db, cancellationToken) - 1, e);
         }
     }
 
@@ -67,6 +67,19 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
 
             last = entry.Sequence;
             yield return entry;
+        }
+    }
+
+    /// <summary>Where the unreadable newest row is, for the message; 1 when even that cannot be read.</summary>
+    private static async Task<long> NewestSequenceAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.AuditRecords.MaxAsync(r => (long?)r.Sequence, cancellationToken) ?? 1;
+        }
+        catch (Exception e) when (Unreadable(e))
+        {
+            return 1;
         }
     }
 

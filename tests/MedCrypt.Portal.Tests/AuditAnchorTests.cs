@@ -325,7 +325,7 @@ public sealed class AuditAnchorTests
     public async Task Accesses_wait_once_no_head_could_be_published_for_longer_than_the_bound_and_go_on_once_one_is(string provider)
     {
         using PortalFactory portal = PortalFactory.Create(provider);
-        portal.Settings["Audit:MaxUnanchored"] = "00:00:01";
+        portal.Settings["Audit:MaxUnanchored"] = "00:00:02";
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
@@ -341,7 +341,7 @@ public sealed class AuditAnchorTests
             await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
             Assert.Null(await anchor.PublishAsync(ct));
             Assert.Null(audit.Held); // within the bound: accesses go on
-            await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+            await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
             Assert.Null(await anchor.PublishAsync(ct));
             Assert.NotNull(anchor.Refusal);
             Assert.NotNull(audit.Held);
@@ -396,6 +396,69 @@ public sealed class AuditAnchorTests
         await Assert.ThrowsAnyAsync<Exception>(() => anchor.PublishAsync(ct));
         Assert.NotNull(audit.Held);
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+    }
+
+    [Fact]
+    public async Task A_publisher_pass_that_never_ends_still_holds_accesses_back_once_the_bound_is_past()
+    {
+        using PortalFactory portal = PortalFactory.Create("Postgres");
+        portal.Settings["Audit:MaxUnanchored"] = "00:00:02";
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 6, ct);
+        Assert.NotNull(await anchor.PublishAsync(ct));
+
+        // The full scan drips a row a second (each read inside the command timeout), the writer's LIMIT reads do not.
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("""
+                CREATE FUNCTION audit_drip(seq bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                  IF current_query() NOT LIKE '%LIMIT%' THEN PERFORM pg_sleep(1); END IF;
+                  RETURN true;
+                END $$;
+                ALTER TABLE "AuditEvents" RENAME TO "AuditEventsStore";
+                CREATE VIEW "AuditEvents" AS SELECT * FROM "AuditEventsStore" WHERE audit_drip("Sequence");
+                """, ct);
+        }
+
+        await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
+        Task<SignedTreeHead?> pass = anchor.PublishAsync(ct); // hangs in the scan
+        await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
+        Assert.False(pass.IsCompleted);
+        Assert.NotNull(audit.Held);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await portal.CreateClient().GetAsync("/health", ct)).StatusCode);
+        await Record.ExceptionAsync(() => pass);
+    }
+
+    [Theory]
+    [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
+    public async Task After_a_restart_a_log_cut_below_the_last_head_is_not_refilled_by_the_writer(string provider)
+    {
+        using PortalFactory portal = PortalFactory.Create(provider);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
+        AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
+        await AnalysesAsync(audit, 6, ct);
+        SignedTreeHead head = (await anchor.PublishAsync(ct))!;
+
+        // A restart: a writer that remembers nothing, and its publisher's start pass over the same files.
+        IAuditStore store = portal.Services.GetRequiredService<IAuditStore>();
+        var restarted = new AuditLog(store, TimeProvider.System);
+        using var started = new AuditAnchor(anchor.Options, store, restarted, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditAnchor>.Instance);
+        Assert.Null(await started.PublishAsync(ct));
+        Assert.Null(started.Refusal);
+
+        // The last three entries are kept aside and deleted, for the writer to refill the log up to the head's size.
+        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.Where(r => r.Sequence > head.TreeSize - 3).ExecuteDeleteAsync(ct);
+        }
+
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => restarted.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
+        Assert.Contains("below its last signed head", restarted.Rewritten);
     }
 
     [Theory]
