@@ -38,22 +38,101 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     internal async Task<StudyDetails> RunAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, string schemeId, StudyReceipt? receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        bool isDicom = receipt is null && DicomReader.IsDicom(upload.Span);
-        // A DICOM file's own name often carries the patient's (exports name files so): it is never kept, whether or
-        // not the content turns out to be a Part 10 file.
-        string name = isDicom || (receipt is null && LooksLikeDicomName(fileName)) ? UndecodedDicomName : SafeName(fileName);
+        string name = AuditName(fileName, upload, receipt);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (upload.Length == 0 || upload.Length > MaxUploadBytes)
+        Setup setup = await SetUpAsync(actor, "study.upload", name, schemeId, cancellationToken).ConfigureAwait(false);
+        PreparedStudy prepared = await PrepareAsync(actor, fileName, upload, setup, receipt, series: null, cancellationToken).ConfigureAwait(false);
+        ModelPrediction verdict = prepared.Verdict;
+        string decrypted = prepared.Study.DecryptedForInference ? ", decrypted for inference" : "";
+        using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, setup.Scheme.Id);
+        string received = receipt is null ? "" : $"{receipt.Describe()}; ";
+        Guid id = prepared.Study.Id;
+        await audit.RecordAsync(actor.Name, receipt is null ? "study.analysed" : "study.received", StudyAccess.Subject(id), AuditOutcome.Succeeded,
+            $"{received}{setup.Scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
+            async (entry, ct) =>
+            {
+                SealedStudy images = await UnderCurrentMasterKeyAsync(prepared.Images, setup, ct).ConfigureAwait(false);
+                await store.AddAsync(prepared.Study, images, entry, receipt is null ? null : new ReceivedPackage(receipt.Sender.Card.SigningFingerprint, receipt.PackageId, id, receipt.Sender.Id, entry.At), ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        commit.Complete();
+        return prepared.Study;
+    }
+
+    /// <summary>
+    /// A series: several slices (PNG, JPEG or DICOM), each screened, protected and sealed as an upload is, stored
+    /// together in one transaction with one audit entry naming the series' verdict (the slice with the highest
+    /// P(tumor)). A slice that is refused refuses the series: nothing of it is stored.
+    /// </summary>
+    /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, or a slice refused (the message names it).</exception>
+    public async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(slices);
+        var seriesId = Guid.NewGuid();
+        string subject = SeriesSubject(seriesId);
+        await guard.DemandAsync(actor, Permission.Analyse, "series.upload", subject, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (slices.Count is < 2 or > MaxSeriesSlices || slices.Sum(s => (long)s.Bytes.Length) > MaxSeriesBytes)
         {
-            var size = new RejectedInputException(upload.Length == 0 ? "The file is empty." : $"The file is over {MaxUploadBytes / 1_048_576} MB.");
-            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
+            var size = new RejectedInputException($"A series has 2 to {MaxSeriesSlices} slices and at most {MaxSeriesBytes / 1_048_576} MB; this one has {slices.Count} slices.");
+            await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
             throw size;
         }
 
+        Setup setup = await SetUpAsync(actor, "series.upload", subject, schemeId, cancellationToken).ConfigureAwait(false);
+        var prepared = new List<PreparedStudy>(slices.Count);
+        for (int i = 0; i < slices.Count; i++)
+        {
+            try
+            {
+                prepared.Add(await PrepareAsync(actor, slices[i].FileName, slices[i].Bytes, setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
+            }
+            catch (RejectedInputException e)
+            {
+                // The slice's own entry says why; the series is one refusal more, and nothing of it is stored.
+                var refused = new RejectedInputException($"Slice {i + 1} of {slices.Count}: {e.Message} Nothing of the series was stored.", e) { Unprocessable = true };
+                await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, refused.Message, cancellationToken).ConfigureAwait(false);
+                throw refused;
+            }
+        }
+
+        var series = new SeriesDetails(seriesId, [.. prepared.Select(p => p.Study)]);
+        using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, setup.Scheme.Id);
+        await audit.RecordAsync(actor.Name, "series.analysed", subject, AuditOutcome.Succeeded, $"{slices.Count} slices, {setup.Scheme.Id}; {series.Describe()}",
+            async (entry, ct) =>
+            {
+                var sealedSlices = new List<(StudyDetails, SealedStudy)>(prepared.Count);
+                foreach (PreparedStudy slice in prepared)
+                {
+                    sealedSlices.Add((slice.Study, await UnderCurrentMasterKeyAsync(slice.Images, setup, ct).ConfigureAwait(false)));
+                }
+
+                await store.AddSeriesAsync(sealedSlices, entry, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        commit.Complete();
+        return series;
+    }
+
+    public const int MaxSeriesSlices = 512;
+
+    public const long MaxSeriesBytes = 256L * 1024 * 1024;
+
+    public static string SeriesSubject(Guid id) => $"series/{id:D}";
+
+    /// <summary>The name an upload is audited and stored under before (and unless) its content gives a neutral one.</summary>
+    private static string AuditName(string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt) =>
+        // A DICOM file's own name often carries the patient's (exports name files so): it is never kept, whether or
+        // not the content turns out to be a Part 10 file.
+        receipt is null && (DicomReader.IsDicom(upload.Span) || LooksLikeDicomName(fileName)) ? UndecodedDicomName : SafeName(fileName);
+
+    /// <summary>The scheme, the models and the keys, once per upload or series; refusals audited under <paramref name="subject"/>.</summary>
+    private async Task<Setup> SetUpAsync(Actor actor, string action, string subject, string schemeId, CancellationToken cancellationToken)
+    {
         if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme))
         {
             var unknown = new RejectedInputException($"Unknown scheme '{schemeId}'. Schemes: {string.Join(", ", schemes.All.Select(s => s.Id))}.");
-            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, unknown.Message, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Denied, unknown.Message, cancellationToken).ConfigureAwait(false);
             throw unknown;
         }
 
@@ -64,12 +143,28 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         }
         catch (ServiceUnavailableException e)
         {
-            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor.Name, action, subject, AuditOutcome.Failed, e.Message, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
         (string keyId, SecretKey key) = await keys.ActiveSchemeKeyAsync(scheme.Id, cancellationToken).ConfigureAwait(false);
-        MasterKey master = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
+        return new Setup(scheme, loaded, keyId, key, await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One slice decoded, screened, protected and sealed, not yet stored; a refusal is audited under its name.</summary>
+    private async Task<PreparedStudy> PrepareAsync(
+        Actor actor, string fileName, ReadOnlyMemory<byte> upload, Setup setup, StudyReceipt? receipt, SeriesPosition? series, CancellationToken cancellationToken)
+    {
+        bool isDicom = receipt is null && DicomReader.IsDicom(upload.Span);
+        string name = AuditName(fileName, upload, receipt);
+        if (upload.Length == 0 || upload.Length > MaxUploadBytes)
+        {
+            var size = new RejectedInputException(upload.Length == 0 ? "The file is empty." : $"The file is over {MaxUploadBytes / 1_048_576} MB.");
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
+            throw size;
+        }
+
+        (ImageProtectionScheme scheme, LoadedModels loaded, string keyId, SecretKey key, MasterKey master) = setup;
         var id = Guid.NewGuid();
         StudyAnalysis analysis;
         DicomStudyInfo? dicomInfo = null;
@@ -124,35 +219,28 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
 
         var study = new StudyDetails(
             id, clock.GetUtcNow(), actor.Name, name, scheme.Id, analysis.OriginalWidth, analysis.OriginalHeight, analysis.DecryptedForInference,
-            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)], dicomInfo);
-        var images = new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal);
-        ModelPrediction verdict = analysis.Diagnosis.Ensemble;
-        string decrypted = analysis.DecryptedForInference ? ", decrypted for inference" : "";
-        using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, scheme.Id);
-        string received = receipt is null ? "" : $"{receipt.Describe()}; ";
-        await audit.RecordAsync(actor.Name, receipt is null ? "study.analysed" : "study.received", StudyAccess.Subject(id), AuditOutcome.Succeeded,
-            $"{received}{scheme.Id}{decrypted}; ensemble: {verdict.Label}, P(tumor) {verdict.TumorProbability:F3}, {(verdict.Tumor ? "tumor" : "no tumor")}",
-            async (entry, ct) =>
-            {
-                // A master-key rotation may have re-wrapped the stored images while this one was analysed: it is
-                // stored under the key that is current now, so a rotation leaves none behind under a retired key.
-                MasterKey current = await keys.CurrentMasterKeyAsync(ct).ConfigureAwait(false);
-                if (current.Id != master.Id)
-                {
-                    images = images with
-                    {
-                        SealedOriginal = EnvelopeCipher.Rewrap(images.SealedOriginal, master, current),
-                        SealedProtected = EnvelopeCipher.Rewrap(images.SealedProtected, master, current),
-                    };
-                    master = current; // this callback runs again if another writer took the audit sequence number
-                }
-
-                await store.AddAsync(study, images, entry, receipt is null ? null : new ReceivedPackage(receipt.Sender.Card.SigningFingerprint, receipt.PackageId, id, receipt.Sender.Id, entry.At), ct).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-        commit.Complete();
-        return study;
+            [.. analysis.Diagnosis.Models.Append(analysis.Diagnosis.Ensemble).Select(View)], dicomInfo, series);
+        return new PreparedStudy(study, new SealedStudy(id, scheme.Id, keyId, analysis.ProtectedNonce, analysis.SealedProtected, analysis.SealedOriginal), analysis.Diagnosis.Ensemble);
     }
+
+    /// <summary>
+    /// A master-key rotation may have re-wrapped the stored images while this one was analysed: it is stored under
+    /// the key that is current now, so a rotation leaves none behind under a retired key. (Called again if another
+    /// writer took the audit sequence number: it starts from the key the images were sealed under each time.)
+    /// </summary>
+    private async Task<SealedStudy> UnderCurrentMasterKeyAsync(SealedStudy images, Setup setup, CancellationToken cancellationToken)
+    {
+        MasterKey current = await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false);
+        return current.Id == setup.Master.Id ? images : images with
+        {
+            SealedOriginal = EnvelopeCipher.Rewrap(images.SealedOriginal, setup.Master, current),
+            SealedProtected = EnvelopeCipher.Rewrap(images.SealedProtected, setup.Master, current),
+        };
+    }
+
+    private sealed record Setup(ImageProtectionScheme Scheme, LoadedModels Loaded, string KeyId, SecretKey Key, MasterKey Master);
+
+    private sealed record PreparedStudy(StudyDetails Study, SealedStudy Images, ModelPrediction Verdict);
 
     /// <summary>A DICOM study's name: the modality and the first 8 hex digits of the pseudonym, nothing from the client.</summary>
     public static string NeutralName(DicomMetadata metadata, string pseudonym)

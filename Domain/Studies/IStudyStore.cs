@@ -15,7 +15,14 @@ public interface IStudyStore
     /// <exception cref="Failures.ConflictException">The package is in the ledger already (taken in at the same moment); nothing was stored.</exception>
     Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken);
 
+    /// <summary>Stores a series' slices (each a study with its images and predictions) and <paramref name="entry"/> in one transaction, all or nothing.</summary>
+    /// <exception cref="AuditSequenceTakenException">Another writer took the entry's sequence number; nothing was stored.</exception>
+    Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, CancellationToken cancellationToken);
+
     Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>A series' slices in order; empty when there is no such series.</summary>
+    Task<IReadOnlyList<StudyDetails>> SeriesAsync(Guid seriesId, CancellationToken cancellationToken);
 
     Task<SealedStudy?> FindSealedAsync(Guid id, CancellationToken cancellationToken);
 

@@ -11,7 +11,8 @@ public sealed record StudyDetails(
     int OriginalHeight,
     bool DecryptedForInference,
     IReadOnlyList<PredictionView> Predictions,
-    DicomStudyInfo? Dicom = null)
+    DicomStudyInfo? Dicom = null,
+    SeriesPosition? Series = null)
 {
     /// <summary>The ensemble's reading, the study's verdict (null only for a study stored without one).</summary>
     public PredictionView? Verdict => Predictions.FirstOrDefault(p => p.Model == PredictionView.EnsembleModel);

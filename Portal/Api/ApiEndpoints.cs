@@ -25,7 +25,8 @@ internal static class ApiEndpoints
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
         secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policies.Analyse).RequireRateLimiting(RateLimits.UploadsPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxUploadBytes + 1_048_576)); // the file plus the form around it
+            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxSeriesBytes + 1_048_576)); // the files plus the form around them; each file is held to its own limit
+        secured.MapGet("/series/{id:guid}", GetSeriesAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}", GetStudyAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/original", GetOriginalImageAsync); // every role reaches it, so the denial is audited
@@ -36,23 +37,41 @@ internal static class ApiEndpoints
         secured.MapTransferEndpoints();
     }
 
-    private static async Task<IResult> CreateStudyAsync(IFormFile? file, [FromForm] string? scheme, ClaimsPrincipal user, AnalyseStudy studies, CancellationToken cancellationToken)
+    /// <summary>One <c>file</c> part is a study; several are a series (one slice each, in the order sent).</summary>
+    private static async Task<IResult> CreateStudyAsync(HttpRequest request, [FromForm] string? scheme, ClaimsPrincipal user, AnalyseStudy studies, CancellationToken cancellationToken)
     {
-        if (file is null || file.Length == 0)
+        IReadOnlyList<IFormFile> files = request.HasFormContentType ? (await request.ReadFormAsync(cancellationToken)).Files.GetFiles("file") : [];
+        if (files.Count == 0 || files.Any(f => f.Length == 0))
         {
-            return TypedResults.Problem("Send the scan as the multipart field 'file'.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem("Send the scan as the multipart field 'file' (a series: one 'file' part per slice), none of them empty.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (file.Length > AnalyseStudy.MaxUploadBytes)
+        if (files.FirstOrDefault(f => f.Length > AnalyseStudy.MaxUploadBytes) is { } large)
         {
-            return TypedResults.Problem($"The file is over {AnalyseStudy.MaxUploadBytes / 1_048_576} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem($"{AnalyseStudy.SafeName(large.FileName)} is over {AnalyseStudy.MaxUploadBytes / 1_048_576} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        StudyDetails study = await studies.RunAsync(user.ToActor(), file.FileName, buffer.ToArray(), scheme ?? SchemeDirectory.DefaultSchemeId, cancellationToken);
-        return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
+        var slices = new List<SliceUpload>(files.Count);
+        foreach (IFormFile file in files)
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            slices.Add(new SliceUpload(file.FileName, buffer.ToArray()));
+        }
+
+        string schemeId = scheme ?? SchemeDirectory.DefaultSchemeId;
+        if (slices.Count == 1)
+        {
+            StudyDetails study = await studies.RunAsync(user.ToActor(), slices[0].FileName, slices[0].Bytes, schemeId, cancellationToken);
+            return TypedResults.Created($"/api/v1/studies/{study.Id:D}", StudyResponse.From(study));
+        }
+
+        SeriesDetails series = await studies.RunSeriesAsync(user.ToActor(), slices, schemeId, cancellationToken);
+        return TypedResults.Created($"/api/v1/series/{series.Id:D}", SeriesResponse.From(series));
     }
+
+    private static async Task<IResult> GetSeriesAsync(Guid id, ClaimsPrincipal user, OpenSeries series, CancellationToken cancellationToken) =>
+        TypedResults.Ok(SeriesResponse.From(await series.RunAsync(user.ToActor(), id, cancellationToken)));
 
     // The use cases audit every attempt and throw typed failures; ProblemExceptionHandler turns those into problem+json.
     private static async Task<IResult> GetStudyAsync(Guid id, ClaimsPrincipal user, OpenStudy studies, CancellationToken cancellationToken) =>

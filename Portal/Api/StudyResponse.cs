@@ -6,7 +6,7 @@ namespace MedCrypt.Portal.Api;
 /// <summary>A study as the REST API returns it.</summary>
 public sealed record StudyResponse(
     Guid Id, string FileName, string UploadedBy, string Scheme, bool DecryptedForInference, DateTimeOffset CreatedAt, IReadOnlyList<PredictionResponse> Predictions,
-    string? PatientPseudonym = null, DicomMetadata? Dicom = null)
+    string? PatientPseudonym = null, DicomMetadata? Dicom = null, SeriesPosition? Series = null)
 {
     public static StudyResponse From(StudyDetails study)
     {
@@ -20,7 +20,8 @@ public sealed record StudyResponse(
             study.CreatedAt,
             [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities))],
             study.Dicom?.PatientPseudonym,
-            study.Dicom?.Metadata);
+            study.Dicom?.Metadata,
+            study.Series);
     }
 }
 

@@ -51,12 +51,40 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         feed.Publish(study.Id);
     }
 
-    public async Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public async Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Studies.AddRange(slices.Select(s => Record(s.Study, s.Images)));
+        await db.SaveWithAuditEntryAsync(entry, cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            foreach ((StudyDetails study, _) in slices)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {study.Id.ToString("D")})", cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        foreach ((StudyDetails study, _) in slices)
+        {
+            feed.Publish(study.Id);
+        }
+    }
+
+    public async Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken) => (await DetailsAsync(s => s.Id == id, cancellationToken)).SingleOrDefault();
+
+    public async Task<IReadOnlyList<StudyDetails>> SeriesAsync(Guid seriesId, CancellationToken cancellationToken) =>
+        [.. (await DetailsAsync(s => s.SeriesId == seriesId, cancellationToken)).OrderBy(s => s.Series!.Index)];
+
+    /// <summary>Studies as pages show them, projected: the sealed images are not even read.</summary>
+    private async Task<List<StudyDetails>> DetailsAsync(System.Linq.Expressions.Expression<Func<StudyRecord, bool>> match, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        // Projected: the sealed images are not even read.
-        var row = await db.Studies.AsNoTracking().Where(s => s.Id == id).Select(s => new
+        var rows = await db.Studies.AsNoTracking().Where(match).Select(s => new
         {
             s.Id,
             s.CreatedAt,
@@ -68,14 +96,18 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
             s.DecryptedForInference,
             s.PatientPseudonym,
             s.DicomMetadata,
+            s.SeriesId,
+            s.SliceIndex,
+            s.SliceCount,
             Predictions = s.Predictions.OrderBy(p => p.Id).ToList(),
-        }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new StudyDetails(
+        }).ToListAsync(cancellationToken);
+        return [.. rows.Select(row => new StudyDetails(
             row.Id, row.CreatedAt, row.UploadedBy, row.FileName, row.SchemeId, row.OriginalWidth, row.OriginalHeight, row.DecryptedForInference,
             [.. row.Predictions.Select(View)],
             row.PatientPseudonym is null || row.DicomMetadata is null
                 ? null
-                : new DicomStudyInfo(row.PatientPseudonym, JsonSerializer.Deserialize<DicomMetadata>(row.DicomMetadata)!));
+                : new DicomStudyInfo(row.PatientPseudonym, JsonSerializer.Deserialize<DicomMetadata>(row.DicomMetadata)!),
+            row is { SeriesId: { } series, SliceIndex: { } index, SliceCount: { } count } ? new SeriesPosition(series, index, count) : null))];
     }
 
     public async Task<IReadOnlyList<Guid>> IdsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
@@ -142,6 +174,9 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         DecryptedForInference = study.DecryptedForInference,
         PatientPseudonym = study.Dicom?.PatientPseudonym,
         DicomMetadata = study.Dicom is null ? null : JsonSerializer.Serialize(study.Dicom.Metadata),
+        SeriesId = study.Series?.Id,
+        SliceIndex = study.Series?.Index,
+        SliceCount = study.Series?.Count,
         Predictions = [.. study.Predictions.Select(p => new PredictionRecord
         {
             StudyId = study.Id,

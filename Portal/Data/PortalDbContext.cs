@@ -68,6 +68,7 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             study.Property(s => s.DicomMetadata).HasMaxLength(4096);
             study.HasIndex(s => s.CreatedAt);
             study.HasIndex(s => s.PatientPseudonym); // one patient's studies together
+            study.HasIndex(s => new { s.SeriesId, s.SliceIndex }); // a series' slices in order
             study.HasMany(s => s.Predictions).WithOne().HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<PredictionRecord>(prediction =>

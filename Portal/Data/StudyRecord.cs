@@ -36,6 +36,13 @@ public sealed class StudyRecord
     /// <summary>A DICOM upload's whitelisted header values (DicomMetadata) as JSON; null for PNG and JPEG.</summary>
     public string? DicomMetadata { get; set; }
 
+    /// <summary>The series the study is a slice of, its place in it (1-based) and the series' size; null for a single upload.</summary>
+    public Guid? SeriesId { get; set; }
+
+    public int? SliceIndex { get; set; }
+
+    public int? SliceCount { get; set; }
+
     public List<PredictionRecord> Predictions { get; set; } = [];
 }
 

@@ -39,6 +39,7 @@ internal static class StudyServiceExtensions
         builder.Services.AddSingleton<StudyAccess>();
         builder.Services.AddSingleton<AnalyseStudy>();
         builder.Services.AddSingleton<OpenStudy>();
+        builder.Services.AddSingleton<OpenSeries>();
         builder.Services.AddSingleton<ViewProtectedImage>();
         builder.Services.AddSingleton<ViewOriginalImage>();
         builder.Services.AddSingleton<ExplainStudy>();

@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/studies/{id:guid}", Analysts),
         ("GET", "/api/v1/studies/{id:guid}/image/protected", Analysts),
         ("GET", "/api/v1/studies/{id:guid}/image/original", [Roles.Doctor]),
+        ("GET", "/api/v1/series/{id:guid}", Analysts),
         ("GET", "/api/v1/predictions", HistoryReaders),
         ("GET", "/api/v1/predictions.csv", HistoryReaders),
         ("GET", "/api/v1/audit", Auditors),

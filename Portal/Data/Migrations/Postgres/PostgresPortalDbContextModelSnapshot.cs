@@ -378,6 +378,15 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("SliceCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SliceIndex")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UploadedBy")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -388,6 +397,8 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("PatientPseudonym");
+
+                    b.HasIndex("SeriesId", "SliceIndex");
 
                     b.ToTable("Studies", (string)null);
                 });

@@ -369,6 +369,15 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SliceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SliceIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UploadedBy")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -379,6 +388,8 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("PatientPseudonym");
+
+                    b.HasIndex("SeriesId", "SliceIndex");
 
                     b.ToTable("Studies", (string)null);
                 });

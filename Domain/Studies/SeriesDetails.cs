@@ -1,0 +1,18 @@
+using System.Globalization;
+
+namespace MedCrypt.Domain.Studies;
+
+/// <summary>
+/// A series as pages and the API show it: its slices in order, each a study of its own (protected, sealed, read by
+/// the models), and the series' verdict: the slice with the highest ensemble P(tumor), a tumor if that slice is one.
+/// </summary>
+public sealed record SeriesDetails(Guid Id, IReadOnlyList<StudyDetails> Slices)
+{
+    /// <summary>The slice that drove the verdict.</summary>
+    public StudyDetails Verdict => Slices.MaxBy(s => s.Verdict?.TumorProbability ?? 0) ?? throw new InvalidOperationException("A series has slices.");
+
+    public bool Tumor => Slices.Any(s => s.Verdict?.Tumor == true);
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"verdict {(Tumor ? "tumor" : "no tumor")}: highest P(tumor) {Verdict.Verdict?.TumorProbability:F3} at slice {Verdict.Series?.Index} ({Slices.Count(s => s.Verdict?.Tumor == true)} of {Slices.Count} slices read as tumor)");
+}
