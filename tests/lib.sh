@@ -41,6 +41,52 @@ start_throwaway_postgres() {
   pg_server="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 }
 
+# A throwaway Orthanc (the PACS) on loopback ports, its storage under $1, with the DICOMweb plugin; a change is
+# "stable" after 1 s (a series is complete once no instance arrived for that long). Sets orthanc_url, orthanc_aet,
+# orthanc_dicom_port, orthanc_user and orthanc_password (made for this run).
+start_throwaway_orthanc() {
+  orthanc_dir="$1"
+  mkdir -p "$orthanc_dir/db"
+  orthanc_http_port=$(free_port)
+  orthanc_dicom_port=$(free_port)
+  orthanc_user=medcrypt
+  orthanc_password="pacs-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+  orthanc_aet=ORTHANC
+  cat >"$orthanc_dir/orthanc.json" <<JSON
+{
+  "Name": "medcrypt-test-pacs",
+  "StorageDirectory": "$orthanc_dir/db",
+  "IndexDirectory": "$orthanc_dir/db",
+  "HttpPort": $orthanc_http_port,
+  "DicomPort": $orthanc_dicom_port,
+  "DicomAet": "$orthanc_aet",
+  "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": true,
+  "RegisteredUsers": { "$orthanc_user": "$orthanc_password" },
+  "Plugins": [ "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" ],
+  "DicomWeb": { "Enable": true },
+  "StableAge": 1,
+  "DicomAlwaysAllowStore": true
+}
+JSON
+  say "Orthanc $(Orthanc --version 2>/dev/null | head -n 1 | awk '{print $NF}') on 127.0.0.1:$orthanc_http_port (DICOM $orthanc_dicom_port, throwaway)"
+  Orthanc "$orthanc_dir/orthanc.json" >"$orthanc_dir/orthanc.log" 2>&1 &
+  orthanc_pid=$!
+  orthanc_url="http://127.0.0.1:$orthanc_http_port"
+  for _ in $(seq 1 60); do
+    curl -fs -u "$orthanc_user:$orthanc_password" "$orthanc_url/system" >/dev/null 2>&1 && return 0
+    kill -0 "$orthanc_pid" 2>/dev/null || { cat "$orthanc_dir/orthanc.log"; return 1; }
+    sleep 0.5
+  done
+  echo "Orthanc did not start" >&2
+  return 1
+}
+
+stop_throwaway_orthanc() {
+  [[ -n ${orthanc_pid:-} ]] && kill "$orthanc_pid" 2>/dev/null && wait "$orthanc_pid" 2>/dev/null
+  return 0
+}
+
 stop_throwaway_postgres() {
   if [[ -n ${pg_data:-} && -f $pg_data/postmaster.pid ]]; then
     as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true

@@ -9,11 +9,15 @@ require_dotnet
 # python3-torch and friends are Debian's, for /usr/bin/python3 (the training pipeline's smoke test); chromium is the
 # browser the end-to-end tests drive (/usr/bin/chromium: Playwright's own browser download is never used).
 # libgdcm-tools is GDCM's gdcmconv, which the portal runs to decompress encapsulated DICOM pixel data (docs/dicom.md).
-need_debian_packages python3 python3-cryptography python3-pydicom python3-torch python3-torchvision python3-onnx postgresql chromium libgdcm-tools
+# orthanc (with its DICOMweb plugin) is the PACS the integration tests import from and write results back to; dcmtk's
+# storescu plays the modality that sends to it, img2dcm wraps JPEG slices as MR, dsrdump reads the structured reports.
+need_debian_packages python3 python3-cryptography python3-pydicom python3-torch python3-torchvision python3-onnx postgresql chromium libgdcm-tools \
+  orthanc orthanc-dicomweb dcmtk curl
 
 results=$(mktemp -d)
 chmod 755 "$results"
 cleanup() {
+  stop_throwaway_orthanc
   stop_throwaway_postgres
   rm -rf "$results"
 }
@@ -22,6 +26,11 @@ trap cleanup EXIT
 # A throwaway PostgreSQL cluster for the tests, stopped however they end.
 start_throwaway_postgres "$results/pg"
 export MEDCRYPT_TEST_POSTGRES="$pg_server"
+
+# A throwaway Orthanc for the PACS tests, stopped however they end.
+start_throwaway_orthanc "$results/orthanc"
+export MEDCRYPT_TEST_ORTHANC="$orthanc_url" MEDCRYPT_TEST_ORTHANC_USER="$orthanc_user" MEDCRYPT_TEST_ORTHANC_PASSWORD="$orthanc_password" \
+  MEDCRYPT_TEST_ORTHANC_DICOM="$orthanc_aet@127.0.0.1:$orthanc_dicom_port"
 
 say "restore the ImageNet ResNet18 package (into the ignored models/training/.work)"
 dotnet restore models/training/pretrained/ResNet18Restore.csproj -nologo -v q

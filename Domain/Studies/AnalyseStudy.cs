@@ -62,19 +62,26 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// <summary>
     /// A series: several slices (PNG, JPEG or DICOM), each screened, protected and sealed as an upload is, stored
     /// together in one transaction with one audit entry naming the series' verdict (the slice with the highest
-    /// P(tumor)). A slice that is refused refuses the series: nothing of it is stored.
+    /// P(tumor)). A slice the brain-slice gate stops is not screened and not stored (the others are); a slice that is
+    /// not a readable image refuses the series, and nothing of it is stored.
     /// </summary>
-    /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, or a slice refused (the message names it).</exception>
-    public async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken)
+    /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, a slice that cannot be read (the message names it), or no brain slice at all.</exception>
+    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken) =>
+        RunSeriesAsync(actor, slices, schemeId, importKey: null, cancellationToken);
+
+    /// <summary>As an upload, for a series taken from the PACS (<see cref="Pacs.ImportPacsSeries"/>): one slice is a series too, and <paramref name="importKey"/> is stored with it.</summary>
+    /// <exception cref="ConflictException">A series with that key was stored at the same moment; nothing was stored.</exception>
+    internal async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(slices);
         var seriesId = Guid.NewGuid();
         string subject = SeriesSubject(seriesId);
         await guard.DemandAsync(actor, Permission.Analyse, "series.upload", subject, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (slices.Count is < 2 or > MaxSeriesSlices || slices.Sum(s => (long)s.Bytes.Length) > MaxSeriesBytes)
+        int fewest = importKey is null ? 2 : 1;
+        if (slices.Count < fewest || slices.Count > MaxSeriesSlices || slices.Sum(s => (long)s.Bytes.Length) > MaxSeriesBytes)
         {
-            var size = new RejectedInputException($"A series has 2 to {MaxSeriesSlices} slices and at most {MaxSeriesBytes / 1_048_576} MB; this one has {slices.Count} slices.");
+            var size = new RejectedInputException($"A series has {fewest} to {MaxSeriesSlices} slices and at most {MaxSeriesBytes / 1_048_576} MB; this one has {slices.Count} slices.");
             await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
             throw size;
         }
@@ -87,6 +94,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             {
                 prepared.Add(await PrepareAsync(actor, slices[i].FileName, slices[i].Bytes, setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
             }
+            catch (NotABrainSliceException)
+            {
+                // A series' first and last slices are often skull cap or neck, not brain: that slice is not screened
+                // (its own study.rejected entry says so), the rest are. A file that cannot be read refuses the series.
+            }
             catch (RejectedInputException e)
             {
                 // The slice's own entry says why; the series is one refusal more, and nothing of it is stored.
@@ -94,6 +106,13 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, refused.Message, cancellationToken).ConfigureAwait(false);
                 throw refused;
             }
+        }
+
+        if (prepared.Count == 0)
+        {
+            var none = new RejectedInputException($"None of the {slices.Count} slices looks like a brain MRI slice: the series is not screened, and nothing of it was stored.") { Unprocessable = true };
+            await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, none.Message, cancellationToken).ConfigureAwait(false);
+            throw none;
         }
 
         var series = new SeriesDetails(seriesId, [.. prepared.Select(p => p.Study)]);
@@ -107,7 +126,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                     sealedSlices.Add((slice.Study, await UnderCurrentMasterKeyAsync(slice.Images, setup, ct).ConfigureAwait(false)));
                 }
 
-                await store.AddSeriesAsync(sealedSlices, entry, ct).ConfigureAwait(false);
+                await store.AddSeriesAsync(sealedSlices, entry, importKey, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
         commit.Complete();

@@ -15,9 +15,16 @@ public interface IStudyStore
     /// <exception cref="Failures.ConflictException">The package is in the ledger already (taken in at the same moment); nothing was stored.</exception>
     Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken);
 
-    /// <summary>Stores a series' slices (each a study with its images and predictions) and <paramref name="entry"/> in one transaction, all or nothing.</summary>
+    /// <summary>
+    /// Stores a series' slices (each a study with its images and predictions), <paramref name="entry"/> and, for a series
+    /// from the PACS, its import key, in one transaction, all or nothing.
+    /// </summary>
     /// <exception cref="AuditSequenceTakenException">Another writer took the entry's sequence number; nothing was stored.</exception>
-    Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, CancellationToken cancellationToken);
+    /// <exception cref="Failures.ConflictException">A series with that import key is stored already; nothing was stored.</exception>
+    Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, string? importKey, CancellationToken cancellationToken);
+
+    /// <summary>The series stored under a PACS import key, or null.</summary>
+    Task<Guid?> ImportedSeriesAsync(string importKey, CancellationToken cancellationToken);
 
     Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken);
 

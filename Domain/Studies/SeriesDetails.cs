@@ -13,6 +13,9 @@ public sealed record SeriesDetails(Guid Id, IReadOnlyList<StudyDetails> Slices)
 
     public bool Tumor => Slices.Any(s => s.Verdict?.Tumor == true);
 
+    /// <summary>Slices of the series the brain-slice gate stopped (not screened, not stored).</summary>
+    public int NotScreened => (Slices.FirstOrDefault()?.Series?.Count ?? Slices.Count) - Slices.Count;
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"verdict {(Tumor ? "tumor" : "no tumor")}: highest P(tumor) {Verdict.Verdict?.TumorProbability:F3} at slice {Verdict.Series?.Index} ({Slices.Count(s => s.Verdict?.Tumor == true)} of {Slices.Count} slices read as tumor)");
+        $"verdict {(Tumor ? "tumor" : "no tumor")}: highest P(tumor) {Verdict.Verdict?.TumorProbability:F3} at slice {Verdict.Series?.Index} ({Slices.Count(s => s.Verdict?.Tumor == true)} of {Slices.Count} screened slices read as tumor; {NotScreened} not brain slices, not screened)");
 }

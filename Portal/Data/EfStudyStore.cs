@@ -51,12 +51,26 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         feed.Publish(study.Id);
     }
 
-    public async Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, CancellationToken cancellationToken)
+    public async Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, string? importKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slices);
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (importKey is not null)
+        {
+            // Its own statement first, so that the key, not the audit sequence, is what a second import runs into.
+            db.PacsImports.Add(new PacsImportRecord { Key = importKey, SeriesId = slices[0].Study.Series!.Id, ImportedAt = entry.At });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (AuditedSave.IsUniqueViolation(e))
+            {
+                throw new ConflictException("This series from the PACS was taken in already.", e);
+            }
+        }
+
         db.Studies.AddRange(slices.Select(s => Record(s.Study, s.Images)));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         if (db.Database.IsNpgsql())
@@ -72,6 +86,13 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
         {
             feed.Publish(study.Id);
         }
+    }
+
+    public async Task<Guid?> ImportedSeriesAsync(string importKey, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().PacsImports.AsNoTracking()
+            .Where(r => r.Key == importKey).Select(r => (Guid?)r.SeriesId).SingleOrDefaultAsync(cancellationToken);
     }
 
     public async Task<StudyDetails?> FindAsync(Guid id, CancellationToken cancellationToken) => (await DetailsAsync(s => s.Id == id, cancellationToken)).SingleOrDefault();

@@ -28,6 +28,10 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
 
     public DbSet<ReceivedPackageRecord> ReceivedPackages => Set<ReceivedPackageRecord>();
 
+    public DbSet<PacsImportRecord> PacsImports => Set<PacsImportRecord>();
+
+    public DbSet<PacsCursorRecord> PacsCursors => Set<PacsCursorRecord>();
+
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -112,6 +116,18 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
             // A key names one institution: a package's sender is found by its signing key, and no two cards share one.
             institution.HasIndex(r => r.SigningFingerprint).IsUnique();
             institution.HasIndex(r => r.AgreementFingerprint).IsUnique();
+        });
+        builder.Entity<PacsImportRecord>(import =>
+        {
+            import.ToTable("PacsImports");
+            import.HasKey(r => r.Key); // a series is taken in once, whichever instance or restart tries again
+            import.Property(r => r.Key).HasMaxLength(64);
+        });
+        builder.Entity<PacsCursorRecord>(cursor =>
+        {
+            cursor.ToTable("PacsCursors");
+            cursor.Property(r => r.Id).ValueGeneratedNever();
+            cursor.Property(r => r.Source).HasMaxLength(512);
         });
         builder.Entity<ReceivedPackageRecord>(received =>
         {

@@ -32,5 +32,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddAdministration();
         builder.AddStudies();
         builder.AddTransfers();
+        builder.AddPacs();
     }
 }

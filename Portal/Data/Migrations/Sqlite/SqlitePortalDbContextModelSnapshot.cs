@@ -191,6 +191,41 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.ToTable("Keys", (string)null);
                 });
 
+            modelBuilder.Entity("MedCrypt.Portal.Data.PacsCursorRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastChange")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PacsCursors", (string)null);
+                });
+
+            modelBuilder.Entity("MedCrypt.Portal.Data.PacsImportRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SeriesId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("PacsImports", (string)null);
+                });
+
             modelBuilder.Entity("MedCrypt.Portal.Data.PendingRoleChangeRecord", b =>
                 {
                     b.Property<Guid>("Id")

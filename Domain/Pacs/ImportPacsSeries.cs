@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Failures;
+using MedCrypt.Domain.Imaging.Dicom;
+using MedCrypt.Domain.Keys;
+using MedCrypt.Domain.Studies;
+
+namespace MedCrypt.Domain.Pacs;
+
+/// <summary>
+/// A series the PACS holds, taken in exactly once: its slices screened, protected and stored as an uploaded series
+/// is (<see cref="AnalyseStudy.RunSeriesAsync"/>), under the importer's system actor, with the series' key in the
+/// same transaction. The key is a keyed hash of the SeriesInstanceUID (a UID can identify a patient, so it is not
+/// stored). A series taken in before is not taken in again; a refused one gets a report that says why.
+/// </summary>
+public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, IKeyStore keys)
+{
+    public static readonly Actor Importer = Actor.System("pacs import", Roles.Staff);
+
+    /// <exception cref="ServiceUnavailableException">No models are loaded, or the audit log cannot be written: try again later.</exception>
+    public async Task<PacsImport> RunAsync(string seriesInstanceUid, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seriesInstanceUid);
+        ArgumentNullException.ThrowIfNull(slices);
+        string key = PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), $"pacs-series/{seriesInstanceUid}");
+        (string reportSeries, string reportInstance) = (ReportUid(key, "series"), ReportUid(key, "instance"));
+        if (await studies.ImportedSeriesAsync(key, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            IReadOnlyList<StudyDetails> filed = await studies.SeriesAsync(earlier, cancellationToken).ConfigureAwait(false);
+            var known = filed.Count == 0 ? null : new SeriesDetails(earlier, filed);
+            return new PacsImport(known, AlreadyImported: true, null, known is null ? Refused("it was taken in before") : Report(known), reportSeries, reportInstance);
+        }
+
+        try
+        {
+            SeriesDetails series = await analyse.RunSeriesAsync(Importer, slices, schemeId, key, cancellationToken).ConfigureAwait(false);
+            return new PacsImport(series, AlreadyImported: false, null, Report(series), reportSeries, reportInstance);
+        }
+        catch (ConflictException)
+        {
+            // Another instance took it in at the same moment: the key's row is theirs.
+            return await RunAsync(seriesInstanceUid, slices, schemeId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RejectedInputException e)
+        {
+            return new PacsImport(null, AlreadyImported: false, e.Message, Refused(e.Message), reportSeries, reportInstance);
+        }
+    }
+
+    /// <summary>What a radiologist reads in the PACS beside the images: the screening's result, and that it is not a diagnosis.</summary>
+    public static string Report(SeriesDetails series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        StudyDetails verdict = series.Verdict;
+        string notScreened = series.NotScreened > 0 ? $", {series.NotScreened} not screened (they do not look like brain MRI slices)" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"MedCrypt AI screening, not a diagnosis: {(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
+            $"({verdict.Verdict?.Label}) at slice {verdict.Series?.Index} of {verdict.Series?.Count}; {series.Slices.Count(s => s.Verdict?.Tumor == true)} of {series.Slices.Count} screened slices read as tumor{notScreened}. " +
+            $"MedCrypt series {series.Id:D}.");
+    }
+
+    private static string Refused(string why) => $"MedCrypt AI screening: this series was not screened. {why}";
+
+    /// <summary>A UID under the 2.25 arc (ITU-T X.667: a 128-bit number), from the series' key.</summary>
+    private static string ReportUid(string key, string part)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"medcrypt/v1/pacs-report/{part}/{key}"));
+        return "2.25." + new BigInteger(hash.AsSpan(0, 16), isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,25 @@
+using MedCrypt.Domain.Pacs;
+using MedCrypt.Portal.Pacs;
+
+namespace MedCrypt.Portal.Extensions;
+
+internal static class PacsServiceExtensions
+{
+    /// <summary>The PACS importer, when the "Pacs" section names a URL; otherwise nothing (the zero-set-up run is unchanged).</summary>
+    public static void AddPacs(this IHostApplicationBuilder builder)
+    {
+        PacsOptions options = builder.Configuration.GetSection("Pacs").Get<PacsOptions>() ?? new PacsOptions();
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHttpClient<OrthancClient>(http => OrthancClient.Configure(http, options));
+        builder.Services.AddSingleton<PacsCursor>();
+        builder.Services.AddSingleton<ImportPacsSeries>();
+        builder.Services.AddSingleton<PacsImporter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PacsImporter>());
+        builder.Services.AddHealthChecks().AddCheck<PacsHealthCheck>("pacs");
+    }
+}
