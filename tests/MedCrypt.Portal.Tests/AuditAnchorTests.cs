@@ -367,32 +367,22 @@ public sealed class AuditAnchorTests
     public async Task A_full_scan_made_to_fail_as_an_outage_while_point_reads_work_holds_accesses_back_within_the_bound()
     {
         using PortalFactory portal = PortalFactory.Create("Postgres");
-        portal.Settings["Audit:MaxUnanchored"] = "00:00:01";
+        portal.Settings["Audit:MaxUnanchored"] = "00:00:02";
         CancellationToken ct = TestContext.Current.CancellationToken;
         AuditLog audit = portal.Services.GetRequiredService<AuditLog>();
         AuditAnchor anchor = await StartedAnchorAsync(portal, ct);
         await AnalysesAsync(audit, 3, ct);
         Assert.NotNull(await anchor.PublishAsync(ct));
 
-        // A writer with DDL rights puts a view in the table's place whose scan raises "admin shutdown" (an outage's
-        // SQLSTATE) unless the query has a LIMIT, as the writer's point reads do (the security review's attack).
-        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("""
-                CREATE FUNCTION audit_gate(seq bigint) RETURNS boolean LANGUAGE plpgsql AS $$
-                BEGIN
-                  IF seq = 1 AND current_query() NOT LIKE '%LIMIT%' THEN
-                    RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
-                  END IF;
-                  RETURN true;
-                END $$;
-                ALTER TABLE "AuditEvents" RENAME TO "AuditEventsStore";
-                CREATE VIEW "AuditEvents" AS SELECT * FROM "AuditEventsStore" WHERE audit_gate("Sequence");
-                """, ct);
-        }
-
+        // The full scan raises "admin shutdown" (an outage's SQLSTATE) unless the query has a LIMIT, as the writer's
+        // point reads do (the security review's attack).
+        await GateTheLogAsync(portal, """
+            IF seq = 1 AND current_query() NOT LIKE '%LIMIT%' THEN
+              RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+            END IF;
+            """, ct);
         await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
-        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
         await Assert.ThrowsAnyAsync<Exception>(() => anchor.PublishAsync(ct));
         Assert.NotNull(audit.Held);
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct));
@@ -410,18 +400,7 @@ public sealed class AuditAnchorTests
         Assert.NotNull(await anchor.PublishAsync(ct));
 
         // The full scan drips a row a second (each read inside the command timeout), the writer's LIMIT reads do not.
-        await using (AsyncServiceScope scope = portal.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("""
-                CREATE FUNCTION audit_drip(seq bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
-                BEGIN
-                  IF current_query() NOT LIKE '%LIMIT%' THEN PERFORM pg_sleep(1); END IF;
-                  RETURN true;
-                END $$;
-                ALTER TABLE "AuditEvents" RENAME TO "AuditEventsStore";
-                CREATE VIEW "AuditEvents" AS SELECT * FROM "AuditEventsStore" WHERE audit_drip("Sequence");
-                """, ct);
-        }
+        await GateTheLogAsync(portal, "IF current_query() NOT LIKE '%LIMIT%' THEN PERFORM pg_sleep(1); END IF;", ct);
 
         await audit.RecordAsync("doctor@medcrypt.local", "original.view", "study/1", AuditOutcome.Succeeded, "", ct);
         Task<SignedTreeHead?> pass = anchor.PublishAsync(ct); // hangs in the scan
@@ -559,6 +538,21 @@ public sealed class AuditAnchorTests
         }
 
         return anchor;
+    }
+
+    /// <summary>
+    /// A writer with DDL rights (PostgreSQL) puts a view in the log table's place whose every row passes through
+    /// <paramref name="gate"/>, PL/pgSQL statements that see the row's <c>seq</c>.
+    /// </summary>
+    private static async Task GateTheLogAsync(PortalFactory portal, string gate, CancellationToken ct)
+    {
+        string sql = "CREATE FUNCTION audit_gate(seq bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ BEGIN " + gate + """
+             RETURN true; END $$;
+            ALTER TABLE "AuditEvents" RENAME TO "AuditEventsStore";
+            CREATE VIEW "AuditEvents" AS SELECT * FROM "AuditEventsStore" WHERE audit_gate("Sequence");
+            """;
+        await using AsyncServiceScope scope = portal.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync(sql, ct);
     }
 
     private static async Task AnalysesAsync(AuditLog audit, int count, CancellationToken ct)
