@@ -41,6 +41,14 @@ public sealed class StudyViewerTests : BunitContext
         Assert.Equal(2, transforms.Count);
         Assert.All(transforms, t => Assert.Contains("scale(3)", t));
 
+        // Window and level on the original: a preset narrows the window, drawn by the page's own SVG transfer.
+        Assert.Contains($"filter:url(#window-level-{study.Id:N})", page.Find("[data-testid=original-image]").GetAttribute("style"));
+        Assert.Equal("1", page.Find("feFuncR").GetAttribute("slope"));
+        page.FindAll("[data-testid=window-level] button").Single(b => b.TextContent.Contains("Brain", StringComparison.Ordinal)).Click();
+        page.WaitForAssertion(() => Assert.Equal("W 140 / L 110", page.Find("[data-testid=window-level-values]").TextContent.Trim()));
+        Assert.Equal("1.8214", page.Find("feFuncR").GetAttribute("slope")); // 255 / 140
+        Assert.Equal("-0.2857", page.Find("feFuncR").GetAttribute("intercept")); // 0.5 − 110 / 140
+
         page.Find("[data-testid=measure]").Click();
         page.WaitForAssertion(() => Assert.Contains("NPCR", page.Find("[data-testid=metrics-table]").TextContent));
     }
