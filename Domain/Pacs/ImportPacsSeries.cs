@@ -20,35 +20,55 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
 {
     public static readonly Actor Importer = Actor.System("pacs import", Roles.Staff);
 
+    /// <param name="instances">How many instances the PACS holds of the series now.</param>
+    /// <param name="download">Fetches them, in order; called only when they are to be screened.</param>
     /// <exception cref="ServiceUnavailableException">No models are loaded, or the audit log cannot be written: try again later.</exception>
-    public async Task<PacsImport> RunAsync(string seriesInstanceUid, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken)
+    public async Task<PacsImport> RunAsync(
+        string seriesInstanceUid, int instances, Func<CancellationToken, Task<IReadOnlyList<SliceUpload>>> download, string schemeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seriesInstanceUid);
-        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(download);
         string key = PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), $"pacs-series/{seriesInstanceUid}");
-        (string reportSeries, string reportInstance) = (ReportUid(key, "series"), ReportUid(key, "instance"));
+        // One report a state of the series: the same again (a retry, a rewound feed) is the same instance; a series that
+        // grew after it was screened gets a second report that says so (the PACS does not overwrite the first).
+        string reportSeries = ReportUid(key, "series");
+        string ReportInstance(int count) => ReportUid(key, $"instance/{count}");
         if (await studies.ImportedSeriesAsync(key, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             IReadOnlyList<StudyDetails> filed = await studies.SeriesAsync(earlier, cancellationToken).ConfigureAwait(false);
             var known = filed.Count == 0 ? null : new SeriesDetails(earlier, filed);
-            return new PacsImport(known, AlreadyImported: true, null, known is null ? Refused("it was taken in before") : Report(known), reportSeries, reportInstance);
+            int screenedFrom = known?.Slices[0].Series?.Count ?? instances;
+            string later = instances > screenedFrom
+                ? $" {instances - screenedFrom} images arrived in the PACS after this series was screened and were not screened: send them as a new series."
+                : "";
+            return new PacsImport(known, AlreadyImported: true, null, (known is null ? Refused("it was taken in before") : Report(known)) + later, reportSeries, ReportInstance(instances));
         }
 
+        if (instances > AnalyseStudy.MaxSeriesSlices)
+        {
+            // Refused before anything is fetched: a series of thousands of images is not held in memory to be refused.
+            return new PacsImport(null, AlreadyImported: false, "too many images", Refused($"it has {instances} images; MedCrypt screens series of at most {AnalyseStudy.MaxSeriesSlices}."), reportSeries, ReportInstance(instances));
+        }
+
+        IReadOnlyList<SliceUpload> slices = await download(cancellationToken).ConfigureAwait(false);
         try
         {
             SeriesDetails series = await analyse.RunSeriesAsync(Importer, slices, schemeId, key, cancellationToken).ConfigureAwait(false);
-            return new PacsImport(series, AlreadyImported: false, null, Report(series), reportSeries, reportInstance);
+            return new PacsImport(series, AlreadyImported: false, null, Report(series), reportSeries, ReportInstance(instances));
         }
         catch (ConflictException)
         {
             // Another instance took it in at the same moment: the key's row is theirs.
-            return await RunAsync(seriesInstanceUid, slices, schemeId, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(seriesInstanceUid, instances, download, schemeId, cancellationToken).ConfigureAwait(false);
         }
         catch (RejectedInputException e)
         {
-            return new PacsImport(null, AlreadyImported: false, e.Message, Refused(e.Message), reportSeries, reportInstance);
+            return new PacsImport(null, AlreadyImported: false, e.Message, Refused(e.Message), reportSeries, ReportInstance(instances));
         }
     }
+
+    /// <summary>A series set aside after it failed again and again (an image the PACS cannot serve, a syntax this installation cannot read): its report says so.</summary>
+    public static string SetAside(string why) => Refused($"it could not be taken in after several attempts ({why}); send it again once this is mended.");
 
     /// <summary>What a radiologist reads in the PACS beside the images: the screening's result, and that it is not a diagnosis.</summary>
     public static string Report(SeriesDetails series)
@@ -56,10 +76,13 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
         ArgumentNullException.ThrowIfNull(series);
         StudyDetails verdict = series.Verdict;
         string notScreened = series.NotScreened > 0 ? $", {series.NotScreened} not screened (they do not look like brain MRI slices)" : "";
+        string frames = series.Slices.Any(s => s.Dicom?.Metadata.Frames > 1)
+            ? " Multi-frame images: only the middle frame of each was screened, not the rest of the volume; this result does not cover it."
+            : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"MedCrypt AI screening, not a diagnosis: {(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
+            $"MedCrypt AI screening, not a diagnosis: {(frames.Length > 0 ? "PARTIAL RESULT, " : "")}{(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
             $"({verdict.Verdict?.Label}) at slice {verdict.Series?.Index} of {verdict.Series?.Count}; {series.Slices.Count(s => s.Verdict?.Tumor == true)} of {series.Slices.Count} screened slices read as tumor{notScreened}. " +
-            $"MedCrypt series {series.Id:D}.");
+            $"MedCrypt series {series.Id:D}.{frames}");
     }
 
     private static string Refused(string why) => $"MedCrypt AI screening: this series was not screened. {why}";

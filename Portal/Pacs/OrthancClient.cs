@@ -45,40 +45,49 @@ internal sealed class OrthancClient(HttpClient http)
             .OrderBy(i => i.Number).ThenBy(i => i.Id, StringComparer.Ordinal).Select(i => i.Id)];
         return new OrthancSeries(id, series.GetProperty("ParentStudy").GetString()!,
             tags.TryGetProperty("Modality", out JsonElement modality) ? modality.GetString() ?? "" : "",
-            tags.TryGetProperty("SeriesInstanceUID", out JsonElement uid) ? uid.GetString() ?? id : id, ordered);
+            tags.TryGetProperty("SeriesInstanceUID", out JsonElement uid) ? uid.GetString() ?? id : id, ordered,
+            tags.TryGetProperty("BodyPartExamined", out JsonElement part) ? part.GetString() : null);
     }
 
     public Task<byte[]> InstanceFileAsync(string id, CancellationToken cancellationToken) => http.GetByteArrayAsync($"instances/{id}/file", cancellationToken);
 
-    /// <summary>Creates the report in the study, under its own series and instance UIDs (the same UIDs again store nothing new).</summary>
-    public async Task WriteReportAsync(string study, string text, string seriesInstanceUid, string sopInstanceUid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the report in the study, under the series and instance UIDs given (the same UIDs again store nothing
+    /// new), or under new ones Orthanc makes when none are given.
+    /// </summary>
+    public async Task WriteReportAsync(string study, string text, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken)
     {
-        var request = new JsonObject
+        var tags = new JsonObject
         {
-            ["Parent"] = study,
-            ["Force"] = true, // the UIDs are ours to give: derived from the series, so a retry is the same instance
-            ["Tags"] = new JsonObject
+            ["SOPClassUID"] = "1.2.840.10008.5.1.4.1.1.88.11", // Basic Text SR
+            ["Modality"] = "SR",
+            ["SeriesDescription"] = "MedCrypt AI screening",
+            ["SeriesNumber"] = "9901",
+            ["InstanceNumber"] = "1",
+            ["Manufacturer"] = "MedCrypt",
+            ["ValueType"] = "CONTAINER",
+            ["ContinuityOfContent"] = "SEPARATE",
+            ["CompletionFlag"] = "COMPLETE",
+            ["VerificationFlag"] = "UNVERIFIED",
+            ["ReferencedPerformedProcedureStepSequence"] = new JsonArray(),
+            ["PerformedProcedureCodeSequence"] = new JsonArray(),
+            ["ConceptNameCodeSequence"] = new JsonArray(Code("18748-4", "LN", "Diagnostic imaging report")),
+            ["ContentSequence"] = new JsonArray(new JsonObject
             {
-                ["SOPClassUID"] = "1.2.840.10008.5.1.4.1.1.88.11", // Basic Text SR
-                ["SeriesInstanceUID"] = seriesInstanceUid,
-                ["SOPInstanceUID"] = sopInstanceUid,
-                ["Modality"] = "SR",
-                ["SeriesDescription"] = "MedCrypt AI screening",
-                ["Manufacturer"] = "MedCrypt",
-                ["ValueType"] = "CONTAINER",
-                ["ContinuityOfContent"] = "SEPARATE",
-                ["CompletionFlag"] = "COMPLETE",
-                ["VerificationFlag"] = "UNVERIFIED",
-                ["ConceptNameCodeSequence"] = new JsonArray(Code("18748-4", "LN", "Diagnostic imaging report")),
-                ["ContentSequence"] = new JsonArray(new JsonObject
-                {
-                    ["RelationshipType"] = "CONTAINS",
-                    ["ValueType"] = "TEXT",
-                    ["ConceptNameCodeSequence"] = new JsonArray(Code("121071", "DCM", "Finding")),
-                    ["TextValue"] = text,
-                }),
-            },
+                ["RelationshipType"] = "CONTAINS",
+                ["ValueType"] = "TEXT",
+                ["ConceptNameCodeSequence"] = new JsonArray(Code("121071", "DCM", "Finding")),
+                ["TextValue"] = text,
+            }),
         };
+        var request = new JsonObject { ["Parent"] = study, ["Tags"] = tags };
+        if (seriesInstanceUid is not null && sopInstanceUid is not null)
+        {
+            tags["SeriesInstanceUID"] = seriesInstanceUid;
+            tags["SOPInstanceUID"] = sopInstanceUid;
+            request["Force"] = true; // the UIDs are ours to give: derived from the series, so a retry is the same instance
+        }
+
         using HttpResponseMessage response = await http.PostAsync("tools/create-dicom", new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
@@ -89,5 +98,5 @@ internal sealed class OrthancClient(HttpClient http)
 
     public sealed record ChangePage(IReadOnlyList<Change> Changes, long Last, bool Done);
 
-    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<string> Instances);
+    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<string> Instances, string? BodyPart);
 }

@@ -10,5 +10,7 @@ internal sealed class PacsHealthCheck(PacsImporter importer, PacsOptions options
             ? HealthCheckResult.Degraded($"The PACS at {options.Url} cannot be followed now: {problem}. New series wait there until it can.")
             : importer.LastPoll is null
                 ? HealthCheckResult.Degraded($"The PACS at {options.Url} has not been reached yet.")
-                : HealthCheckResult.Healthy($"Following {options.Url}; {importer.SeriesImported} series ({importer.SlicesImported} slices) taken in since start."));
+                : importer.SetAside > 0
+                    ? HealthCheckResult.Degraded($"Following {options.Url}, but {importer.SetAside} series failed {PacsImporter.MaxAttempts} times and were set aside (each reported so in its study; see the log).")
+                    : HealthCheckResult.Healthy($"Following {options.Url}; {importer.SeriesImported} series ({importer.SlicesImported} slices) taken in since start."));
 }
