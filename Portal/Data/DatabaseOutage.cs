@@ -20,6 +20,9 @@ public static class DatabaseOutage
                 case SocketException:
                 case TimeoutException:
                 case IOException when fromDatabase: // a stream the server closed under a query (not a file of ours)
+                // Npgsql's own state errors on a connection the server dropped mid-transaction ("Transaction is already
+                // completed" on the next command): the first failure was the outage, this is its echo.
+                case InvalidOperationException { Source: "Npgsql" }:
                     return true;
                 case DbException:
                     fromDatabase = true;

@@ -83,6 +83,13 @@ internal sealed class EfAuditStore(IServiceScopeFactory scopes) : IAuditStore
         }
     }
 
-    /// <summary>The database answered, but a row does not read as an entry: a change made to it, not an outage.</summary>
-    private static bool Unreadable(Exception e) => e is not OperationCanceledException && !DatabaseOutage.Caused(e);
+    /// <summary>
+    /// The database answered, but a row does not read as an entry (a value of the wrong type or form, a null where the
+    /// schema has none): a change made to it. Only such conversion failures count: an outage, or anything else, is not
+    /// taken for a rewrite, since that stops the writer for good.
+    /// </summary>
+    private static bool Unreadable(Exception e) =>
+        !DatabaseOutage.Caused(e)
+        && e is InvalidCastException or FormatException or OverflowException or ArgumentException
+            or InvalidOperationException and not ObjectDisposedException and not { Source: "Npgsql" };
 }

@@ -88,7 +88,15 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
                 logger.LogWarning("The PACS importer could not go on ({Problem}); it tries again in {Wait}.", Problem, wait);
                 if (current is { } failed && !IsOutage(e) && (_attempts[failed.Seq] = _attempts.GetValueOrDefault(failed.Seq) + 1) >= MaxAttempts)
                 {
-                    await SetAsideAsync(source, failed, e, stoppingToken);
+                    try
+                    {
+                        await SetAsideAsync(source, failed, e, stoppingToken);
+                    }
+                    catch (Exception aside) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        // The database went away in between: the series is tried (and set aside) again later; the importer lives on.
+                        logger.LogWarning("The series could not be set aside yet: {Reason}.", aside.Message);
+                    }
                 }
 
                 wait = TimeSpan.FromTicks(Math.Min(options.MaxBackoff.Ticks, wait.Ticks * 2));
@@ -132,6 +140,7 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         _attempts.Remove(change.Seq);
         SetAside++;
     }
+
     /// <summary>The first time this PACS is followed: from the feed's end (or its beginning, <see cref="PacsOptions.FromStart"/>).</summary>
     private async Task<long> StartAsync(string source, CancellationToken cancellationToken)
     {
