@@ -38,7 +38,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
 
         await audit.RecordAsync(actor.Name, "history.export", "predictions", AuditOutcome.Succeeded, $"{filter.Describe()}; {items.Count} rows as CSV", cancellationToken).ConfigureAwait(false);
         CsvFormat.WriteRow(writer, "prediction_id", "study_id", "created_at_utc", "uploaded_by", "file_name", "scheme",
-            "decrypted_for_inference", "model", "label", "tumor", "tumor_probability", "latency_ms", "device");
+            "decrypted_for_inference", "model", "label", "tumor", "tumor_probability", "latency_ms", "device", "series_id", "slice");
         foreach (PredictionRow r in items)
         {
             CsvFormat.WriteRow(writer,
@@ -54,7 +54,9 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
                 r.Tumor ? "true" : "false",
                 CsvFormat.Field(r.TumorProbability, "0.######"),
                 CsvFormat.Field(r.LatencyMilliseconds, "0.###"),
-                CsvFormat.Field(r.Device));
+                CsvFormat.Field(r.Device),
+                r.SeriesId?.ToString("D") ?? "",
+                r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "");
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);

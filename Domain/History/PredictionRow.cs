@@ -1,6 +1,6 @@
 namespace MedCrypt.Domain.History;
 
-/// <summary>One prediction of the history with its study's facts: no pixels, no keys.</summary>
+/// <summary>One prediction of the history with its study's facts (and, for a slice, its series and place): no pixels, no keys.</summary>
 public sealed record PredictionRow(
     long Id,
     Guid StudyId,
@@ -14,4 +14,6 @@ public sealed record PredictionRow(
     bool Tumor,
     double TumorProbability,
     double LatencyMilliseconds,
-    string Device);
+    string Device,
+    Guid? SeriesId = null,
+    int? SliceIndex = null);

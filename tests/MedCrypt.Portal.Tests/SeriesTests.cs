@@ -48,6 +48,12 @@ public sealed class SeriesTests
         HttpClient auditor = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
         await Api.AssertProblemAsync(await auditor.GetAsync($"/api/v1/series/{id}", ct), HttpStatusCode.Forbidden);
 
+        // The history's CSV names each slice's series and place: one row a model a slice, grouped by series_id.
+        List<string[]> csv = Rfc4180.Parse(await staff.GetStringAsync("/api/v1/predictions.csv?model=ensemble", ct));
+        int seriesColumn = Array.IndexOf(csv[0], "series_id"), sliceColumn = Array.IndexOf(csv[0], "slice");
+        Assert.Equal(3, csv.Skip(1).Count(r => r[seriesColumn] == id));
+        Assert.Equal(["1", "2", "3"], csv.Skip(1).Where(r => r[seriesColumn] == id).Select(r => r[sliceColumn]).Order(StringComparer.Ordinal));
+
         string[] trail = await AuditTrail.ReadAsync(factory, ct);
         Assert.Single(trail, t => t == "staff@medcrypt.local series.analysed Succeeded");
         Assert.DoesNotContain(trail, t => t.Contains("study.analysed", StringComparison.Ordinal)); // one entry for the series, not one a slice
