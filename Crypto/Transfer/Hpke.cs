@@ -144,32 +144,28 @@ public static class Hpke
 
     internal static ECDiffieHellman Import(ReadOnlySpan<byte> privateKey)
     {
-        if (privateKey.Length != PrivateKeySize)
-        {
-            throw new CryptographicException($"A P-256 private key is {PrivateKeySize} bytes.");
-        }
-
         var key = ECDiffieHellman.Create();
-        key.ImportParameters(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = privateKey.ToArray() });
+        key.ImportParameters(PrivateParameters(privateKey));
         return key;
     }
 
     /// <summary>An uncompressed point on P-256; anything else (another curve, a point off the curve) is refused here.</summary>
     internal static ECDiffieHellman ImportPublic(ReadOnlySpan<byte> publicKey)
     {
-        if (publicKey.Length != PublicKeySize || publicKey[0] != 0x04)
-        {
-            throw new CryptographicException($"A P-256 public key is {PublicKeySize} bytes, an uncompressed point (0x04 ‖ x ‖ y).");
-        }
-
         var key = ECDiffieHellman.Create();
-        key.ImportParameters(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint { X = publicKey[1..33].ToArray(), Y = publicKey[33..].ToArray() },
-        });
+        key.ImportParameters(PublicParameters(publicKey));
         return key;
     }
+
+    /// <summary>A P-256 private key as .NET imports it (its public point is computed on import).</summary>
+    internal static ECParameters PrivateParameters(ReadOnlySpan<byte> privateKey) => privateKey.Length == PrivateKeySize
+        ? new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = privateKey.ToArray() }
+        : throw new CryptographicException($"A P-256 private key is {PrivateKeySize} bytes.");
+
+    /// <summary>A P-256 public key as .NET imports it (the import checks that the point is on the curve).</summary>
+    internal static ECParameters PublicParameters(ReadOnlySpan<byte> publicKey) => publicKey.Length == PublicKeySize && publicKey[0] == 0x04
+        ? new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = publicKey[1..33].ToArray(), Y = publicKey[33..].ToArray() } }
+        : throw new CryptographicException($"A P-256 public key is {PublicKeySize} bytes, an uncompressed point (0x04 ‖ x ‖ y).");
 
     internal static byte[] Serialize(ECPoint q)
     {

@@ -20,23 +20,19 @@ public static class PackageSignature
     /// <summary>False for a wrong signature, a signature of the wrong length, or a public key that is not a P-256 point.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        if (signature.Length != Size || publicKey.Length != Hpke.PublicKeySize || publicKey[0] != 0x04)
+        if (signature.Length != Size)
         {
             return false;
         }
 
         try
         {
-            using var key = ECDsa.Create(new ECParameters
-            {
-                Curve = ECCurve.NamedCurves.nistP256,
-                Q = new ECPoint { X = publicKey[1..33].ToArray(), Y = publicKey[33..].ToArray() },
-            });
+            using var key = ECDsa.Create(Hpke.PublicParameters(publicKey));
             return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (CryptographicException)
         {
-            return false; // not a point on the curve
+            return false; // not a P-256 point
         }
     }
 
@@ -47,15 +43,5 @@ public static class PackageSignature
         return Hpke.Serialize(key.ExportParameters(false).Q);
     }
 
-    private static ECDsa Import(ReadOnlySpan<byte> privateKey)
-    {
-        if (privateKey.Length != Hpke.PrivateKeySize)
-        {
-            throw new CryptographicException($"A P-256 private key is {Hpke.PrivateKeySize} bytes.");
-        }
-
-        var key = ECDsa.Create();
-        key.ImportParameters(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = privateKey.ToArray() });
-        return key;
-    }
+    private static ECDsa Import(ReadOnlySpan<byte> privateKey) => ECDsa.Create(Hpke.PrivateParameters(privateKey));
 }

@@ -6,7 +6,7 @@ namespace MedCrypt.Domain.Auditing;
 /// and the publisher refuses (which stops the writer), rather than failing and trying again for ever.
 /// </summary>
 public sealed class AuditEntryUnreadableException(long after, Exception innerException)
-    : Exception($"the entry after {after} cannot be read ({innerException?.Message})", innerException)
+    : Exception($"entry {after + 1} does not read as an entry ({innerException?.Message}): a row that cannot be read was changed in the database", innerException)
 {
     /// <summary>The last sequence number read before it (0 when the first row failed).</summary>
     public long After { get; } = after;

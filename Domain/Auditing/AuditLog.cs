@@ -14,7 +14,11 @@ namespace MedCrypt.Domain.Auditing;
 /// writer too (<see cref="Stop"/>). Once stopped (<see cref="Rewritten"/>) no access is served unrecorded and no head
 /// is signed, until an operator has looked and the portal restarts.
 /// </summary>
-public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null)
+/// <param name="maxUnanchored">
+/// How long accesses may be served without a signed head covering the log, whatever keeps the publisher from signing
+/// (the database away, a pass that fails, or one that never ends); null: no bound (a log without an anchor).
+/// </param>
+public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemetry? telemetry = null, TimeSpan? maxUnanchored = null)
 {
     private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -30,33 +34,24 @@ public sealed class AuditLog(IAuditStore store, TimeProvider clock, AuditTelemet
     /// <summary>Stops the writer: the log was found rewritten (by the publisher's pass). Sticky; the first reason is kept.</summary>
     public void Stop(string why) => Rewritten ??= why;
 
-    private TimeSpan? _maxUnanchored;
     private DateTimeOffset _anchoredAt = clock.GetUtcNow();
     private long _signedSize;
 
     /// <summary>
-    /// Bounds how long accesses may be served without a signed head, whatever keeps the publisher from signing (the
-    /// database away, a pass that fails, or one that never ends): the publisher calls it once, then
-    /// <see cref="Anchored"/> after every pass that found the log covered.
+    /// The signed size the writer stays above (the last head the publisher read): a log cut below a signed head and
+    /// refilled by this writer, after a restart made it forget its last entry, is refused.
     /// </summary>
-    public void BoundUnanchored(TimeSpan max) => _maxUnanchored = max;
+    public void SignedUpTo(long signedSize) => _signedSize = Math.Max(_signedSize, signedSize);
 
-    /// <summary>
-    /// The publisher found the log covered by a head of <paramref name="signedSize"/> entries: the writer's clock for
-    /// the bound starts again, and it never appends at or below that size (a log cut below a signed head and refilled
-    /// by this writer, after a restart made it forget its last entry, is refused).
-    /// </summary>
+    /// <summary>The publisher found the log covered by a head of <paramref name="signedSize"/> entries: the clock of the bound on unanchored accesses starts again.</summary>
     public void Anchored(long signedSize)
     {
         _anchoredAt = clock.GetUtcNow();
-        _signedSize = Math.Max(_signedSize, signedSize);
+        SignedUpTo(signedSize);
     }
 
-    /// <summary>The signed size the writer stays above (the last head the publisher read).</summary>
-    public void SignedUpTo(long signedSize) => _signedSize = Math.Max(_signedSize, signedSize);
-
     /// <summary>Why audited actions are held back for now (no head for longer than the bound); null while none is.</summary>
-    public string? Held => _maxUnanchored is { } max && clock.GetUtcNow() - _anchoredAt > max
+    public string? Held => maxUnanchored is { } max && clock.GetUtcNow() - _anchoredAt > max
         ? $"no signed head covers the log since {_anchoredAt:u} (longer than {max.TotalMinutes:0.#} min)"
         : null;
 

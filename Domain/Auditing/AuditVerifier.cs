@@ -58,8 +58,7 @@ public static class AuditVerifier
         }
         catch (AuditEntryUnreadableException e)
         {
-            return new AuditVerification(false, cursor.Count, heads.Count, anchored, e.After + 1, null,
-                $"entry {e.After + 1} does not read as an entry ({e.InnerException?.Message}): the row was changed in the database");
+            return new AuditVerification(false, cursor.Count, heads.Count, anchored, e.After + 1, null, e.Message);
         }
 
         if (next < bySize.Count)

@@ -55,7 +55,7 @@ public static class TreeHeadIssuer
         }
         catch (AuditEntryUnreadableException e)
         {
-            return TreeHeadIssue.Refused($"entry {e.After + 1} does not read as an entry ({e.InnerException?.Message}): the row was changed in the database");
+            return TreeHeadIssue.Refused(e.Message);
         }
 
         if (tree.Size < size)

@@ -21,9 +21,6 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
     private SignedTreeHead? _lastPublished;
     private bool _firstHeadPublished;
 
-    // The writer keeps the bound on unanchored accesses itself (a pass that never ends cannot hold it off); the anchor sets it.
-    private readonly TimeSpan _maxUnanchored = Bound(audit, options.MaxUnanchored);
-
     private TreeHeadSigner Signer => _key.Value.Signer;
 
     public AuditAnchorOptions Options => options;
@@ -178,12 +175,6 @@ public sealed class AuditAnchor(AuditAnchorOptions options, IAuditStore store, A
     {
         Failure = null;
         audit.Anchored(signedSize);
-    }
-
-    private static TimeSpan Bound(AuditLog audit, TimeSpan max)
-    {
-        audit.BoundUnanchored(max);
-        return max;
     }
 
     private SignedTreeHead? Refuse(string reason)

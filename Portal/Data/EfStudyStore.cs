@@ -13,76 +13,59 @@ namespace MedCrypt.Portal.Data;
 /// <summary>Studies in the portal's database; each call in a context of its own.</summary>
 internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) : IStudyStore
 {
-    public async Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken)
+    public Task AddAsync(StudyDetails study, SealedStudy images, AuditEvent entry, ReceivedPackage? received, CancellationToken cancellationToken) =>
+        StoreAsync([(study, images)], entry, received is null ? null : new ReceivedPackageRecord
+        {
+            SenderFingerprint = received.SenderFingerprint,
+            PackageId = received.PackageId,
+            StudyId = received.StudyId,
+            InstitutionId = received.InstitutionId,
+            ReceivedAt = received.ReceivedAt,
+        }, $"Package {received?.PackageId:D} was taken in already, a moment ago: a package is taken in once.", cancellationToken);
+
+    public Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, string? importKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        return StoreAsync(slices, entry, importKey is null ? null : new PacsImportRecord { Key = importKey, SeriesId = slices[0].Study.Series!.Id, ImportedAt = entry.At },
+            "This series from the PACS was taken in already.", cancellationToken);
+    }
+
+    /// <summary>
+    /// The studies, their audit entry and, when given, the row that makes them once only (a package's ledger line, a
+    /// PACS series' key), in one transaction; other instances are told once it has committed.
+    /// </summary>
+    private async Task StoreAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> studies, AuditEvent entry, object? once, string taken, CancellationToken cancellationToken)
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (received is not null)
+        if (once is not null)
         {
-            // Its own statement first, so that the ledger's key, not the audit sequence's, is what a replay runs into.
-            db.ReceivedPackages.Add(new ReceivedPackageRecord
-            {
-                SenderFingerprint = received.SenderFingerprint,
-                PackageId = received.PackageId,
-                StudyId = received.StudyId,
-                InstitutionId = received.InstitutionId,
-                ReceivedAt = received.ReceivedAt,
-            });
+            // Its own statement first, so that its key, not the audit sequence, is what a second attempt runs into.
+            db.Add(once);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException e) when (AuditedSave.IsUniqueViolation(e))
             {
-                throw new ConflictException($"Package {received.PackageId:D} was taken in already, a moment ago: a package is taken in once.", e);
+                throw new ConflictException(taken, e);
             }
         }
 
-        db.Studies.Add(Record(study, images));
+        db.Studies.AddRange(studies.Select(s => Record(s.Study, s.Images)));
         await db.SaveWithAuditEntryAsync(entry, cancellationToken);
         if (db.Database.IsNpgsql())
         {
             // The other portal instances are told in the same transaction: NOTIFY is delivered when, and only if, it commits.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {study.Id.ToString("D")})", cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        feed.Publish(study.Id);
-    }
-
-    public async Task AddSeriesAsync(IReadOnlyList<(StudyDetails Study, SealedStudy Images)> slices, AuditEvent entry, string? importKey, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(slices);
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (importKey is not null)
-        {
-            // Its own statement first, so that the key, not the audit sequence, is what a second import runs into.
-            db.PacsImports.Add(new PacsImportRecord { Key = importKey, SeriesId = slices[0].Study.Series!.Id, ImportedAt = entry.At });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException e) when (AuditedSave.IsUniqueViolation(e))
-            {
-                throw new ConflictException("This series from the PACS was taken in already.", e);
-            }
-        }
-
-        db.Studies.AddRange(slices.Select(s => Record(s.Study, s.Images)));
-        await db.SaveWithAuditEntryAsync(entry, cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            foreach ((StudyDetails study, _) in slices)
+            foreach ((StudyDetails study, _) in studies)
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresStudyListener.Channel}, {study.Id.ToString("D")})", cancellationToken);
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach ((StudyDetails study, _) in slices)
+        foreach ((StudyDetails study, _) in studies)
         {
             feed.Publish(study.Id);
         }

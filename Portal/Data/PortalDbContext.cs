@@ -42,6 +42,7 @@ public class PortalDbContext(DbContextOptions options) : IdentityDbContext<Ident
         {
             audit.ToTable("AuditEvents");
             audit.HasIndex(r => r.Sequence).IsUnique(); // two writers cannot both extend the chain from one tip
+            audit.HasIndex(r => new { r.Action, r.Subject }); // the institutions' removals are read at every transfer, and the log is searched by both
             audit.Property(r => r.Actor).HasMaxLength(256);
             audit.Property(r => r.Action).HasMaxLength(64);
             audit.Property(r => r.Subject).HasMaxLength(256);

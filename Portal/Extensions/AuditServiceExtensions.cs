@@ -5,10 +5,13 @@ namespace MedCrypt.Portal.Extensions;
 
 internal static class AuditServiceExtensions
 {
-    /// <summary>The audit log's anchor outside the database (section "Audit"): signing key, heads file, the publisher and its health check.</summary>
+    /// <summary>The audit log, and its anchor outside the database (section "Audit"): signing key, heads file, the publisher and its health check.</summary>
     public static void AddAuditAnchor(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(AuditAnchorOptions.Resolve(builder.Configuration));
+        AuditAnchorOptions options = AuditAnchorOptions.Resolve(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        // The writer keeps the anchor's bound on unanchored accesses itself: a publisher pass that never ends cannot hold it off.
+        builder.Services.AddSingleton(s => new AuditLog(s.GetRequiredService<IAuditStore>(), s.GetRequiredService<TimeProvider>(), maxUnanchored: options.MaxUnanchored));
         builder.Services.AddSingleton<AuditAnchor>();
         builder.Services.AddSingleton<IAuditAnchor>(s => s.GetRequiredService<AuditAnchor>());
         builder.Services.AddHostedService<AuditHeadPublisher>();

@@ -27,7 +27,6 @@ internal static class PortalDataExtensions
         DatabaseErrorInterceptor.AddTo(builder.Services); // failed commands and connections counted (medcrypt.database.errors)
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IAuditStore, EfAuditStore>();
-        builder.Services.AddSingleton<AuditLog>();
         IDataProtectionBuilder dataProtection = builder.Services.AddDataProtection().SetApplicationName("MedCrypt").PersistKeysToDbContext<PortalDbContext>();
         builder.Services.AddSingleton<IKeyStore, EfKeyStore>();
         builder.AddKeyEncryption(dataProtection);

@@ -105,6 +105,8 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.HasIndex("Sequence")
                         .IsUnique();
 
+                    b.HasIndex("Action", "Subject");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 

@@ -98,6 +98,8 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.HasIndex("Sequence")
                         .IsUnique();
 
+                    b.HasIndex("Action", "Subject");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 
