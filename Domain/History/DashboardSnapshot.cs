@@ -1,8 +1,8 @@
 namespace MedCrypt.Domain.History;
 
-/// <summary>What the dashboard shows at one moment.</summary>
-public sealed record DashboardSnapshot(DateTimeOffset Day, int StudiesToday, int AnalysedToday, int TumorsToday, IReadOnlyList<ModelFigures> Models, IReadOnlyList<PredictionRow> Recent)
+/// <summary>What the dashboard shows at one moment, a series counted as one study.</summary>
+public sealed record DashboardSnapshot(DateTimeOffset Day, int StudiesToday, int AnalysedToday, int TumorsToday, IReadOnlyList<ModelFigures> Models, IReadOnlyList<StudyRow> Recent)
 {
-    /// <summary>The share of today's analyses the ensemble labels as a tumor; null before the first one.</summary>
+    /// <summary>The share of today's studies the ensemble reads as a tumor; null before the first one.</summary>
     public double? TumorRate => AnalysedToday == 0 ? null : (double)TumorsToday / AnalysedToday;
 }

@@ -25,6 +25,9 @@ public sealed record HistoryFilter
 
     public double? MinTumorProbability { get; init; }
 
+    /// <summary>One study's predictions: a single image's, or those of every slice of a series (the drill-down from a <see cref="StudyRow"/>).</summary>
+    public Guid? Study { get; init; }
+
     public HistorySort Sort { get; init; } = HistorySort.Time;
 
     public bool Descending { get; init; } = true;
@@ -50,6 +53,7 @@ public sealed record HistoryFilter
         Add("scheme", Scheme);
         Add("decrypted", DecryptedForInference?.ToString());
         Add("minTumor", MinTumorProbability?.ToString(CultureInfo.InvariantCulture));
+        Add("study", Study?.ToString("D"));
         string line = parts.Count == 0 ? "all" : string.Join(", ", parts);
         return line.Length <= 1024 ? line : line[..1024] + "…"; // the audit entry's detail is bounded
 

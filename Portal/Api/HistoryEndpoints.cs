@@ -31,6 +31,11 @@ internal static class HistoryEndpoints
             return TypedResults.ValidationProblem(errors, "The query string has bad values.");
         }
 
+        if (query.Level == HistoryLevel.Study)
+        {
+            return TypedResults.Ok(await history.StudiesAsync(user.ToActor(), query.Filter, query.Page, query.PageSize, cancellationToken));
+        }
+
         return TypedResults.Ok(await history.RunAsync(user.ToActor(), query.Filter, query.Page, query.PageSize, cancellationToken));
     }
 
@@ -43,8 +48,12 @@ internal static class HistoryEndpoints
         }
 
         var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        await export.RunAsync(user.ToActor(), query.Filter, csv, cancellationToken); // refusals reach the problem handler
+        // Refusals reach the problem handler.
+        _ = query.Level == HistoryLevel.Study
+            ? await export.StudiesAsync(user.ToActor(), query.Filter, csv, cancellationToken)
+            : await export.RunAsync(user.ToActor(), query.Filter, csv, cancellationToken);
 
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-predictions-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
+        string name = query.Level == HistoryLevel.Study ? "studies" : "predictions";
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-{name}-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");
     }
 }

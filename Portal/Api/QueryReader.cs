@@ -50,6 +50,10 @@ public sealed class QueryReader(IQueryCollection query)
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max ? value
         : Fail(name, $"'{name}' must be a whole number from {min} to {max}.", fallback);
 
+    public Guid? Id(string name) => Single(name) is not { } text ? null
+        : Guid.TryParseExact(text, "D", out Guid value) ? value
+        : Fail<Guid?>(name, $"'{name}' must be an id such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301.", null);
+
     /// <summary>One of an enum's names, any case (numbers are refused).</summary>
     public TEnum? Choice<TEnum>(string name)
         where TEnum : struct, Enum

@@ -5,9 +5,10 @@ namespace MedCrypt.Portal.History;
 
 /// <summary>
 /// The history's query string, shared by the API and the CSV export: from, to, model, label, uploader, scheme,
-/// decrypted, minTumor, sort, order (asc or desc), page, pageSize.
+/// decrypted, minTumor, study (one study's or series' predictions), sort, order (asc or desc), level (slice, the
+/// default, or study: a series one row), page, pageSize.
 /// </summary>
-public sealed record HistoryRequest(HistoryFilter Filter, int Page, int PageSize)
+public sealed record HistoryRequest(HistoryFilter Filter, HistoryLevel Level, int Page, int PageSize)
 {
     public const int DefaultPageSize = 50;
 
@@ -24,6 +25,7 @@ public sealed record HistoryRequest(HistoryFilter Filter, int Page, int PageSize
             Scheme = reader.Text("scheme"),
             DecryptedForInference = reader.Flag("decrypted"),
             MinTumorProbability = reader.Number("minTumor", 0, 1),
+            Study = reader.Id("study"),
             Sort = reader.Choice<HistorySort>("sort") ?? HistorySort.Time,
             Descending = reader.Choice<SortOrder>("order") != SortOrder.Asc,
         };
@@ -32,10 +34,11 @@ public sealed record HistoryRequest(HistoryFilter Filter, int Page, int PageSize
             reader.Fail("to", "'to' must be after 'from'.");
         }
 
+        HistoryLevel level = reader.Choice<HistoryLevel>("level") ?? HistoryLevel.Slice;
         int page = reader.Integer("page", 1, 1, 1_000_000);
         int pageSize = reader.Integer("pageSize", DefaultPageSize, 1, QueryPredictionHistory.MaxPageSize);
         errors = reader.Errors;
-        return new HistoryRequest(filter, page, pageSize);
+        return new HistoryRequest(filter, level, page, pageSize);
     }
 
     private enum SortOrder

@@ -53,6 +53,24 @@ public sealed class AuditLogPageTests : BunitContext
         Assert.Contains(reads.Items, e => e.Action == "audit.verify");
     }
 
+    [Fact]
+    public async Task A_link_from_the_history_opens_the_log_narrowed_to_its_subject()
+    {
+        AuditLog audit = _factory.Services.GetRequiredService<AuditLog>();
+        CancellationToken ct = Xunit.TestContext.Current.CancellationToken;
+        string series = $"series/{Guid.NewGuid():D}";
+        await audit.RecordAsync("staff@medcrypt.local", "series.analysed", series, AuditOutcome.Succeeded, cancellationToken: ct);
+        await audit.RecordAsync("doctor@medcrypt.local", "series.open", series, AuditOutcome.Succeeded, cancellationToken: ct);
+        await audit.RecordAsync("doctor@medcrypt.local", "study.open", "study/elsewhere", AuditOutcome.Succeeded, cancellationToken: ct);
+        AddAuthorization().SignIn("auditor@medcrypt.local", Roles.Auditor);
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/audit?subject={Uri.EscapeDataString(series)}");
+
+        IRenderedComponent<AuditLogPage> page = Render<AuditLogPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page).Count));
+        Assert.All(Rows(page), r => Assert.Contains(series, r.TextContent));
+    }
+
     private static IReadOnlyList<AngleSharp.Dom.IElement> Rows(IRenderedComponent<AuditLogPage> page) =>
         page.FindAll("[data-testid=audit-table] tbody tr.mud-table-row");
 

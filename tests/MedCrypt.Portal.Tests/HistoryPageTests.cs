@@ -34,10 +34,20 @@ public sealed class HistoryPageTests : BunitContext
 
         IRenderedComponent<HistoryPage> page = Render<HistoryPage>();
 
-        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=history-grid] tbody tr.mud-table-row").Count));
+        // Studies first, one row each; its predictions (three models' readings) one click away.
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=history-grid] tbody tr.mud-table-row")));
+        Assert.Equal("study", page.Find("[data-testid=history-grid]").GetAttribute("data-level"));
         Assert.Contains("history.png", page.Find("[data-testid=history-grid]").TextContent);
         Assert.Equal(linked, page.Markup.Contains($"/studies/{study.Id:D}", StringComparison.Ordinal));
-        Assert.Contains("/history/export.csv?", page.Find("[data-testid=export]").GetAttribute("href"));
+        Assert.Equal(!linked, page.Markup.Contains($"/audit?subject=study%2F{study.Id:D}", StringComparison.Ordinal)); // auditors follow its audit trail
+        Assert.Contains("level=study", page.Find("[data-testid=export]").GetAttribute("href"));
+
+        page.Find("[data-testid=drill]").Click();
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=history-grid] tbody tr.mud-table-row").Count));
+        Assert.Equal("slice", page.Find("[data-testid=history-grid]").GetAttribute("data-level"));
+        Assert.Contains(study.Id.ToString("D"), page.Find("[data-testid=drill-down]").TextContent);
+        Assert.Contains($"study={study.Id:D}", page.Find("[data-testid=export]").GetAttribute("href"));
+        Assert.Contains("level=slice", page.Find("[data-testid=export]").GetAttribute("href"));
     }
 
     protected override void Dispose(bool disposing)

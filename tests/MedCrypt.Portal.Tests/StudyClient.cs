@@ -31,6 +31,9 @@ internal sealed class StudyClient(IServiceProvider services)
     public async Task<StudyDetails> AnalyseAsync(ClaimsPrincipal user, string fileName, byte[] upload, string scheme, CancellationToken ct) =>
         await services.GetRequiredService<AnalyseStudy>().RunAsync(await ActorAsync(user), fileName, upload, scheme, ct);
 
+    public async Task<SeriesDetails> AnalyseSeriesAsync(ClaimsPrincipal user, IReadOnlyList<SliceUpload> slices, string scheme, CancellationToken ct) =>
+        await services.GetRequiredService<AnalyseStudy>().RunSeriesAsync(await ActorAsync(user), slices, scheme, ct);
+
     /// <summary>The stored study, read past the use case (unaudited), to check what was stored.</summary>
     public Task<StudyDetails?> FindAsync(Guid id, CancellationToken ct) => services.GetRequiredService<IStudyStore>().FindAsync(id, ct);
 
