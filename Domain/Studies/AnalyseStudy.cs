@@ -66,12 +66,14 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// not a readable image refuses the series, and nothing of it is stored.
     /// </summary>
     /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, a slice that cannot be read (the message names it), or no brain slice at all.</exception>
-    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken) =>
-        RunSeriesAsync(actor, slices, schemeId, importKey: null, cancellationToken);
+    /// <param name="done">Told of each slice as it is read (1-based), and whether it was screened (false: the gate stopped it), for a page's progress.</param>
+    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken, IProgress<(int Slice, bool Screened)>? done = null) =>
+        RunSeriesAsync(actor, slices, schemeId, importKey: null, cancellationToken, done);
 
     /// <summary>As an upload, for a series taken from the PACS (<see cref="Pacs.ImportPacsSeries"/>): one slice is a series too, and <paramref name="importKey"/> is stored with it.</summary>
     /// <exception cref="ConflictException">A series with that key was stored at the same moment; nothing was stored.</exception>
-    internal async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, CancellationToken cancellationToken)
+    internal async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, CancellationToken cancellationToken,
+        IProgress<(int Slice, bool Screened)>? done = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(slices);
@@ -93,9 +95,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             try
             {
                 prepared.Add(await PrepareAsync(actor, slices[i].FileName, slices[i].Bytes, setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
+                done?.Report((i + 1, true));
             }
             catch (NotABrainSliceException)
             {
+                done?.Report((i + 1, false));
                 // A series' first and last slices are often skull cap or neck, not brain: that slice is not screened
                 // (its own study.rejected entry says so), the rest are. A file that cannot be read refuses the series.
             }

@@ -61,6 +61,15 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
         Assert.Equal(HeadPhantom.Height, await original.EvaluateAsync<int>("img => img.naturalHeight"));
         Assert.True(await LoadedWidthAsync(doctor.GetByTestId("protected-pane").Locator("img")) > 0);
 
+        // Window and level by a right-button drag in the browser: right widens (already at its widest), up raises the level.
+        var box = (await original.BoundingBoxAsync())!;
+        await doctor.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await doctor.Mouse.DownAsync(new() { Button = MouseButton.Right });
+        await doctor.Mouse.MoveAsync(box.X + box.Width / 2 - 40, box.Y + box.Height / 2 - 30, new() { Steps = 5 });
+        await doctor.Mouse.UpAsync(new() { Button = MouseButton.Right });
+        await Expect(doctor.GetByTestId("window-level-values")).ToHaveTextAsync("W 215 / L 158");
+        Assert.StartsWith("1.186", await doctor.Locator("feFuncR").First.GetAttributeAsync("slope")); // 255 / 215
+
         // One visit, one entry each: the prerender opened the study, the live circuit unsealed the images.
         string subject = $"study/{id:D}";
         Assert.Equal(1, await AuditEntriesAsync(Email("doctor"), "study.open", subject));
@@ -96,7 +105,10 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
         await Expect(auditor).ToHaveURLAsync(new Regex("/history$"));
         ILocator upload = auditor.GetByTestId("history-grid").Locator("tbody tr").Filter(new() { HasText = "phantom-auditor.png" });
         await Expect(upload.First).ToContainTextAsync(Email("staff"));
-        await Expect(upload.Locator("a")).ToHaveCountAsync(0);
+        await Expect(upload.Locator("a[href^='/studies/']")).ToHaveCountAsync(0);
+        await upload.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync(); // but to the upload's trail
+        await Expect(auditor).ToHaveURLAsync(new Regex("/audit\\?subject=study%2F"));
+        await Expect(auditor.GetByTestId("audit-table").Locator("tbody tr").Filter(new() { HasText = "study.analysed" })).ToHaveCountAsync(1);
         await Expect(auditor.Locator("img")).ToHaveCountAsync(0);
 
         // Typing the study's address is refused before any of it is rendered.

@@ -3,6 +3,7 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -48,6 +49,31 @@ public sealed class StudyViewerTests : BunitContext
         page.WaitForAssertion(() => Assert.Equal("W 140 / L 110", page.Find("[data-testid=window-level-values]").TextContent.Trim()));
         Assert.Equal("1.8214", page.Find("feFuncR").GetAttribute("slope")); // 255 / 140
         Assert.Equal("-0.2857", page.Find("feFuncR").GetAttribute("intercept")); // 0.5 − 110 / 140
+
+        // Dragged with the right button: right widens the window, up raises the level; the pan stays where it was.
+        string panned = page.FindAll("div[style*='scale(']")[1].GetAttribute("style")!;
+        page.Find("[data-testid=original-drag]").PointerDown(new PointerEventArgs { Button = 2, ClientX = 100, ClientY = 100 });
+        page.Find("[data-testid=original-drag]").PointerMove(new PointerEventArgs { Buttons = 2, ClientX = 130, ClientY = 80 });
+        page.WaitForAssertion(() => Assert.Equal("W 170 / L 130", page.Find("[data-testid=window-level-values]").TextContent.Trim()));
+        Assert.Equal(panned, page.FindAll("div[style*='scale(']")[1].GetAttribute("style"));
+        page.Find("[data-testid=original-drag]").PointerMove(new PointerEventArgs { Buttons = 2, ClientX = 1000, ClientY = 1000 });
+        page.WaitForAssertion(() => Assert.Equal("W 255 / L 0", page.Find("[data-testid=window-level-values]").TextContent.Trim())); // clamped
+        page.Find("[data-testid=original-drag]").PointerUp(new PointerEventArgs { Button = 2 });
+        page.Find("[data-testid=original-drag]").PointerMove(new PointerEventArgs { ClientX = 0, ClientY = 0 });
+        Assert.Equal("W 255 / L 0", page.Find("[data-testid=window-level-values]").TextContent.Trim()); // released: no change
+
+        // A left drag pans, until the window/level tool is chosen: then it sets window and level and does not pan.
+        page.Find("[data-testid=original-drag] div").PointerDown(new PointerEventArgs { Button = 0, ClientX = 0, ClientY = 0 });
+        page.Find("[data-testid=original-drag] div").PointerMove(new PointerEventArgs { Buttons = 1, ClientX = -50, ClientY = -50 });
+        page.Find("[data-testid=original-drag] div").PointerUp(new PointerEventArgs());
+        Assert.Equal("W 255 / L 0", page.Find("[data-testid=window-level-values]").TextContent.Trim());
+        string movedByPan = page.FindAll("div[style*='scale(']")[1].GetAttribute("style")!;
+        Assert.NotEqual(panned, movedByPan);
+        page.Find("[data-testid=window-level-tool] input, input[data-testid=window-level-tool]").Change(true);
+        page.Find("[data-testid=original-drag] div").PointerDown(new PointerEventArgs { Button = 0, ClientX = 0, ClientY = 0 });
+        page.Find("[data-testid=original-drag] div").PointerMove(new PointerEventArgs { Buttons = 1, ClientX = -100, ClientY = -60 });
+        page.WaitForAssertion(() => Assert.Equal("W 155 / L 60", page.Find("[data-testid=window-level-values]").TextContent.Trim()));
+        Assert.Equal(movedByPan, page.FindAll("div[style*='scale(']")[1].GetAttribute("style"));
 
         page.Find("[data-testid=measure]").Click();
         page.WaitForAssertion(() => Assert.Contains("NPCR", page.Find("[data-testid=metrics-table]").TextContent));

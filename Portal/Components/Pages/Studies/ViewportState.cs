@@ -37,7 +37,7 @@ public sealed class ViewportState
     public void StartDrag(PointerEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        _dragging = Zoom > 1;
+        _dragging = Zoom > 1 && e.Button == 0; // the left button pans; the right one is the original's window/level
         (_lastX, _lastY) = (e.ClientX, e.ClientY);
     }
 
