@@ -3,7 +3,7 @@ using MedCrypt.Domain.Failures;
 namespace MedCrypt.Domain.Imaging;
 
 /// <summary>A readable image that <see cref="BrainSliceGate"/> refused: it is not screened (422 with <see cref="Reason"/>).</summary>
-public sealed class NotABrainSliceException(string reason) : RejectedInputException(Text)
+public sealed class NotABrainSliceException(string reason, string message = NotABrainSliceException.Text) : RejectedInputException(message)
 {
     public const string Text = "The image does not look like a brain MRI slice; it was not screened.";
 

@@ -76,11 +76,10 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
         ArgumentNullException.ThrowIfNull(series);
         StudyDetails verdict = series.Verdict;
         string notScreened = series.NotScreened > 0 ? $", {series.NotScreened} not screened (they do not look like brain MRI slices)" : "";
-        string frames = series.Slices.Any(s => s.Dicom?.Metadata.Frames > 1)
-            ? " Multi-frame images: only the middle frame of each was screened, not the rest of the volume; this result does not cover it."
-            : "";
+        // A multi-frame image's frames are slices of the series: each was screened.
+        string frames = series.Slices.Any(s => s.Dicom?.Metadata.Frames > 1) ? " Multi-frame images: every frame was screened as a slice." : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"MedCrypt AI screening, not a diagnosis: {(frames.Length > 0 ? "PARTIAL RESULT, " : "")}{(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
+            $"MedCrypt AI screening, not a diagnosis: {(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
             $"({verdict.Verdict?.Label}) at slice {verdict.Series?.Index} of {verdict.Series?.Count}; {series.Slices.Count(s => s.Verdict?.Tumor == true)} of {series.Slices.Count} screened slices read as tumor{notScreened}. " +
             $"MedCrypt series {series.Id:D}.{frames}");
     }

@@ -1,4 +1,5 @@
 using MedCrypt.Crypto.Envelope;
+using MedCrypt.Crypto.Images;
 using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Access;
@@ -41,7 +42,15 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         string name = AuditName(fileName, upload, receipt);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         Setup setup = await SetUpAsync(actor, "study.upload", name, schemeId, cancellationToken).ConfigureAwait(false);
-        PreparedStudy prepared = await PrepareAsync(actor, fileName, upload, setup, receipt, series: null, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SliceSource> read = await ReadAsync(actor, fileName, upload, receipt, file: 0, cancellationToken).ConfigureAwait(false);
+        if (read.Count > 1)
+        {
+            // An enhanced multi-frame file is a series in one file: every frame is screened as a slice, and the study
+            // shown is the slice that drove the series' verdict (its series names the rest).
+            return (await AnalyseSeriesAsync(actor, Guid.NewGuid(), read, setup, importKey: null, done: null, cancellationToken).ConfigureAwait(false)).Verdict;
+        }
+
+        PreparedStudy prepared = await PrepareAsync(actor, read[0], setup, receipt, series: null, cancellationToken).ConfigureAwait(false);
         ModelPrediction verdict = prepared.Verdict;
         string decrypted = prepared.Study.DecryptedForInference ? ", decrypted for inference" : "";
         using AnalysisStep commit = AnalysisTelemetry.Shared.StartStage(AnalysisStages.Commit, setup.Scheme.Id);
@@ -60,20 +69,20 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     /// <summary>
-    /// A series: several slices (PNG, JPEG or DICOM), each screened, protected and sealed as an upload is, stored
-    /// together in one transaction with one audit entry naming the series' verdict (the slice with the highest
-    /// P(tumor)). A slice the brain-slice gate stops is not screened and not stored (the others are); a slice that is
-    /// not a readable image refuses the series, and nothing of it is stored.
+    /// A series: several slices (PNG, JPEG or DICOM; a multi-frame DICOM file gives a slice a frame), each screened,
+    /// protected and sealed as an upload is, stored together in one transaction with one audit entry naming the
+    /// series' verdict (the slice with the highest P(tumor)). A slice the brain-slice gate stops is not screened and not
+    /// stored (the others are); a slice that is not a readable image refuses the series, and nothing of it is stored.
     /// </summary>
+    /// <param name="done">Told of each slice as it is read, for a page's progress.</param>
     /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, a slice that cannot be read (the message names it), or no brain slice at all.</exception>
-    /// <param name="done">Told of each slice as it is read (1-based), and whether it was screened (false: the gate stopped it), for a page's progress.</param>
-    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken, IProgress<(int Slice, bool Screened)>? done = null) =>
+    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken, IProgress<SliceRead>? done = null) =>
         RunSeriesAsync(actor, slices, schemeId, importKey: null, cancellationToken, done);
 
     /// <summary>As an upload, for a series taken from the PACS (<see cref="Pacs.ImportPacsSeries"/>): one slice is a series too, and <paramref name="importKey"/> is stored with it.</summary>
     /// <exception cref="ConflictException">A series with that key was stored at the same moment; nothing was stored.</exception>
     internal async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, CancellationToken cancellationToken,
-        IProgress<(int Slice, bool Screened)>? done = null)
+        IProgress<SliceRead>? done = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(slices);
@@ -89,34 +98,61 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         }
 
         Setup setup = await SetUpAsync(actor, "series.upload", subject, schemeId, cancellationToken).ConfigureAwait(false);
-        var prepared = new List<PreparedStudy>(slices.Count);
+        var read = new List<SliceSource>(slices.Count);
         for (int i = 0; i < slices.Count; i++)
         {
             try
             {
-                prepared.Add(await PrepareAsync(actor, slices[i].FileName, slices[i].Bytes, setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
-                done?.Report((i + 1, true));
+                read.AddRange(await ReadAsync(actor, slices[i].FileName, slices[i].Bytes, receipt: null, i, cancellationToken).ConfigureAwait(false));
             }
-            catch (NotABrainSliceException)
+            catch (RejectedInputException e)
             {
-                done?.Report((i + 1, false));
+                throw await RefusedAsync(actor, subject, new RejectedInputException($"File {i + 1} of {slices.Count}: {e.Message} Nothing of the series was stored.", e) { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (read.Count > MaxSeriesSlices)
+        {
+            throw await RefusedAsync(actor, subject, new RejectedInputException($"These files hold {read.Count} slices (frames); a series has at most {MaxSeriesSlices}."), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AnalyseSeriesAsync(actor, seriesId, read, setup, importKey, done, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each slice screened and protected, then the series stored in one transaction with one entry; the upload's checks are behind it.</summary>
+    private async Task<SeriesDetails> AnalyseSeriesAsync(
+        Actor actor, Guid seriesId, IReadOnlyList<SliceSource> slices, Setup setup, string? importKey, IProgress<SliceRead>? done, CancellationToken cancellationToken)
+    {
+        string subject = SeriesSubject(seriesId);
+        var prepared = new List<PreparedStudy>(slices.Count);
+        var gated = new List<string>();
+        for (int i = 0; i < slices.Count; i++)
+        {
+            try
+            {
+                prepared.Add(await PrepareAsync(actor, slices[i], setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
+                done?.Report(new SliceRead(i + 1, slices.Count, slices[i].File, Screened: true));
+            }
+            catch (NotABrainSliceException e)
+            {
+                gated.Add(e.Reason);
                 // A series' first and last slices are often skull cap or neck, not brain: that slice is not screened
                 // (its own study.rejected entry says so), the rest are. A file that cannot be read refuses the series.
+                done?.Report(new SliceRead(i + 1, slices.Count, slices[i].File, Screened: false));
             }
             catch (RejectedInputException e)
             {
                 // The slice's own entry says why; the series is one refusal more, and nothing of it is stored.
-                var refused = new RejectedInputException($"Slice {i + 1} of {slices.Count}: {e.Message} Nothing of the series was stored.", e) { Unprocessable = true };
-                await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, refused.Message, cancellationToken).ConfigureAwait(false);
-                throw refused;
+                throw await RefusedAsync(actor, subject, new RejectedInputException($"Slice {i + 1} of {slices.Count}: {e.Message} Nothing of the series was stored.", e) { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
             }
         }
 
         if (prepared.Count == 0)
         {
-            var none = new RejectedInputException($"None of the {slices.Count} slices looks like a brain MRI slice: the series is not screened, and nothing of it was stored.") { Unprocessable = true };
-            await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, none.Message, cancellationToken).ConfigureAwait(false);
-            throw none;
+            // A refusal by the gate, as one slice's is (the check most slices failed): a client tells it from a broken file.
+            string check = gated.GroupBy(r => r, StringComparer.Ordinal).MaxBy(g => g.Count())!.Key;
+            throw await RefusedAsync(actor, subject, new NotABrainSliceException(check,
+                $"None of the {slices.Count} slices looks like a brain MRI slice: the series is not screened, and nothing of it was stored.") { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
         }
 
         var series = new SeriesDetails(seriesId, [.. prepared.Select(p => p.Study)]);
@@ -135,6 +171,13 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             cancellationToken).ConfigureAwait(false);
         commit.Complete();
         return series;
+    }
+
+    /// <summary>A series' refusal, audited, for the caller to throw.</summary>
+    private async Task<RejectedInputException> RefusedAsync(Actor actor, string subject, RejectedInputException refusal, CancellationToken cancellationToken)
+    {
+        await audit.RecordAsync(actor.Name, "series.upload", subject, AuditOutcome.Denied, refusal.Message, cancellationToken).ConfigureAwait(false);
+        return refusal;
     }
 
     public const int MaxSeriesSlices = 512;
@@ -174,35 +217,56 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         return new Setup(scheme, loaded, keyId, key, await keys.CurrentMasterKeyAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>One slice decoded, screened, protected and sealed, not yet stored; a refusal is audited under its name.</summary>
-    private async Task<PreparedStudy> PrepareAsync(
-        Actor actor, string fileName, ReadOnlyMemory<byte> upload, Setup setup, StudyReceipt? receipt, SeriesPosition? series, CancellationToken cancellationToken)
+    /// <summary>
+    /// One upload as the slices to screen, a refusal audited under its name: a PNG or JPEG as sent (decoded by the
+    /// analysis), a DICOM file decoded here, de-identified (its pseudonym and neutral name), one slice a frame.
+    /// </summary>
+    /// <param name="file">The upload's place among the files sent (0-based), for progress.</param>
+    private async Task<IReadOnlyList<SliceSource>> ReadAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt, int file, CancellationToken cancellationToken)
     {
-        bool isDicom = receipt is null && DicomReader.IsDicom(upload.Span);
         string name = AuditName(fileName, upload, receipt);
-        if (upload.Length == 0 || upload.Length > MaxUploadBytes)
-        {
-            var size = new RejectedInputException(upload.Length == 0 ? "The file is empty." : $"The file is over {MaxUploadBytes / 1_048_576} MB.");
-            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, size.Message, cancellationToken).ConfigureAwait(false);
-            throw size;
-        }
-
-        (ImageProtectionScheme scheme, LoadedModels loaded, string keyId, SecretKey key, MasterKey master) = setup;
-        var id = Guid.NewGuid();
-        StudyAnalysis analysis;
-        DicomStudyInfo? dicomInfo = null;
         try
         {
-            if (isDicom)
+            if (upload.Length == 0 || upload.Length > MaxUploadBytes)
             {
-                DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
-                // Without a real Patient ID the study is its own patient: a random pseudonym, never grouped with others'.
-                string pseudonym = image.PatientKey is { } patient
-                    ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), patient)
-                    : PatientPseudonym.Ungrouped();
-                dicomInfo = new DicomStudyInfo(pseudonym, image.Metadata);
-                name = NeutralName(image.Metadata, dicomInfo.PatientPseudonym);
-                analysis = await loaded.Analyser.AnalyseAsync(id, image.Pixels, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+                throw new RejectedInputException(upload.Length == 0 ? "The file is empty." : $"The file is over {MaxUploadBytes / 1_048_576} MB.");
+            }
+
+            if (receipt is not null || !DicomReader.IsDicom(upload.Span))
+            {
+                return [new SliceSource(name, upload, Frame: null, Dicom: null, file)];
+            }
+
+            DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
+            // Without a real Patient ID the study is its own patient: a random pseudonym, never grouped with others'.
+            string pseudonym = image.PatientKey is { } patient
+                ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), patient)
+                : PatientPseudonym.Ungrouped();
+            var dicomInfo = new DicomStudyInfo(pseudonym, image.Metadata);
+            string neutral = NeutralName(image.Metadata, pseudonym);
+            return [.. image.Frames.Select(frame => new SliceSource(neutral, ReadOnlyMemory<byte>.Empty, frame, dicomInfo, file))];
+        }
+        catch (RejectedInputException e)
+        {
+            await audit.RecordAsync(actor.Name, "study.upload", name, AuditOutcome.Denied, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One slice screened, protected and sealed, not yet stored; a refusal is audited under its name.</summary>
+    private async Task<PreparedStudy> PrepareAsync(
+        Actor actor, SliceSource source, Setup setup, StudyReceipt? receipt, SeriesPosition? series, CancellationToken cancellationToken)
+    {
+        (ImageProtectionScheme scheme, LoadedModels loaded, string keyId, SecretKey key, MasterKey master) = setup;
+        var id = Guid.NewGuid();
+        string name = source.Name;
+        StudyAnalysis analysis;
+        DicomStudyInfo? dicomInfo = source.Dicom;
+        try
+        {
+            if (source.Frame is { } frame)
+            {
+                analysis = await loaded.Analyser.AnalyseAsync(id, frame, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -223,7 +287,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                     name = $"received-{receipt.PackageId:N}"[..17] + ".png"; // the sender's name for it may name the patient
                 }
 
-                analysis = await loaded.Analyser.AnalyseAsync(id, upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
+                analysis = await loaded.Analyser.AnalyseAsync(id, source.Upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
         catch (NotABrainSliceException e)
@@ -264,6 +328,9 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     private sealed record Setup(ImageProtectionScheme Scheme, LoadedModels Loaded, string KeyId, SecretKey Key, MasterKey Master);
 
     private sealed record PreparedStudy(StudyDetails Study, SealedStudy Images, ModelPrediction Verdict);
+
+    /// <summary>One slice to screen: an upload's bytes as sent (PNG, JPEG), or a DICOM frame already decoded with what its header gave.</summary>
+    private sealed record SliceSource(string Name, ReadOnlyMemory<byte> Upload, PixelImage? Frame, DicomStudyInfo? Dicom, int File);
 
     /// <summary>A DICOM study's name: the modality and the first 8 hex digits of the pseudonym, nothing from the client.</summary>
     public static string NeutralName(DicomMetadata metadata, string pseudonym)

@@ -24,10 +24,10 @@ public sealed class DicomCodecTests
     {
         DicomImage image = _codec.Decode(File(syntax, "MONOCHROME2", window: true), TestContext.Current.CancellationToken);
 
-        Assert.Equal(4, image.Pixels.Width);
-        Assert.Equal(4, image.Pixels.Height);
-        Assert.Equal(PixelFormat.Gray8, image.Pixels.Format);
-        Assert.Equal(Expected, image.Pixels.Pixels.ToArray());
+        Assert.Equal(4, image.Frames.Single().Width);
+        Assert.Equal(4, image.Frames.Single().Height);
+        Assert.Equal(PixelFormat.Gray8, image.Frames.Single().Format);
+        Assert.Equal(Expected, image.Frames.Single().Pixels.ToArray());
         Assert.Equal("MR", image.Metadata.Modality);
         Assert.Equal("5:P-123|4:HOSP", image.PatientKey); // length-prefixed: ("A^B", "") and ("A", "B^") differ
     }
@@ -37,7 +37,7 @@ public sealed class DicomCodecTests
     {
         DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME1", window: true), TestContext.Current.CancellationToken);
 
-        Assert.Equal(Expected.Select(p => (byte)(255 - p)), image.Pixels.Pixels.ToArray());
+        Assert.Equal(Expected.Select(p => (byte)(255 - p)), image.Frames.Single().Pixels.ToArray());
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public sealed class DicomCodecTests
 
         // 16 values: the 0.5 % and 99.5 % percentiles are the lowest (-600 → -200) and highest (-10 → 980).
         byte[] expected = [.. Stored.Select(s => (byte)Math.Round(((2.0 * s) + 1000 + 200) / 1180 * 255, MidpointRounding.AwayFromZero))];
-        Assert.Equal(expected, image.Pixels.Pixels.ToArray());
-        Assert.Equal(0, image.Pixels.Pixels.ToArray().Min());
-        Assert.Equal(255, image.Pixels.Pixels.ToArray().Max());
+        Assert.Equal(expected, image.Frames.Single().Pixels.ToArray());
+        Assert.Equal(0, image.Frames.Single().Pixels.ToArray().Min());
+        Assert.Equal(255, image.Frames.Single().Pixels.ToArray().Max());
     }
 
     [Fact]

@@ -85,13 +85,28 @@ public sealed class DicomSamplesTests(ITestOutputHelper output)
         Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
         foreach (string[] group in SameImage)
         {
-            byte[] first = _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, group[0])), TestContext.Current.CancellationToken).Pixels.Pixels.ToArray();
+            byte[] first = AllFrames(group[0]);
             Assert.True(first.Distinct().Count() > 32, $"{group[0]} decodes to a nearly flat image");
             foreach (string other in group.Skip(1))
             {
-                byte[] pixels = _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, other)), TestContext.Current.CancellationToken).Pixels.Pixels.ToArray();
+                byte[] pixels = AllFrames(other);
                 Assert.True(first.AsSpan().SequenceEqual(pixels), $"{other} decodes to other pixels than {group[0]}");
             }
         }
     }
+
+    [Fact]
+    public void A_multi_frame_file_gives_every_frame_each_its_own_slice()
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        DicomImage volume = _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, "edge/pydicom-data/emri_small.dcm")), TestContext.Current.CancellationToken);
+
+        Assert.Equal(volume.Metadata.Frames, volume.Frames.Count);
+        Assert.True(volume.Frames.Count > 1, "emri_small is an enhanced multi-frame MR");
+        Assert.Equal(volume.Frames.Count, volume.Frames.Select(f => Convert.ToHexString(f.Pixels)).Distinct().Count()); // the frames differ: not one frame repeated
+    }
+
+    /// <summary>Every frame's pixels one after another: a multi-frame file's encodings must agree on all of them.</summary>
+    private byte[] AllFrames(string relative) =>
+        [.. _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, relative)), TestContext.Current.CancellationToken).Frames.SelectMany(f => f.Pixels.ToArray())];
 }

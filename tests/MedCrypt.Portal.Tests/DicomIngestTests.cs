@@ -46,7 +46,7 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         var verdicts = new Dictionary<int, int>();
         var gated = new List<string>();
-        int created = 0;
+        int created = 0, stored = 0, multiFrame = 0;
         foreach (string path in DicomSamples.Files())
         {
             string relative = DicomSamples.Relative(path).Replace('\\', '/');
@@ -61,9 +61,25 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
 
             if (response.StatusCode == HttpStatusCode.Created)
             {
+                JsonElement study = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+                Assert.Matches("^dicom-mr-[0-9a-f]{8}\\.dcm$", study.GetProperty("fileName").GetString()!);
                 created++;
-                string name = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("fileName").GetString()!;
-                Assert.Matches("^dicom-mr-[0-9a-f]{8}\\.dcm$", name);
+                if (study.GetProperty("series").ValueKind == JsonValueKind.Object)
+                {
+                    // A multi-frame file is a series in one file: a slice a frame, the one answered the verdict's.
+                    JsonElement series = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/series/{study.GetProperty("series").GetProperty("id").GetString()}", ct);
+                    int slices = series.GetProperty("slices").GetArrayLength();
+                    JsonElement first = series.GetProperty("slices")[0];
+                    Assert.Equal(first.GetProperty("dicom").GetProperty("frames").GetInt32(), first.GetProperty("series").GetProperty("count").GetInt32());
+                    Assert.Equal(first.GetProperty("series").GetProperty("count").GetInt32(), slices + series.GetProperty("notScreened").GetInt32());
+                    stored += slices;
+                    multiFrame++;
+                }
+                else
+                {
+                    stored++;
+                }
+
                 continue;
             }
 
@@ -77,7 +93,8 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", verdicts.OrderBy(v => v.Key).Select(v => $"{v.Key}: {v.Value}")));
         output.WriteLine("refused by the brain-slice gate: " + string.Join(", ", gated));
         Assert.True(created > 850, $"only {created} of 924 samples were analysed");
-        Assert.Equal(created, await TestStudies.CountAsync(factory));
+        Assert.True(multiFrame >= 5, $"only {multiFrame} multi-frame files were analysed as series");
+        Assert.Equal(stored, await TestStudies.CountAsync(factory));
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
     }
 

@@ -1,16 +1,21 @@
+using MedCrypt.Crypto.Images;
+
 namespace MedCrypt.Domain.Imaging.Dicom;
 
 /// <summary>
 /// A DICOM Part 10 upload to the grayscale frame MedCrypt screens. The header is read here; compressed pixel data
 /// is handed to <see cref="DicomDecompressor"/> only after the pixel budget (<see cref="ImageCodec.MaxPixels"/>) and the
-/// side limits were checked from the header. A multi-frame file (enhanced MR, a whole series in one file) gives its
-/// middle frame for now: one slice is screened, as with a PNG.
+/// side limits were checked from the header. A multi-frame file (enhanced MR, a whole series in one file) gives every
+/// frame, each screened as a slice of a series is.
 /// </summary>
 public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor)
 {
     /// <summary>What a file's frames may add up to once decompressed (bounds the tool's output and our buffers).</summary>
     /// <summary>256 MB: a whole 512 × 512 × 480-slice 16-bit series in one file; a 20 MB upload that claims more is refused unread.</summary>
     public const long MaxDecompressedBytes = 256L * 1024 * 1024;
+
+    /// <summary>A file's frames are a series' slices: no more than a series may have.</summary>
+    public const int MaxFrames = 512;
 
     /// <exception cref="ImageRejectedException">Damaged, truncated, not grayscale, over the budget, or an unsupported syntax.</exception>
     public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default)
@@ -40,11 +45,16 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         cancellationToken.ThrowIfCancellationRequested();
         ReadOnlyMemory<byte> pixelData = dataset.NativePixelData
             ?? throw new ImageRejectedException("The DICOM file has no pixel data.");
-        int frame = geometry.Frames / 2;
-        double[] values = DicomFrame.Read(dataset, pixelData.Span, frame, geometry);
-        var pixels = DicomWindow.ToGray8(values, geometry.Columns, geometry.Rows, dataset.Number(DicomTag.WindowCenter), dataset.Number(DicomTag.WindowWidth), geometry.Inverted);
+        var frames = new PixelImage[geometry.Frames];
+        for (int frame = 0; frame < frames.Length; frame++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double[] values = DicomFrame.Read(dataset, pixelData.Span, frame, geometry);
+            frames[frame] = DicomWindow.ToGray8(values, geometry.Columns, geometry.Rows, dataset.Number(DicomTag.WindowCenter), dataset.Number(DicomTag.WindowWidth), geometry.Inverted);
+        }
+
         string? patient = PatientPseudonym.KeyOf(dataset.Text(DicomTag.PatientId), dataset.Text(DicomTag.IssuerOfPatientId));
-        return new DicomImage(pixels, DicomMetadata.Of(dataset, geometry), frame, patient);
+        return new DicomImage(frames, DicomMetadata.Of(dataset, geometry), patient);
     }
 
     private void CheckBudget(DicomGeometry geometry)
@@ -59,6 +69,11 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         if ((long)width * height > limits.MaxPixels)
         {
             throw new ImageRejectedException($"The DICOM image is {width} × {height} pixels; MedCrypt analyses at most {limits.MaxPixels:N0} pixels a scan.") { TooLarge = true };
+        }
+
+        if (geometry.Frames > MaxFrames)
+        {
+            throw new ImageRejectedException($"The DICOM file has {geometry.Frames} frames; MedCrypt screens at most {MaxFrames} slices a series.") { TooLarge = true };
         }
 
         if ((long)width * height * (geometry.BitsAllocated / 8) * geometry.Frames > MaxDecompressedBytes)

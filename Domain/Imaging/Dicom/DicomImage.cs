@@ -3,7 +3,8 @@ using MedCrypt.Crypto.Images;
 namespace MedCrypt.Domain.Imaging.Dicom;
 
 /// <summary>
-/// A decoded DICOM upload: the frame MedCrypt screens as Gray8, the whitelisted metadata, and the patient's key
+/// A decoded DICOM upload: every frame as Gray8 in the file's order (one for most files; a slice each for an enhanced
+/// multi-frame MR, which is a whole series in one file), the whitelisted metadata, and the patient's key
 /// (PatientID^IssuerOfPatientID, which only <see cref="PatientPseudonym"/> may see: it is never stored or logged).
 /// </summary>
-public sealed record DicomImage(PixelImage Pixels, DicomMetadata Metadata, int Frame, string? PatientKey);
+public sealed record DicomImage(IReadOnlyList<PixelImage> Frames, DicomMetadata Metadata, string? PatientKey);
