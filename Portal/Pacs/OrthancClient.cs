@@ -8,7 +8,8 @@ namespace MedCrypt.Portal.Pacs;
 /// <summary>
 /// The few calls of Orthanc's REST API the importer makes: the change feed, a series and its instances, an instance's
 /// file, and a Basic Text Structured Report created inside a study (/tools/create-dicom with the study as parent, so
-/// the report carries the study's own patient and study tags and shows beside its images in any viewer).
+/// the report carries the study's own patient and study tags and shows beside its images in any viewer), citing the
+/// series' images as its evidence and the slice that drove the result as the image its finding is inferred from.
 /// </summary>
 internal sealed class OrthancClient(HttpClient http)
 {
@@ -40,13 +41,38 @@ internal sealed class OrthancClient(HttpClient http)
         JsonElement series = await http.GetFromJsonAsync<JsonElement>($"series/{id}", cancellationToken);
         JsonElement tags = series.GetProperty("MainDicomTags");
         JsonElement instances = await http.GetFromJsonAsync<JsonElement>($"series/{id}/instances", cancellationToken);
-        string[] ordered = [.. instances.EnumerateArray()
-            .Select(i => (Id: i.GetProperty("ID").GetString()!, Number: i.GetProperty("MainDicomTags").TryGetProperty("InstanceNumber", out JsonElement n) && int.TryParse(n.GetString(), out int v) ? v : int.MaxValue))
-            .OrderBy(i => i.Number).ThenBy(i => i.Id, StringComparer.Ordinal).Select(i => i.Id)];
-        return new OrthancSeries(id, series.GetProperty("ParentStudy").GetString()!,
-            tags.TryGetProperty("Modality", out JsonElement modality) ? modality.GetString() ?? "" : "",
-            tags.TryGetProperty("SeriesInstanceUID", out JsonElement uid) ? uid.GetString() ?? id : id, ordered,
-            tags.TryGetProperty("BodyPartExamined", out JsonElement part) ? part.GetString() : null);
+        OrthancInstance[] ordered = [.. instances.EnumerateArray()
+            .Select(i => (Instance: Instance(i), Number: Tag(i.GetProperty("MainDicomTags"), "InstanceNumber") is { } n && int.TryParse(n, out int v) ? v : int.MaxValue))
+            .OrderBy(i => i.Number).ThenBy(i => i.Instance.Id, StringComparer.Ordinal).Select(i => i.Instance)];
+        return new OrthancSeries(id, series.GetProperty("ParentStudy").GetString()!, Tag(tags, "Modality") ?? "", Tag(tags, "SeriesInstanceUID") ?? id, ordered, Tag(tags, "BodyPartExamined"));
+
+        static OrthancInstance Instance(JsonElement i)
+        {
+            JsonElement tags = i.GetProperty("MainDicomTags");
+            return new(i.GetProperty("ID").GetString()!, Tag(tags, "SOPInstanceUID"), Tag(tags, "NumberOfFrames") is { } f && int.TryParse(f, out int frames) && frames > 1 ? frames : 1);
+        }
+    }
+
+    /// <summary>
+    /// What a report cites: the study's UID, and each instance's SOP class (which Orthanc keeps as metadata, one call an
+    /// instance). Null where Orthanc does not say; the report is then written without references.
+    /// </summary>
+    public async Task<ReportEvidence?> EvidenceAsync(OrthancSeries series, CancellationToken cancellationToken)
+    {
+        string? study = Tag((await http.GetFromJsonAsync<JsonElement>($"studies/{series.Study}", cancellationToken)).GetProperty("MainDicomTags"), "StudyInstanceUID");
+        var images = new List<ReportImage>(series.Instances.Count);
+        foreach (OrthancInstance instance in series.Instances)
+        {
+            using HttpResponseMessage response = await http.GetAsync($"instances/{instance.Id}/metadata/SopClassUid", cancellationToken);
+            if (!response.IsSuccessStatusCode || instance.SopInstanceUid is null)
+            {
+                return null;
+            }
+
+            images.Add(new ReportImage((await response.Content.ReadAsStringAsync(cancellationToken)).Trim(), instance.SopInstanceUid));
+        }
+
+        return study is null ? null : new ReportEvidence(study, series.SeriesInstanceUid, images);
     }
 
     public Task<byte[]> InstanceFileAsync(string id, CancellationToken cancellationToken) => http.GetByteArrayAsync($"instances/{id}/file", cancellationToken);
@@ -55,8 +81,33 @@ internal sealed class OrthancClient(HttpClient http)
     /// Creates the report in the study, under the series and instance UIDs given (the same UIDs again store nothing
     /// new), or under new ones Orthanc makes when none are given.
     /// </summary>
-    public async Task WriteReportAsync(string study, string text, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken)
+    /// <param name="evidence">The series' images the result was read from, cited as the report's evidence; <paramref name="shown"/> (with its frame for a multi-frame image) is the one that drove it.</param>
+    public async Task WriteReportAsync(string study, string text, string? seriesInstanceUid, string? sopInstanceUid, ReportEvidence? evidence, (ReportImage Image, int? Frame)? shown, CancellationToken cancellationToken)
     {
+        var finding = new JsonObject
+        {
+            ["RelationshipType"] = "CONTAINS",
+            ["ValueType"] = "TEXT",
+            ["ConceptNameCodeSequence"] = new JsonArray(Code("121071", "DCM", "Finding")),
+            ["TextValue"] = text,
+        };
+        if (shown is ({ } image, var frame))
+        {
+            // The finding is inferred from the slice with the highest P(tumor): a viewer opens it from the report.
+            JsonObject reference = Reference(image);
+            if (frame is { } number)
+            {
+                reference["ReferencedFrameNumber"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            finding["ContentSequence"] = new JsonArray(new JsonObject
+            {
+                ["RelationshipType"] = "INFERRED FROM",
+                ["ValueType"] = "IMAGE",
+                ["ReferencedSOPSequence"] = new JsonArray(reference),
+            });
+        }
+
         var tags = new JsonObject
         {
             ["SOPClassUID"] = "1.2.840.10008.5.1.4.1.1.88.11", // Basic Text SR
@@ -72,14 +123,22 @@ internal sealed class OrthancClient(HttpClient http)
             ["ReferencedPerformedProcedureStepSequence"] = new JsonArray(),
             ["PerformedProcedureCodeSequence"] = new JsonArray(),
             ["ConceptNameCodeSequence"] = new JsonArray(Code("18748-4", "LN", "Diagnostic imaging report")),
-            ["ContentSequence"] = new JsonArray(new JsonObject
-            {
-                ["RelationshipType"] = "CONTAINS",
-                ["ValueType"] = "TEXT",
-                ["ConceptNameCodeSequence"] = new JsonArray(Code("121071", "DCM", "Finding")),
-                ["TextValue"] = text,
-            }),
+            ["ContentSequence"] = new JsonArray(finding),
         };
+        if (evidence is not null)
+        {
+            // Every image of the series was read (PS3.3 C.17.2.3: the evidence of the report's current procedure).
+            tags["CurrentRequestedProcedureEvidenceSequence"] = new JsonArray(new JsonObject
+            {
+                ["StudyInstanceUID"] = evidence.StudyInstanceUid,
+                ["ReferencedSeriesSequence"] = new JsonArray(new JsonObject
+                {
+                    ["SeriesInstanceUID"] = evidence.SeriesInstanceUid,
+                    ["ReferencedSOPSequence"] = new JsonArray([.. evidence.Images.Select(i => (JsonNode)Reference(i))]),
+                }),
+            });
+        }
+
         var request = new JsonObject { ["Parent"] = study, ["Tags"] = tags };
         if (seriesInstanceUid is not null && sopInstanceUid is not null)
         {
@@ -92,11 +151,21 @@ internal sealed class OrthancClient(HttpClient http)
         response.EnsureSuccessStatusCode();
     }
 
+    private static JsonObject Reference(ReportImage image) => new() { ["ReferencedSOPClassUID"] = image.SopClassUid, ["ReferencedSOPInstanceUID"] = image.SopInstanceUid };
+
+    private static string? Tag(JsonElement tags, string name) => tags.TryGetProperty(name, out JsonElement value) ? value.GetString() : null;
+
     private static JsonObject Code(string value, string scheme, string meaning) => new() { ["CodeValue"] = value, ["CodingSchemeDesignator"] = scheme, ["CodeMeaning"] = meaning };
 
     public sealed record Change(long Seq, string ChangeType, string Id);
 
     public sealed record ChangePage(IReadOnlyList<Change> Changes, long Last, bool Done);
 
-    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<string> Instances, string? BodyPart);
+    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<OrthancInstance> Instances, string? BodyPart);
+
+    public sealed record OrthancInstance(string Id, string? SopInstanceUid, int Frames);
+
+    public sealed record ReportImage(string SopClassUid, string SopInstanceUid);
+
+    public sealed record ReportEvidence(string StudyInstanceUid, string SeriesInstanceUid, IReadOnlyList<ReportImage> Images);
 }

@@ -129,7 +129,7 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         try
         {
             OrthancClient.OrthancSeries series = await orthanc.SeriesAsync(change.Id, cancellationToken);
-            await orthanc.WriteReportAsync(series.Study, ImportPacsSeries.SetAside(e.Message), null, null, cancellationToken);
+            await orthanc.WriteReportAsync(series.Study, ImportPacsSeries.SetAside(e.Message), null, null, evidence: null, shown: null, cancellationToken);
         }
         catch (Exception report) when (!cancellationToken.IsCancellationRequested)
         {
@@ -162,14 +162,18 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         PacsImport result = await import.RunAsync(series.SeriesInstanceUid, series.Instances.Count, async ct =>
         {
             var slices = new List<SliceUpload>(series.Instances.Count);
-            foreach (string instance in series.Instances)
+            foreach (OrthancClient.OrthancInstance instance in series.Instances)
             {
-                slices.Add(new SliceUpload("pacs.dcm", await orthanc.InstanceFileAsync(instance, ct)));
+                slices.Add(new SliceUpload("pacs.dcm", await orthanc.InstanceFileAsync(instance.Id, ct)));
             }
 
             return slices;
         }, options.Scheme, cancellationToken);
-        await orthanc.WriteReportAsync(series.Study, result.ReportText, result.ReportSeriesUid, result.ReportInstanceUid, cancellationToken);
+        // Cited only while the PACS holds the images that were screened: a series that grew since has others as well.
+        OrthancClient.ReportEvidence? evidence = result.Series?.Slices[0].Series?.Count == series.Instances.Sum(i => i.Frames)
+            ? await orthanc.EvidenceAsync(series, cancellationToken)
+            : null;
+        await orthanc.WriteReportAsync(series.Study, result.ReportText, result.ReportSeriesUid, result.ReportInstanceUid, evidence, Shown(series, evidence, result.Series), cancellationToken);
         SeriesImported++;
         SlicesImported += result.Series?.Slices.Count ?? 0;
         // No PACS id in the log: Orthanc's ids are hashes of the patient's and study's identifiers.
@@ -178,5 +182,28 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
     }
 
     /// <summary>A series says what it shows in Body Part Examined, when it says it at all: one that names another part is not a brain's.</summary>
+    /// <summary>The image (and its frame, in a multi-frame one) of the slice that drove the verdict: the slices are the instances' frames in order.</summary>
+    private static (OrthancClient.ReportImage Image, int? Frame)? Shown(OrthancClient.OrthancSeries series, OrthancClient.ReportEvidence? evidence, SeriesDetails? screened)
+    {
+        if (evidence is null || screened?.Verdict.Series is not { } position)
+        {
+            return null;
+        }
+
+        int slice = position.Index;
+        for (int i = 0; i < series.Instances.Count; i++)
+        {
+            int frames = series.Instances[i].Frames;
+            if (slice <= frames)
+            {
+                return (evidence.Images[i], frames > 1 ? slice : null);
+            }
+
+            slice -= frames;
+        }
+
+        return null;
+    }
+
     private static bool IsHead(string? bodyPart) => string.IsNullOrWhiteSpace(bodyPart) || bodyPart.Trim().ToUpperInvariant() is "HEAD" or "BRAIN" or "SKULL" or "HEADNECK";
 }

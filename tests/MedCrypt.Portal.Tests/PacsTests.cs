@@ -44,6 +44,8 @@ public sealed class PacsTests(ITestOutputHelper output)
             Assert.Contains("system (pacs import) series.analysed Succeeded", await AuditTrail.ReadAsync(first, ct));
             string dump = await RunAsync("dsrdump", await DownloadAsync(pacs, report, ct), ct);
             Assert.Contains("Diagnostic imaging report", dump, StringComparison.Ordinal);
+            Assert.Contains("IMAGE", dump, StringComparison.Ordinal);
+            await AssertCitesTheSeriesAsync(pacs, report, seriesUid, sent, ct);
         }
 
         // Sent while no portal runs: taken in after the restart, nothing skipped.
@@ -162,6 +164,9 @@ public sealed class PacsTests(ITestOutputHelper output)
         Assert.DoesNotContain("PARTIAL", text, StringComparison.Ordinal);
         Assert.Contains(" of 96; ", text, StringComparison.Ordinal);
         Assert.Contains("every frame was screened", text, StringComparison.Ordinal);
+        JsonElement inferred = (await pacs.GetFromJsonAsync<JsonElement>($"instances/{await ReportAsync(pacs, multiStudy, TimeSpan.FromSeconds(1), ct)}/tags?simplify", ct))
+            .GetProperty("ContentSequence")[0].GetProperty("ContentSequence")[0].GetProperty("ReferencedSOPSequence")[0];
+        Assert.Equal(System.Text.RegularExpressions.Regex.Match(text, @"at slice (\d+) of").Groups[1].Value, inferred.GetProperty("ReferencedFrameNumber").GetString()); // the frame that drove it
     }
 
     [Fact]
@@ -277,6 +282,38 @@ public sealed class PacsTests(ITestOutputHelper output)
     // The raw value (Orthanc's tag listing leaves values over 256 characters out): ContentSequence, item 0, TextValue.
     private static async Task<string> ReportTextAsync(HttpClient pacs, string instance, CancellationToken ct) =>
         (await pacs.GetStringAsync($"instances/{instance}/content/0040-a730/0/0040-a160", ct)).TrimEnd('\0', ' ');
+
+    /// <summary>
+    /// The report cites every image of the series as its evidence, and infers its finding from the image of the slice
+    /// that drove the verdict: the report names that slice's place, and the slices are the images in InstanceNumber order.
+    /// </summary>
+    private static async Task AssertCitesTheSeriesAsync(HttpClient pacs, string report, string seriesUid, string[] sent, CancellationToken ct)
+    {
+        JsonElement tags = await pacs.GetFromJsonAsync<JsonElement>($"instances/{report}/tags?simplify", ct);
+        JsonElement evidence = tags.GetProperty("CurrentRequestedProcedureEvidenceSequence")[0];
+        JsonElement cited = evidence.GetProperty("ReferencedSeriesSequence")[0];
+        Assert.Equal(seriesUid, cited.GetProperty("SeriesInstanceUID").GetString());
+        Assert.Equal(tags.GetProperty("StudyInstanceUID").GetString(), evidence.GetProperty("StudyInstanceUID").GetString());
+        Assert.Equal(sent.Order(StringComparer.Ordinal),
+            cited.GetProperty("ReferencedSOPSequence").EnumerateArray().Select(r => r.GetProperty("ReferencedSOPInstanceUID").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(cited.GetProperty("ReferencedSOPSequence").EnumerateArray(), r => Assert.Equal("1.2.840.10008.5.1.4.1.1.4", r.GetProperty("ReferencedSOPClassUID").GetString())); // MR Image Storage
+
+        string text = await ReportTextAsync(pacs, report, ct);
+        int slice = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"at slice (\d+) of").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        JsonElement instances = await pacs.GetFromJsonAsync<JsonElement>($"series/{await SeriesIdAsync(pacs, sent[0], ct)}/instances", ct);
+        string[] ordered = [.. instances.EnumerateArray().OrderBy(i => int.Parse(i.GetProperty("MainDicomTags").GetProperty("InstanceNumber").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(i => i.GetProperty("MainDicomTags").GetProperty("SOPInstanceUID").GetString()!)];
+        JsonElement inferred = tags.GetProperty("ContentSequence")[0].GetProperty("ContentSequence")[0];
+        Assert.Equal("INFERRED FROM", inferred.GetProperty("RelationshipType").GetString());
+        Assert.Equal(ordered[slice - 1], inferred.GetProperty("ReferencedSOPSequence")[0].GetProperty("ReferencedSOPInstanceUID").GetString());
+    }
+
+    private static async Task<string> SeriesIdAsync(HttpClient pacs, string sopInstanceUid, CancellationToken ct)
+    {
+        JsonElement found = await (await pacs.PostAsync("tools/lookup", new StringContent(sopInstanceUid), ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        string instance = found.EnumerateArray().Single().GetProperty("ID").GetString()!;
+        return (await pacs.GetFromJsonAsync<JsonElement>($"instances/{instance}/series", ct)).GetProperty("ID").GetString()!;
+    }
 
     private static async Task<string> DownloadAsync(HttpClient pacs, string instance, CancellationToken ct)
     {
