@@ -78,6 +78,39 @@ public sealed partial class StudyScenarioTests(PortalInBrowser portal) : Browser
     });
 
     [Fact(Timeout = 180_000)]
+    public Task A_doctor_scrolls_a_series_with_the_wheel_without_leaving_the_page() => ScenarioAsync(async () =>
+    {
+        IPage staff = await SignInAsync("staff");
+        await staff.GotoAsync("/analyse");
+        await WaitForInteractiveAsync(staff, "file");
+        await staff.GetByTestId("file").SetInputFilesAsync(new[]
+        {
+            new FilePayload { Name = "wheel-1.png", MimeType = "image/png", Buffer = HeadPhantom.Png() },
+            new FilePayload { Name = "wheel-2.png", MimeType = "image/png", Buffer = HeadPhantom.Png() },
+        });
+        await Expect(staff.GetByTestId("upload")).ToHaveCountAsync(2); // a row and a bar a file
+        await staff.GetByTestId("analyse").ClickAsync();
+        await Expect(staff).ToHaveURLAsync(StudyUrlPattern());
+        Guid shown = Guid.Parse(StudyUrlPattern().Match(staff.Url).Groups["id"].Value);
+
+        IPage doctor = await SignInAsync("doctor", $"/studies/{shown:D}");
+        await WaitForInteractiveAsync(doctor, "show-original");
+        await doctor.GetByTestId("show-original").ClickAsync();
+        Assert.Equal(HeadPhantom.Width, await LoadedWidthAsync(doctor.GetByTestId("original-image")));
+        await doctor.EvaluateAsync("() => window.medcryptNotReloaded = true");
+        bool onFirst = (await doctor.GetByTestId("series").TextContentAsync())!.Contains("Slice 1 of 2", StringComparison.Ordinal);
+
+        // One notch over the protected pane: the other slice, both panes, the same page (no reload).
+        await doctor.GetByTestId("protected-image").HoverAsync();
+        await doctor.Mouse.WheelAsync(0, onFirst ? 120 : -120);
+        await Expect(doctor.GetByTestId("series")).ToContainTextAsync(onFirst ? "Slice 2 of 2" : "Slice 1 of 2");
+        await Expect(doctor).Not.ToHaveURLAsync(new Regex($"/studies/{shown:D}$"));
+        Assert.Equal(HeadPhantom.Width, await LoadedWidthAsync(doctor.GetByTestId("original-image")));
+        Assert.True(await doctor.EvaluateAsync<bool>("() => window.medcryptNotReloaded === true"), "The page was reloaded: the slice did not change in the circuit.");
+        Assert.Equal(0, await doctor.EvaluateAsync<double>("() => window.scrollY")); // the wheel moved slices, not the page
+    });
+
+    [Fact(Timeout = 180_000)]
     public Task Auditors_read_the_trail_of_an_upload_but_never_see_an_image() => ScenarioAsync(async () =>
     {
         IPage staff = await SignInAsync("staff");

@@ -3,6 +3,8 @@ using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
+using MedCrypt.Portal.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -25,6 +27,7 @@ public sealed class StudyViewerTests : BunitContext
         Services.AddSingleton(_factory.Services.GetRequiredService<ExplainStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<MeasureStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<SendStudy>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<OpenSeries>());
     }
 
     [Fact]
@@ -92,6 +95,51 @@ public sealed class StudyViewerTests : BunitContext
 
         page.WaitForElement("[data-testid=heat-map]");
         Assert.Contains("mix-blend-mode:screen", page.Find("[data-testid=heat-map]").GetAttribute("style"));
+    }
+
+    [Fact]
+    public async Task A_doctor_scrolls_a_series_with_the_wheel_both_panes_moving_to_the_next_stored_slice_each_view_audited()
+    {
+        CancellationToken ct = Xunit.TestContext.Current.CancellationToken;
+        var blank = new MedCrypt.Crypto.Images.PixelImage(128, 128, MedCrypt.Crypto.Images.PixelFormat.Gray8);
+        blank.Pixels.Fill(3); // the neck at a series' end: stopped by the gate, not stored
+        SeriesDetails series = await TestStudies.For(_factory).AnalyseSeriesAsync(TestStudies.Staff,
+            [new("s1.png", TestStudies.Scan(1)), new("s2.png", new MedCrypt.Domain.Imaging.ImageCodec().EncodePng(blank)), new("s3.png", TestStudies.Scan(3))], "block", ct);
+        (Guid first, Guid third) = (series.Slices[0].Id, series.Slices[1].Id);
+        Assert.Equal(3, series.Slices[1].Series!.Index);
+        AddAuthorization().SignInAccount("doctor@medcrypt.local", await TestAccounts.IdAsync(_factory.Services, "doctor@medcrypt.local"), Roles.Doctor);
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        IRenderedComponent<StudyView> page = Render<StudyView>(p => p.Add(v => v.Id, first));
+        page.WaitForElement("[data-testid=protected-image]");
+        page.Find("[data-testid=show-original]").Click();
+        page.WaitForElement("[data-testid=original-image]");
+        page.FindAll("[data-testid=window-level] button").Single(b => b.TextContent.Contains("Brain", StringComparison.Ordinal)).Click();
+        string firstOriginal = page.Find("[data-testid=original-image]").GetAttribute("src")!;
+        Assert.Contains("Slice 1 of 3", page.Find("[data-testid=series]").TextContent);
+
+        // Up at the first slice goes nowhere; half a notch down neither; a whole notch to the next stored slice (3: 2 was not stored).
+        page.Find("[data-testid=protected-wheel]").Wheel(new WheelEventArgs { DeltaY = -120 });
+        page.Find("[data-testid=protected-wheel]").Wheel(new WheelEventArgs { DeltaY = 50 });
+        Assert.EndsWith("/", navigation.Uri, StringComparison.Ordinal);
+        page.Find("[data-testid=protected-wheel]").Wheel(new WheelEventArgs { DeltaY = 60 });
+        Assert.EndsWith($"/studies/{third:D}", navigation.Uri, StringComparison.Ordinal);
+
+        // The router gives the page the new address: the slice opens in this circuit, the original with it, W/L kept.
+        page.Render(p => p.Add(v => v.Id, third));
+        page.WaitForAssertion(() => Assert.Contains("Slice 3 of 3", page.Find("[data-testid=series]").TextContent));
+        page.WaitForAssertion(() => Assert.NotEqual(firstOriginal, page.Find("[data-testid=original-image]").GetAttribute("src")));
+        Assert.Equal("s3.png", page.Find("h4").TextContent.Trim());
+        Assert.Equal("W 140 / L 110", page.Find("[data-testid=window-level-values]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=slice-loading]"));
+
+        string[] trail = await AuditTrail.ReadAsync(_factory, ct);
+        Assert.Equal(1, trail.Count(t => t == "doctor@medcrypt.local series.open Succeeded")); // the series once, not a slice each
+        await using AsyncServiceScope scope = _factory.Services.CreateAsyncScope();
+        PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        foreach (string action in new[] { "study.open", "protected.view", "original.view" })
+        {
+            Assert.Equal(1, await db.AuditRecords.CountAsync(r => r.Actor == "doctor@medcrypt.local" && r.Action == action && r.Subject == StudyAccess.Subject(third), ct));
+        }
     }
 
     protected override void Dispose(bool disposing)
