@@ -60,15 +60,17 @@ def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
 
 
 @torch.no_grad()
-def check(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 64) -> Dict[str, dict]:
+def check(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 64,
+          temperature: float = 1.0, threshold: float = 0.5) -> Dict[str, dict]:
+    """Each shift's figures; `temperature` and `threshold` are a manifest's calibration and operating point."""
     model.eval()
     rows = {}
     for name, shift in shifts().items():
         probabilities = []
         for i in range(0, len(images), batch_size):
             x = shift(images[i:i + batch_size].float() / 255)
-            probabilities.append(F.softmax(model(to_input(x)), 1))
-        m = evaluate(torch.cat(probabilities), labels)
+            probabilities.append(F.softmax(model(to_input(x)) / temperature, 1))
+        m = evaluate(torch.cat(probabilities), labels, threshold)
         rows[name] = {"accuracy": m["accuracy"], "tumor_sensitivity": m["tumor_sensitivity"], "tumor_specificity": m["tumor_specificity"]}
     return rows
 
@@ -100,6 +102,12 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
+    p.add_argument("--split", help="a grouped split's lists (scripts/make_splits.py): its validation part is checked")
+    p.add_argument("--onnx", help="check this exported model (resnet18 only) instead of the run's checkpoint")
+    p.add_argument("--manifest", help="models.json: the model's temperature and tumor threshold (else 1 and 0.5)")
+    p.add_argument("--check", help="the C# evaluation's --logits on the same validation slices: the imported model "
+                                   "must agree with ONNX Runtime before any shift is measured")
+    p.add_argument("--out", help="where the figures go as JSON (default: beside the checkpoint)")
     p.add_argument("--originals", help="the original dataset, for accuracy by brightness quartile")
     p.add_argument("--work", default=".work")
     p.add_argument("--run", help="the run's checkpoint folder under <work>/checkpoints (default <model>-<size>; "
@@ -107,14 +115,31 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     p.add_argument("--threads", type=int, default=os.cpu_count())
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    _, (val_x, val_y, val_names), meta = load_prepared(args.data)
+    _, (val_x, val_y, val_names), meta = load_prepared(args.data, args.split)
     folder = os.path.join(args.work, "checkpoints", args.run or f"{args.model}-{meta['size']}")
-    model = build(args.model)
-    model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
-    rows = check(model, val_x, val_y)
-    with open(os.path.join(folder, "invariance.json"), "w", encoding="utf-8") as f:
-        json.dump(rows, f, indent=2)
-    print(f"| {args.model}, validation split ({len(val_y)} slices) | 4-class accuracy | tumor sensitivity | tumor specificity |")
+    if args.onnx:
+        from .onnx_import import check_against, load_resnet18
+        if args.model != "resnet18":
+            p.error("--onnx reads resnet18 exports only")
+        model = load_resnet18(args.onnx)
+        if args.check:
+            worst = check_against(model, to_input(val_x.float() / 255), val_names, args.check)
+            print(f"the imported model agrees with ONNX Runtime on {len(val_names)} slices: max |Δ logit| {worst:.1e}")
+    else:
+        model = build(args.model)
+        model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+    temperature, threshold = 1.0, 0.5
+    if args.manifest:
+        with open(args.manifest, encoding="utf-8") as f:
+            entry = next(m for m in json.load(f)["models"] if m["name"] == args.model)
+        temperature, threshold = entry.get("temperature", 1.0), entry.get("tumorThreshold", 0.5)
+    rows = check(model, val_x, val_y, temperature=temperature, threshold=threshold)
+    out = args.out or os.path.join(folder, "invariance.json")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"temperature": temperature, "threshold": threshold, "shifts": rows}, f, indent=2)
+    print(f"| {args.model}, validation ({len(val_y)} slices), P(tumor) ≥ {threshold:g} at T = {temperature:g} "
+          "| 4-class accuracy | tumor sensitivity | tumor specificity |")
     print("|---|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['accuracy']:.2%} | {r['tumor_sensitivity']:.2%} | {r['tumor_specificity']:.2%} |")

@@ -24,7 +24,8 @@ def roc_auc(scores: torch.Tensor, positives: torch.Tensor) -> float:
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def evaluate(probabilities: torch.Tensor, labels: torch.Tensor) -> dict:
+def evaluate(probabilities: torch.Tensor, labels: torch.Tensor, threshold: float = 0.5) -> dict:
+    """4-class figures from the argmax; tumor vs no tumor with P(tumor) = 1 − P(notumor) at `threshold` (an operating point)."""
     predicted = probabilities.argmax(1)
     k = len(CLASSES)
     confusion = torch.zeros(k, k, dtype=torch.long)
@@ -40,7 +41,7 @@ def evaluate(probabilities: torch.Tensor, labels: torch.Tensor) -> dict:
     notumor = CLASSES.index("notumor")
     tumor_probability = 1 - probabilities[:, notumor]
     is_tumor = labels != notumor
-    called_tumor = tumor_probability >= 0.5
+    called_tumor = tumor_probability >= threshold
     return {
         "accuracy": float((predicted == labels).float().mean()) if len(labels) else float("nan"),
         "confusion": confusion.tolist(),
