@@ -13,6 +13,13 @@ using MedCrypt.Testing;
 // Default manifest: models/training/.work/bench/models.json (python3 scripts/make_bench_models.py .work/bench 128),
 // whose folder also holds each model's PyTorch weights (<name>.pt). Loopback-free, bounded: every measurement stops by itself.
 string root = RepositoryRoot.Path;
+if (args is ["--study-latency", string baselineManifest, ..])
+{
+    // dotnet run -c Release --project tests/MedCrypt.Inference.Benchmarks -- --study-latency <baseline models.json> [models.json] [threads]
+    return await StudyLatency.CompareAsync(baselineManifest, args.Length > 2 ? args[2] : Path.Combine(root, "models", "models.json"),
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+}
+
 string manifestPath = args.Length > 0 ? args[0] : Path.Combine(root, "models", "training", ".work", "bench", "models.json");
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
 double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 6;

@@ -1,0 +1,36 @@
+"""Test-time augmentation inside the exported graph: the model reads the slice and its left-right mirror and
+averages the two logits. The mirror is taken after the adaptation stem, on what the backbone sees, so a
+`block`-encrypted slice read through its key's stem is mirrored as its plain slice would be (mirroring the
+ciphertext would not be). Measured by scripts/measure_tta.py; the card says what it gained and what it costs
+(the backbone runs twice).
+  python3 -m medcrypt_training.tta --onnx ../resnet18.onnx --size 128 --out .work/resnet18-mirror.onnx"""
+import argparse
+from typing import Optional, Sequence
+
+import torch
+
+from .onnx_export import export
+from .onnx_import import load_resnet18
+
+
+class MirrorAveraged(torch.nn.Module):
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.adaptation, self.backbone = model.adaptation, model.backbone
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        seen = self.adaptation(x)
+        return (self.backbone(seen) + self.backbone(seen.flip(3))) / 2
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--onnx", required=True, help="an exported resnet18 without test-time augmentation")
+    p.add_argument("--size", type=int, default=128)
+    p.add_argument("--out", required=True)
+    args = p.parse_args(argv)
+    print(export(MirrorAveraged(load_resnet18(args.onnx)), args.size, args.out))
+
+
+if __name__ == "__main__":
+    main()
