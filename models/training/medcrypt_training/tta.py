@@ -3,7 +3,8 @@ averages the two logits. The mirror is taken after the adaptation stem, on what 
 `block`-encrypted slice read through its key's stem is mirrored as its plain slice would be (mirroring the
 ciphertext would not be). Measured by scripts/measure_tta.py; the card says what it gained and what it costs
 (the backbone runs twice).
-  python3 -m medcrypt_training.tta --onnx ../resnet18.onnx --size 128 --out .work/resnet18-mirror.onnx"""
+  python3 -m medcrypt_training.tta --onnx .work/baseline/resnet18.onnx --size 128 --out .work/resnet18-mirror.onnx
+(the graph before the mirror: git show 1a94da5^:models/resnet18.onnx > .work/baseline/resnet18.onnx)"""
 import argparse
 from typing import Optional, Sequence
 

@@ -1,7 +1,8 @@
 """Does test-time augmentation help the shipped resnet18? Each variant's logits on the grouped holdout and
 validation of both collections (the shipped ONNX read back, medcrypt_training/onnx_import.py), calibrated on the
 holdout, the threshold for >= 98 % holdout sensitivity in each collection, and what it gives on validation.
-Variants: none; the mean logit of the slice and its left-right mirror; of the slice and three flips.
+Variants: none; the mean logit of the slice and its left-right mirror; of the slice and three flips. It reads the
+graph before the mirror was shipped (.work/baseline/resnet18.onnx: git show 1a94da5^:models/resnet18.onnx).
   cd models/training && OMP_NUM_THREADS=2 /usr/bin/python3 scripts/measure_tta.py"""
 import json
 import os
@@ -37,7 +38,7 @@ def main():
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     sources = load_sources([f"{WORK}/prepared-128", f"{WORK}/prepared-lgg-flair-128"],
                            [f"{WORK}/splits/brain-tumor-mri", f"{WORK}/splits/lgg-flair"])
-    model = load_resnet18(os.path.join("..", "resnet18.onnx"))
+    model = load_resnet18(f"{WORK}/baseline/resnet18.onnx")
     train_x, train_y, _ = sources.train
     val_x, val_y, _ = sources.validation
     held = sources.is_holdout

@@ -1,7 +1,8 @@
 """An operating point that holds under the invariance check's shifts, chosen on the holdout only: the highest
 threshold at which the shipped resnet18 (read back with its mirror, medcrypt_training/tta.py) still finds >= 98 %
 of each collection's holdout tumors under every shift; then what that threshold gives on validation, shift by
-shift. Validation is looked at once, after the threshold is fixed.
+shift. Validation is looked at once, after the threshold is fixed. The shipped graph is read as the graph before the
+mirror (.work/baseline/resnet18.onnx: git show 1a94da5^:models/resnet18.onnx) plus the mirror.
   cd models/training && OMP_NUM_THREADS=2 /usr/bin/python3 scripts/robust_threshold.py"""
 import json
 import os
