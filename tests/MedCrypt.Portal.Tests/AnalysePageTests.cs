@@ -7,15 +7,20 @@ using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
+using MedCrypt.Portal.Data;
 using MedCrypt.Portal.RateLimiting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace MedCrypt.Portal.Tests;
 
-/// <summary>The Analyse page with several files: a row and a progress bar each, sent, then screened or stopped by the gate, slice by slice.</summary>
+/// <summary>
+/// The Analyse page: several files, a row and a progress bar each, sent, then screened or stopped by the gate, slice by
+/// slice; a DICOM file analysed as the API does, under the neutral name (the client's never kept).
+/// </summary>
 public sealed class AnalysePageTests : BunitContext
 {
     private readonly PortalFactory _factory = PortalFactory.Create("Sqlite");
@@ -65,6 +70,23 @@ public sealed class AnalysePageTests : BunitContext
         Assert.Equal(["waiting", "waiting"], States(page));
         Assert.False(page.Find("[data-testid=analyse]").HasAttribute("disabled"));
         Assert.Equal(0, await TestStudies.CountAsync(_factory));
+    }
+
+    [Fact]
+    public async Task A_DICOM_file_chosen_on_the_page_is_analysed_under_a_neutral_name()
+    {
+        IRenderedComponent<Analyse> page = Render<Analyse>();
+
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(TestDicom.Head("Doe^Jane", "MRN-4242"), "Doe_Jane_MRN-4242.dcm", contentType: "application/dicom"));
+        page.Find("[data-testid=analyse]").Click();
+
+        NavigationManager navigation = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.Contains("/studies/", navigation.Uri, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.Empty(page.FindAll("[data-testid=error]"));
+        await using AsyncServiceScope scope = _factory.Services.CreateAsyncScope();
+        StudyRecord study = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Studies.SingleAsync(Xunit.TestContext.Current.CancellationToken);
+        Assert.Matches("^dicom-mr-[0-9a-f]{8}\\.dcm$", study.FileName);
+        Assert.NotNull(study.PatientPseudonym);
     }
 
     private static string[] States(IRenderedComponent<Analyse> page) => [.. page.FindAll("[data-testid=upload-state]").Select(e => e.TextContent.Trim())];
