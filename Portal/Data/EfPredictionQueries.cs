@@ -100,9 +100,17 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
             join s in db.Studies.AsNoTracking() on p.StudyId equals s.Id
             select new StudyGroup
             {
-                Key = g.Key, UploadedBy = g.UploadedBy, Scheme = g.Scheme, DecryptedForInference = g.DecryptedForInference, Slices = g.Slices,
-                TumorSlices = g.TumorSlices, TumorProbability = g.TumorProbability, LastPrediction = g.LastPrediction, Shown = g.Shown,
-                ShownStudy = s, Model = p.Model,
+                Key = g.Key,
+                UploadedBy = g.UploadedBy,
+                Scheme = g.Scheme,
+                DecryptedForInference = g.DecryptedForInference,
+                Slices = g.Slices,
+                TumorSlices = g.TumorSlices,
+                TumorProbability = g.TumorProbability,
+                LastPrediction = g.LastPrediction,
+                Shown = g.Shown,
+                ShownStudy = s,
+                Model = p.Model,
             };
         return SortedStudies(shown, sort, descending).Select(row => new StudyRow(
             row.Key, row.ShownStudy!.SeriesId != null, row.ShownStudy.Id, row.ShownStudy.CreatedAt, row.UploadedBy, row.ShownStudy.FileName,

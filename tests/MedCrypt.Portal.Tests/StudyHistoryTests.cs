@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text.Json;
 using MedCrypt.Domain.History;
 using MedCrypt.Domain.Studies;

@@ -4,8 +4,8 @@ using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
 using MedCrypt.Portal.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
