@@ -151,9 +151,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         {
             // A refusal by the gate, as one slice's is (the check most slices failed): a client tells it from a broken file.
             string check = gated.GroupBy(r => r, StringComparer.Ordinal).MaxBy(g => g.Count())!.Key;
-            throw await RefusedAsync(actor, subject, new NotABrainSliceException(check,
-                $"None of the {slices.Count} slices looks like a brain MRI slice: the series is not screened, and nothing of it was stored.")
-            { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
+            var none = new NotABrainSliceException(check, $"None of the {slices.Count} slices looks like a brain MRI slice: the series is not screened, and nothing of it was stored.")
+            {
+                Unprocessable = true,
+            };
+            throw await RefusedAsync(actor, subject, none, cancellationToken).ConfigureAwait(false);
         }
 
         var series = new SeriesDetails(seriesId, [.. prepared.Select(p => p.Study)]);
