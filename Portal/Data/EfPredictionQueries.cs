@@ -26,11 +26,11 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
     {
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         PortalDbContext db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        IQueryable<StudyGroup> groups = Studies(db, filter, ensemble);
+        string model = string.IsNullOrWhiteSpace(filter.Model) ? ensemble : filter.Model;
+        IQueryable<StudyGroup> groups = Studies(db, filter, model);
         int total = await groups.CountAsync(cancellationToken);
-        List<StudyRow> items = await Project(db, SortedStudies(groups, filter.Sort, filter.Descending).Skip((page - 1) * pageSize).Take(pageSize), filter.Sort, filter.Descending)
-            .ToListAsync(cancellationToken);
-        return new StudyPage(items, total, page, pageSize);
+        List<StudyGroup> items = await SortedStudies(groups, filter.Sort, filter.Descending).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new StudyPage(await RowsAsync(db, items, model, cancellationToken), total, page, pageSize);
     }
 
     public async Task<DashboardSnapshot> DayAsync(DateTimeOffset day, string ensemble, int recent, CancellationToken cancellationToken)
@@ -47,19 +47,18 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
             .GroupBy(r => new { r.Prediction.Model, r.Prediction.Device })
             .Select(g => new ModelFigures(g.Key.Model, g.Key.Device, g.Average(r => r.Prediction.LatencyMilliseconds), g.Count()))
             .ToListAsync(cancellationToken);
-        List<StudyRow> latest = await Project(db, Studies(db, new HistoryFilter(), ensemble).OrderByDescending(g => g.LastPrediction).Take(recent), HistorySort.Time, true)
-            .ToListAsync(cancellationToken);
+        List<StudyGroup> newest = await Studies(db, new HistoryFilter(), ensemble).OrderByDescending(g => g.LastPrediction).Take(recent).ToListAsync(cancellationToken);
+        List<StudyRow> latest = await RowsAsync(db, newest, ensemble, cancellationToken);
         return new DashboardSnapshot(day, studies, analysed, tumors, [.. models.OrderBy(m => m.Model, StringComparer.Ordinal)], latest);
     }
 
     /// <summary>
     /// The studies (a single image, or a series) with at least one prediction that matches the filter, one group
-    /// each over all of its slices in the filter's model (else the ensemble): a time range that cuts a series, or a
-    /// label only some slices have, still shows the whole series' figures.
+    /// each over all of its slices in <paramref name="model"/>: a time range that cuts a series, or a label only some
+    /// slices have, still shows the whole series' figures. Aggregates only, so the database pages them in one pass.
     /// </summary>
-    private static IQueryable<StudyGroup> Studies(PortalDbContext db, HistoryFilter filter, string ensemble)
+    private static IQueryable<StudyGroup> Studies(PortalDbContext db, HistoryFilter filter, string model)
     {
-        string model = string.IsNullOrWhiteSpace(filter.Model) ? ensemble : filter.Model;
         IQueryable<Guid> matching = Filtered(db, filter with { Model = model }).Select(r => r.Study.SeriesId ?? r.Study.Id).Distinct();
         return
             from r in Readings(db, model)
@@ -75,13 +74,35 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
                 TumorSlices = g.Count(r => r.Prediction.Tumor),
                 TumorProbability = g.Max(r => r.Prediction.TumorProbability),
                 LastPrediction = g.Max(r => r.Prediction.Id),
-                // The reading that drove the verdict: the highest P(tumor), the first such slice on a tie.
-                Shown = Readings(db, model)
-                    .Where(x => (x.Study.SeriesId ?? x.Study.Id) == g.Key.Key)
-                    .OrderByDescending(x => x.Prediction.TumorProbability).ThenBy(x => x.Study.SliceIndex).ThenBy(x => x.Prediction.Id)
-                    .Select(x => x.Prediction.Id)
-                    .First(),
             };
+    }
+
+    /// <summary>
+    /// The groups as rows, with the facts of the slice that drove each: the reading with the highest P(tumor), the
+    /// first such slice on a tie. Read for these groups only (by primary key and series index, a chunk at a time),
+    /// never for every study in the history.
+    /// </summary>
+    private static async Task<List<StudyRow>> RowsAsync(PortalDbContext db, List<StudyGroup> groups, string model, CancellationToken cancellationToken)
+    {
+        var shown = new Dictionary<Guid, Reading>();
+        foreach (Guid[] keys in groups.Select(g => g.Key).Chunk(500))
+        {
+            List<Reading> readings = await Readings(db, model)
+                .Where(r => keys.Contains(r.Study.Id) || (r.Study.SeriesId != null && keys.Contains(r.Study.SeriesId.Value)))
+                .Select(r => new Reading(r.Study.SeriesId ?? r.Study.Id, r.Prediction.Id, r.Prediction.TumorProbability, r.Study.Id, r.Study.SeriesId, r.Study.SliceIndex, r.Study.FileName, r.Study.CreatedAt))
+                .ToListAsync(cancellationToken);
+            foreach (IGrouping<Guid, Reading> study in readings.GroupBy(r => r.Key))
+            {
+                shown[study.Key] = study.OrderByDescending(r => r.TumorProbability).ThenBy(r => r.SliceIndex).ThenBy(r => r.Prediction).First();
+            }
+        }
+
+        return [.. groups.Select(g =>
+        {
+            Reading r = shown[g.Key];
+            return new StudyRow(g.Key, r.SeriesId is not null, r.Study, r.CreatedAt, g.UploadedBy, r.FileName, g.Scheme, g.DecryptedForInference, model,
+                g.Slices, g.TumorSlices, g.TumorProbability, r.SliceIndex);
+        })];
     }
 
     /// <summary>One model's predictions with their studies, unfiltered.</summary>
@@ -90,32 +111,6 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
         where p.Model == model
         join s in db.Studies.AsNoTracking() on p.StudyId equals s.Id
         select new Pair { Prediction = p, Study = s };
-
-    /// <summary>The groups as rows, with the facts of the slice that drove each (the order is applied again after the join).</summary>
-    private static IQueryable<StudyRow> Project(PortalDbContext db, IQueryable<StudyGroup> groups, HistorySort sort, bool descending)
-    {
-        IQueryable<StudyGroup> shown =
-            from g in groups
-            join p in db.Predictions.AsNoTracking() on g.Shown equals p.Id
-            join s in db.Studies.AsNoTracking() on p.StudyId equals s.Id
-            select new StudyGroup
-            {
-                Key = g.Key,
-                UploadedBy = g.UploadedBy,
-                Scheme = g.Scheme,
-                DecryptedForInference = g.DecryptedForInference,
-                Slices = g.Slices,
-                TumorSlices = g.TumorSlices,
-                TumorProbability = g.TumorProbability,
-                LastPrediction = g.LastPrediction,
-                Shown = g.Shown,
-                ShownStudy = s,
-                Model = p.Model,
-            };
-        return SortedStudies(shown, sort, descending).Select(row => new StudyRow(
-            row.Key, row.ShownStudy!.SeriesId != null, row.ShownStudy.Id, row.ShownStudy.CreatedAt, row.UploadedBy, row.ShownStudy.FileName,
-            row.Scheme, row.DecryptedForInference, row.Model!, row.Slices, row.TumorSlices, row.TumorProbability, row.ShownStudy.SliceIndex));
-    }
 
     private static IQueryable<StudyGroup> SortedStudies(IQueryable<StudyGroup> groups, HistorySort sort, bool descending)
     {
@@ -201,7 +196,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
             descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
     }
 
-    /// <summary>A study's readings in one model, grouped in the database; <see cref="ShownStudy"/> is joined in last.</summary>
+    /// <summary>A study's readings in one model, grouped in the database.</summary>
     private sealed class StudyGroup
     {
         public Guid Key { get; init; }
@@ -219,13 +214,10 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
         public double TumorProbability { get; init; }
 
         public long LastPrediction { get; init; }
-
-        public long Shown { get; init; }
-
-        public StudyRecord? ShownStudy { get; init; }
-
-        public string? Model { get; init; }
     }
+
+    /// <summary>One slice's reading in the model, as <see cref="RowsAsync"/> needs it to find the one that drove its study.</summary>
+    private sealed record Reading(Guid Key, long Prediction, double TumorProbability, Guid Study, Guid? SeriesId, int? SliceIndex, string FileName, DateTimeOffset CreatedAt);
 
     /// <summary>A prediction with its study, for filters that EF translates on both providers.</summary>
     private sealed class Pair
