@@ -20,7 +20,7 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
 {
     public static readonly Actor Importer = Actor.System("pacs import", Roles.Staff);
 
-    /// <param name="instances">How many instances the PACS holds of the series now.</param>
+    /// <param name="instances">How many slices the PACS holds of the series now: its images, a multi-frame image's frames each.</param>
     /// <param name="download">Fetches them, in order; called only when they are to be screened.</param>
     /// <exception cref="ServiceUnavailableException">No models are loaded, or the audit log cannot be written: try again later.</exception>
     public async Task<PacsImport> RunAsync(
@@ -39,7 +39,7 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
             var known = filed.Count == 0 ? null : new SeriesDetails(earlier, filed);
             int screenedFrom = known?.Slices[0].Series?.Count ?? instances;
             string later = instances > screenedFrom
-                ? $" {instances - screenedFrom} images arrived in the PACS after this series was screened and were not screened: send them as a new series."
+                ? $" {instances - screenedFrom} slices (images, or frames of a multi-frame image) arrived in the PACS after this series was screened and were not screened: send them as a new series."
                 : "";
             return new PacsImport(known, AlreadyImported: true, null, (known is null ? Refused("it was taken in before") : Report(known)) + later, reportSeries, ReportInstance(instances));
         }
@@ -77,7 +77,7 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
         StudyDetails verdict = series.Verdict;
         string notScreened = series.NotScreened > 0 ? $", {series.NotScreened} not screened (they do not look like brain MRI slices)" : "";
         // A multi-frame image's frames are slices of the series: each was screened.
-        string frames = series.Slices.Any(s => s.Dicom?.Metadata.Frames > 1) ? " Multi-frame images: every frame was screened as a slice." : "";
+        string frames = series.Slices.Any(s => s.Dicom?.Metadata.Frames > 1) ? " Multi-frame images: each frame was read as a slice." : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"MedCrypt AI screening, not a diagnosis: {(series.Tumor ? "TUMOR SUSPECTED" : "no tumor found")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
             $"({verdict.Verdict?.Label}) at slice {verdict.Series?.Index} of {verdict.Series?.Count}; {series.Slices.Count(s => s.Verdict?.Tumor == true)} of {series.Slices.Count} screened slices read as tumor{notScreened}. " +

@@ -103,7 +103,9 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         {
             try
             {
-                read.AddRange(await ReadAsync(actor, slices[i].FileName, slices[i].Bytes, receipt: null, i, cancellationToken).ConfigureAwait(false));
+                // The series' room left bounds each file's frames before it is decoded: many small files each claiming
+                // hundreds of frames are refused at the header, not held in memory to be counted.
+                read.AddRange(await ReadAsync(actor, slices[i].FileName, slices[i].Bytes, receipt: null, i, cancellationToken, MaxSeriesSlices - read.Count - (slices.Count - i - 1)).ConfigureAwait(false));
             }
             catch (RejectedInputException e)
             {
@@ -225,7 +227,9 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// analysis), a DICOM file decoded here, de-identified (its pseudonym and neutral name), one slice a frame.
     /// </summary>
     /// <param name="file">The upload's place among the files sent (0-based), for progress.</param>
-    private async Task<IReadOnlyList<SliceSource>> ReadAsync(Actor actor, string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt, int file, CancellationToken cancellationToken)
+    /// <param name="maxFrames">The slices the series has room for: a multi-frame file with more is refused from its header.</param>
+    private async Task<IReadOnlyList<SliceSource>> ReadAsync(
+        Actor actor, string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt, int file, CancellationToken cancellationToken, int maxFrames = MaxSeriesSlices)
     {
         string name = AuditName(fileName, upload, receipt);
         try
@@ -240,7 +244,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 return [new SliceSource(name, upload, Frame: null, Dicom: null, file)];
             }
 
-            DicomImage image = await DecodeDicomAsync(actor, upload, name, cancellationToken).ConfigureAwait(false);
+            DicomImage image = await DecodeDicomAsync(actor, upload, name, maxFrames, cancellationToken).ConfigureAwait(false);
             // Without a real Patient ID the study is its own patient: a random pseudonym, never grouped with others'.
             string pseudonym = image.PatientKey is { } patient
                 ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), patient)
@@ -344,11 +348,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
-    private async Task<DicomImage> DecodeDicomAsync(Actor actor, ReadOnlyMemory<byte> upload, string name, CancellationToken cancellationToken)
+    private async Task<DicomImage> DecodeDicomAsync(Actor actor, ReadOnlyMemory<byte> upload, string name, int maxFrames, CancellationToken cancellationToken)
     {
         try
         {
-            return dicom.Decode(upload, cancellationToken);
+            return dicom.Decode(upload, cancellationToken, maxFrames);
         }
         catch (ServiceUnavailableException e)
         {

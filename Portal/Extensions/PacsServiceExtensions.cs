@@ -15,7 +15,8 @@ internal static class PacsServiceExtensions
         }
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddHttpClient<OrthancClient>(http => OrthancClient.Configure(http, options));
+        // No request logging: Orthanc's ids in its URIs are hashes of the patient's and the study's identifiers.
+        builder.Services.AddHttpClient<OrthancClient>(http => OrthancClient.Configure(http, options)).RemoveAllLoggers();
         builder.Services.AddSingleton<PacsCursor>();
         builder.Services.AddSingleton<ImportPacsSeries>();
         builder.Services.AddSingleton<PacsImporter>();

@@ -159,7 +159,8 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         }
 
         long started = Stopwatch.GetTimestamp();
-        PacsImport result = await import.RunAsync(series.SeriesInstanceUid, series.Instances.Count, async ct =>
+        // Counted in slices, a multi-frame image's frames each: what a screened series' slice count is compared with.
+        PacsImport result = await import.RunAsync(series.SeriesInstanceUid, series.Instances.Sum(i => i.Frames), async ct =>
         {
             var slices = new List<SliceUpload>(series.Instances.Count);
             foreach (OrthancClient.OrthancInstance instance in series.Instances)

@@ -104,6 +104,11 @@ public sealed class DicomSamplesTests(ITestOutputHelper output)
         Assert.Equal(volume.Metadata.Frames, volume.Frames.Count);
         Assert.True(volume.Frames.Count > 1, "emri_small is an enhanced multi-frame MR");
         Assert.Equal(volume.Frames.Count, volume.Frames.Select(f => Convert.ToHexString(f.Pixels)).Distinct().Count()); // the frames differ: not one frame repeated
+
+        // A series with room for fewer slices refuses the file from its header, before a frame is decoded.
+        ImageRejectedException full = Assert.Throws<ImageRejectedException>(() => _codec.Decode(
+            File.ReadAllBytes(Path.Combine(DicomSamples.Folder, "edge/pydicom-data/emri_small.dcm")), TestContext.Current.CancellationToken, maxFrames: volume.Frames.Count - 1));
+        Assert.True(full.TooLarge);
     }
 
     /// <summary>Every frame's pixels one after another: a multi-frame file's encodings must agree on all of them.</summary>

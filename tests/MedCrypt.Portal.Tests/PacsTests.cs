@@ -124,7 +124,7 @@ public sealed class PacsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_reset_PACS_feed_is_read_again_images_arriving_late_are_reported_and_a_multi_frame_volume_is_a_partial_result()
+    public async Task A_reset_PACS_feed_is_read_again_images_arriving_late_are_reported_and_a_multi_frame_volume_is_screened_frame_by_frame()
     {
         Assert.SkipWhen(Url is null || !DicomSamples.Present, SkipReason);
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -153,7 +153,7 @@ public sealed class PacsTests(ITestOutputHelper output)
         string[] reports = [];
         await WaitAsync(async () => (reports = await SrInstancesAsync(pacs, study, ct)).Length == 2, TimeSpan.FromSeconds(60), ct);
         string[] texts = [.. await Task.WhenAll(reports.Select(r => ReportTextAsync(pacs, r, ct)))];
-        Assert.Contains(texts, t => t.Contains("1 images arrived in the PACS after this series was screened", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("1 slices (images, or frames of a multi-frame image) arrived in the PACS after this series was screened", StringComparison.Ordinal));
         Assert.Equal(2, await SlicesOfAsync(portal, seriesUid, ct));
 
         // An enhanced multi-frame MR (one file, 96 frames): every frame a slice of the series, each screened.
@@ -163,7 +163,7 @@ public sealed class PacsTests(ITestOutputHelper output)
         output.WriteLine(text);
         Assert.DoesNotContain("PARTIAL", text, StringComparison.Ordinal);
         Assert.Contains(" of 96; ", text, StringComparison.Ordinal);
-        Assert.Contains("every frame was screened", text, StringComparison.Ordinal);
+        Assert.Contains("each frame was read as a slice", text, StringComparison.Ordinal);
         JsonElement inferred = (await pacs.GetFromJsonAsync<JsonElement>($"instances/{await ReportAsync(pacs, multiStudy, TimeSpan.FromSeconds(1), ct)}/tags?simplify", ct))
             .GetProperty("ContentSequence")[0].GetProperty("ContentSequence")[0].GetProperty("ReferencedSOPSequence")[0];
         Assert.Equal(System.Text.RegularExpressions.Regex.Match(text, @"at slice (\d+) of").Groups[1].Value, inferred.GetProperty("ReferencedFrameNumber").GetString()); // the frame that drove it

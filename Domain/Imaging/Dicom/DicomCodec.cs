@@ -17,12 +17,18 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
     /// <summary>A file's frames are a series' slices: no more than a series may have.</summary>
     public const int MaxFrames = 512;
 
+    /// <param name="maxFrames">At most this many frames: what a series has left of its <see cref="MaxFrames"/> (checked from the header, before anything is decoded).</param>
     /// <exception cref="ImageRejectedException">Damaged, truncated, not grayscale, over the budget, or an unsupported syntax.</exception>
-    public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default)
+    public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default, int maxFrames = MaxFrames)
     {
         DicomDataset dataset = DicomReader.Read(file);
         DicomGeometry geometry = DicomGeometry.Of(dataset);
         CheckBudget(geometry);
+        if (geometry.Frames > maxFrames)
+        {
+            throw new ImageRejectedException($"The DICOM file has {geometry.Frames} frames; the series has room for {Math.Max(maxFrames, 0)} more of its {MaxFrames} slices.") { TooLarge = true };
+        }
+
         if (dataset.EncapsulatedPixelData)
         {
             byte[] raw = decompressor.Decompress(file.Span, cancellationToken);
