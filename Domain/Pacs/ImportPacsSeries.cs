@@ -53,7 +53,7 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
         IReadOnlyList<SliceUpload> slices = await download(cancellationToken).ConfigureAwait(false);
         try
         {
-            SeriesDetails series = await analyse.RunSeriesAsync(Importer, slices, schemeId, key, cancellationToken).ConfigureAwait(false);
+            SeriesDetails series = await analyse.RunSeriesAsync(Importer, slices, schemeId, key, done: null, cancellationToken).ConfigureAwait(false);
             return new PacsImport(series, AlreadyImported: false, null, Report(series), reportSeries, ReportInstance(instances));
         }
         catch (ConflictException)

@@ -42,7 +42,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         string name = AuditName(fileName, upload, receipt);
         await guard.DemandAsync(actor, Permission.Analyse, "study.upload", name, cancellationToken: cancellationToken).ConfigureAwait(false);
         Setup setup = await SetUpAsync(actor, "study.upload", name, schemeId, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<SliceSource> read = await ReadAsync(actor, fileName, upload, receipt, file: 0, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SliceSource> read = await ReadAsync(actor, fileName, upload, receipt, file: 0, MaxSeriesSlices, cancellationToken).ConfigureAwait(false);
         if (read.Count > 1)
         {
             // An enhanced multi-frame file is a series in one file: every frame is screened as a slice, and the study
@@ -76,13 +76,17 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// </summary>
     /// <param name="done">Told of each slice as it is read, for a page's progress.</param>
     /// <exception cref="RejectedInputException">Fewer than two or more than <see cref="MaxSeriesSlices"/> slices, over <see cref="MaxSeriesBytes"/>, a slice that cannot be read (the message names it), or no brain slice at all.</exception>
-    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken, IProgress<SliceRead>? done = null) =>
-        RunSeriesAsync(actor, slices, schemeId, importKey: null, cancellationToken, done);
+    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, IProgress<SliceRead>? done, CancellationToken cancellationToken) =>
+        RunSeriesAsync(actor, slices, schemeId, importKey: null, done, cancellationToken);
+
+    /// <inheritdoc cref="RunSeriesAsync(Actor, IReadOnlyList{SliceUpload}, string, IProgress{SliceRead}?, CancellationToken)"/>
+    public Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, CancellationToken cancellationToken) =>
+        RunSeriesAsync(actor, slices, schemeId, importKey: null, done: null, cancellationToken);
 
     /// <summary>As an upload, for a series taken from the PACS (<see cref="Pacs.ImportPacsSeries"/>): one slice is a series too, and <paramref name="importKey"/> is stored with it.</summary>
     /// <exception cref="ConflictException">A series with that key was stored at the same moment; nothing was stored.</exception>
-    internal async Task<SeriesDetails> RunSeriesAsync(Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, CancellationToken cancellationToken,
-        IProgress<SliceRead>? done = null)
+    internal async Task<SeriesDetails> RunSeriesAsync(
+        Actor actor, IReadOnlyList<SliceUpload> slices, string schemeId, string? importKey, IProgress<SliceRead>? done, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(slices);
@@ -105,17 +109,13 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             {
                 // The series' room left bounds each file's frames before it is decoded: many small files each claiming
                 // hundreds of frames are refused at the header, not held in memory to be counted.
-                read.AddRange(await ReadAsync(actor, slices[i].FileName, slices[i].Bytes, receipt: null, i, cancellationToken, MaxSeriesSlices - read.Count - (slices.Count - i - 1)).ConfigureAwait(false));
+                // Each later file keeps room for one slice at least, so the series never holds more than it may.
+                read.AddRange(await ReadAsync(actor, slices[i].FileName, slices[i].Bytes, receipt: null, i, MaxSeriesSlices - read.Count - (slices.Count - i - 1), cancellationToken).ConfigureAwait(false));
             }
             catch (RejectedInputException e)
             {
                 throw await RefusedAsync(actor, subject, new RejectedInputException($"File {i + 1} of {slices.Count}: {e.Message} Nothing of the series was stored.", e) { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        if (read.Count > MaxSeriesSlices)
-        {
-            throw await RefusedAsync(actor, subject, new RejectedInputException($"These files hold {read.Count} slices (frames); a series has at most {MaxSeriesSlices}."), cancellationToken).ConfigureAwait(false);
         }
 
         return await AnalyseSeriesAsync(actor, seriesId, read, setup, importKey, done, cancellationToken).ConfigureAwait(false);
@@ -133,14 +133,14 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             try
             {
                 prepared.Add(await PrepareAsync(actor, slices[i], setup, receipt: null, new SeriesPosition(seriesId, i + 1, slices.Count), cancellationToken).ConfigureAwait(false));
-                done?.Report(new SliceRead(i + 1, slices.Count, slices[i].File, Screened: true));
+                done?.Report(new SliceRead(slices[i].File, Screened: true));
             }
             catch (NotABrainSliceException e)
             {
                 gated.Add(e.Reason);
                 // A series' first and last slices are often skull cap or neck, not brain: that slice is not screened
                 // (its own study.rejected entry says so), the rest are. A file that cannot be read refuses the series.
-                done?.Report(new SliceRead(i + 1, slices.Count, slices[i].File, Screened: false));
+                done?.Report(new SliceRead(slices[i].File, Screened: false));
             }
             catch (RejectedInputException e)
             {
@@ -229,7 +229,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// <param name="file">The upload's place among the files sent (0-based), for progress.</param>
     /// <param name="maxFrames">The slices the series has room for: a multi-frame file with more is refused from its header.</param>
     private async Task<IReadOnlyList<SliceSource>> ReadAsync(
-        Actor actor, string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt, int file, CancellationToken cancellationToken, int maxFrames = MaxSeriesSlices)
+        Actor actor, string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt, int file, int maxFrames, CancellationToken cancellationToken)
     {
         string name = AuditName(fileName, upload, receipt);
         try
@@ -352,7 +352,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     {
         try
         {
-            return dicom.Decode(upload, cancellationToken, maxFrames);
+            return dicom.Decode(upload, maxFrames, cancellationToken);
         }
         catch (ServiceUnavailableException e)
         {

@@ -49,9 +49,14 @@ internal static class HistoryEndpoints
 
         var csv = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         // Refusals reach the problem handler.
-        _ = query.Level == HistoryLevel.Study
-            ? await export.StudiesAsync(user.ToActor(), query.Filter, csv, cancellationToken)
-            : await export.RunAsync(user.ToActor(), query.Filter, csv, cancellationToken);
+        if (query.Level == HistoryLevel.Study)
+        {
+            await export.StudiesAsync(user.ToActor(), query.Filter, csv, cancellationToken);
+        }
+        else
+        {
+            await export.RunAsync(user.ToActor(), query.Filter, csv, cancellationToken);
+        }
 
         string name = query.Level == HistoryLevel.Study ? "studies" : "predictions";
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"medcrypt-{name}-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv");

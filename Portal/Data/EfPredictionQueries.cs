@@ -89,9 +89,9 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
         {
             List<Reading> readings = await Readings(db, model)
                 .Where(r => keys.Contains(r.Study.Id) || (r.Study.SeriesId != null && keys.Contains(r.Study.SeriesId.Value)))
-                .Select(r => new Reading(r.Study.SeriesId ?? r.Study.Id, r.Prediction.Id, r.Prediction.TumorProbability, r.Study.Id, r.Study.SeriesId, r.Study.SliceIndex, r.Study.FileName, r.Study.CreatedAt))
+                .Select(r => new Reading(r.Prediction.Id, r.Prediction.TumorProbability, r.Study.Id, r.Study.SeriesId, r.Study.SliceIndex, r.Study.FileName, r.Study.CreatedAt))
                 .ToListAsync(cancellationToken);
-            foreach (IGrouping<Guid, Reading> study in readings.GroupBy(r => r.Key))
+            foreach (IGrouping<Guid, Reading> study in readings.GroupBy(r => r.SeriesId ?? r.Study))
             {
                 shown[study.Key] = study.OrderByDescending(r => r.TumorProbability).ThenBy(r => r.SliceIndex).ThenBy(r => r.Prediction).First();
             }
@@ -217,7 +217,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
     }
 
     /// <summary>One slice's reading in the model, as <see cref="RowsAsync"/> needs it to find the one that drove its study.</summary>
-    private sealed record Reading(Guid Key, long Prediction, double TumorProbability, Guid Study, Guid? SeriesId, int? SliceIndex, string FileName, DateTimeOffset CreatedAt);
+    private sealed record Reading(long Prediction, double TumorProbability, Guid Study, Guid? SeriesId, int? SliceIndex, string FileName, DateTimeOffset CreatedAt);
 
     /// <summary>A prediction with its study, for filters that EF translates on both providers.</summary>
     private sealed class Pair

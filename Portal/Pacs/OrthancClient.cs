@@ -63,13 +63,18 @@ internal sealed class OrthancClient(HttpClient http)
         var images = new List<ReportImage>(series.Instances.Count);
         foreach (OrthancInstance instance in series.Instances)
         {
-            using HttpResponseMessage response = await http.GetAsync($"instances/{instance.Id}/metadata/SopClassUid", cancellationToken);
-            if (!response.IsSuccessStatusCode || instance.SopInstanceUid is null)
+            if (instance.SopInstanceUid is not { } uid)
             {
                 return null;
             }
 
-            images.Add(new ReportImage((await response.Content.ReadAsStringAsync(cancellationToken)).Trim(), instance.SopInstanceUid));
+            using HttpResponseMessage response = await http.GetAsync($"instances/{instance.Id}/metadata/SopClassUid", cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            images.Add(new ReportImage((await response.Content.ReadAsStringAsync(cancellationToken)).Trim(), uid));
         }
 
         return study is null ? null : new ReportEvidence(study, series.SeriesInstanceUid, images);
@@ -161,7 +166,11 @@ internal sealed class OrthancClient(HttpClient http)
 
     public sealed record ChangePage(IReadOnlyList<Change> Changes, long Last, bool Done);
 
-    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<OrthancInstance> Instances, string? BodyPart);
+    public sealed record OrthancSeries(string Id, string Study, string Modality, string SeriesInstanceUid, IReadOnlyList<OrthancInstance> Instances, string? BodyPart)
+    {
+        /// <summary>The slices it is screened as: an image each, a multi-frame image's frames each (what a screened series' slice count is compared with).</summary>
+        public int Slices => Instances.Sum(i => i.Frames);
+    }
 
     public sealed record OrthancInstance(string Id, string? SopInstanceUid, int Frames);
 

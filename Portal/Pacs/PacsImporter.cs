@@ -159,8 +159,7 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         }
 
         long started = Stopwatch.GetTimestamp();
-        // Counted in slices, a multi-frame image's frames each: what a screened series' slice count is compared with.
-        PacsImport result = await import.RunAsync(series.SeriesInstanceUid, series.Instances.Sum(i => i.Frames), async ct =>
+        PacsImport result = await import.RunAsync(series.SeriesInstanceUid, series.Slices, async ct =>
         {
             var slices = new List<SliceUpload>(series.Instances.Count);
             foreach (OrthancClient.OrthancInstance instance in series.Instances)
@@ -171,7 +170,7 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
             return slices;
         }, options.Scheme, cancellationToken);
         // Cited only while the PACS holds the images that were screened: a series that grew since has others as well.
-        OrthancClient.ReportEvidence? evidence = result.Series?.Slices[0].Series?.Count == series.Instances.Sum(i => i.Frames)
+        OrthancClient.ReportEvidence? evidence = result.Series?.Slices[0].Series?.Count == series.Slices
             ? await orthanc.EvidenceAsync(series, cancellationToken)
             : null;
         await orthanc.WriteReportAsync(series.Study, result.ReportText, result.ReportSeriesUid, result.ReportInstanceUid, evidence, Shown(series, evidence, result.Series), cancellationToken);
@@ -182,7 +181,6 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
             result.AlreadyImported ? "taken in before" : result.Refusal is null ? "taken in" : "not screened", result.Series?.Id, series.Instances.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>A series says what it shows in Body Part Examined, when it says it at all: one that names another part is not a brain's.</summary>
     /// <summary>The image (and its frame, in a multi-frame one) of the slice that drove the verdict: the slices are the instances' frames in order.</summary>
     private static (OrthancClient.ReportImage Image, int? Frame)? Shown(OrthancClient.OrthancSeries series, OrthancClient.ReportEvidence? evidence, SeriesDetails? screened)
     {
@@ -206,5 +204,6 @@ internal sealed class PacsImporter(PacsOptions options, OrthancClient orthanc, P
         return null;
     }
 
+    /// <summary>A series says what it shows in Body Part Examined, when it says it at all: one that names another part is not a brain's.</summary>
     private static bool IsHead(string? bodyPart) => string.IsNullOrWhiteSpace(bodyPart) || bodyPart.Trim().ToUpperInvariant() is "HEAD" or "BRAIN" or "SKULL" or "HEADNECK";
 }

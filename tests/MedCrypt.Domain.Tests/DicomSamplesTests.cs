@@ -107,7 +107,7 @@ public sealed class DicomSamplesTests(ITestOutputHelper output)
 
         // A series with room for fewer slices refuses the file from its header, before a frame is decoded.
         ImageRejectedException full = Assert.Throws<ImageRejectedException>(() => _codec.Decode(
-            File.ReadAllBytes(Path.Combine(DicomSamples.Folder, "edge/pydicom-data/emri_small.dcm")), TestContext.Current.CancellationToken, maxFrames: volume.Frames.Count - 1));
+            File.ReadAllBytes(Path.Combine(DicomSamples.Folder, "edge/pydicom-data/emri_small.dcm")), volume.Frames.Count - 1, TestContext.Current.CancellationToken));
         Assert.True(full.TooLarge);
     }
 

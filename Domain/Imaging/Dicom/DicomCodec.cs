@@ -14,19 +14,19 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
     /// <summary>256 MB: a whole 512 × 512 × 480-slice 16-bit series in one file; a 20 MB upload that claims more is refused unread.</summary>
     public const long MaxDecompressedBytes = 256L * 1024 * 1024;
 
-    /// <summary>A file's frames are a series' slices: no more than a series may have.</summary>
-    public const int MaxFrames = 512;
-
-    /// <param name="maxFrames">At most this many frames: what a series has left of its <see cref="MaxFrames"/> (checked from the header, before anything is decoded).</param>
     /// <exception cref="ImageRejectedException">Damaged, truncated, not grayscale, over the budget, or an unsupported syntax.</exception>
-    public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default, int maxFrames = MaxFrames)
+    public DicomImage Decode(ReadOnlyMemory<byte> file, CancellationToken cancellationToken = default) => Decode(file, int.MaxValue, cancellationToken);
+
+    /// <param name="maxFrames">At most this many frames (the slices a series has room for), checked from the header before anything is decoded.</param>
+    /// <exception cref="ImageRejectedException">Damaged, truncated, not grayscale, over the budget or <paramref name="maxFrames"/>, or an unsupported syntax.</exception>
+    public DicomImage Decode(ReadOnlyMemory<byte> file, int maxFrames, CancellationToken cancellationToken = default)
     {
         DicomDataset dataset = DicomReader.Read(file);
         DicomGeometry geometry = DicomGeometry.Of(dataset);
         CheckBudget(geometry);
         if (geometry.Frames > maxFrames)
         {
-            throw new ImageRejectedException($"The DICOM file has {geometry.Frames} frames; the series has room for {Math.Max(maxFrames, 0)} more of its {MaxFrames} slices.") { TooLarge = true };
+            throw new ImageRejectedException($"The DICOM file has {geometry.Frames} frames; the series has room for {Math.Max(maxFrames, 0)} more slices.") { TooLarge = true };
         }
 
         if (dataset.EncapsulatedPixelData)
@@ -75,11 +75,6 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         if ((long)width * height > limits.MaxPixels)
         {
             throw new ImageRejectedException($"The DICOM image is {width} × {height} pixels; MedCrypt analyses at most {limits.MaxPixels:N0} pixels a scan.") { TooLarge = true };
-        }
-
-        if (geometry.Frames > MaxFrames)
-        {
-            throw new ImageRejectedException($"The DICOM file has {geometry.Frames} frames; MedCrypt screens at most {MaxFrames} slices a series.") { TooLarge = true };
         }
 
         if ((long)width * height * (geometry.BitsAllocated / 8) * geometry.Frames > MaxDecompressedBytes)

@@ -25,10 +25,11 @@ BINS = 15
 
 
 class Readings:
-    """One split's raw logits: per model an (n, 4) array, the true class indices, and each row's source."""
+    """One split's raw logits: per model an (n, 4) array, the true class indices, each row's source and, read from
+    the C# evaluation's CSV, each row's file ('class/file.jpg' under its dataset)."""
 
-    def __init__(self, logits: Dict[str, np.ndarray], labels: np.ndarray, sources: np.ndarray):
-        self.logits, self.labels, self.sources = logits, labels, sources
+    def __init__(self, logits: Dict[str, np.ndarray], labels: np.ndarray, sources: np.ndarray, files: Optional[List[str]] = None):
+        self.logits, self.labels, self.sources, self.files = logits, labels, sources, files or []
 
 
 def read(parts: Sequence[Tuple[str, str]]) -> Readings:
@@ -36,6 +37,7 @@ def read(parts: Sequence[Tuple[str, str]]) -> Readings:
     logits: Dict[str, List[List[float]]] = {}
     labels: List[int] = []
     sources: List[str] = []
+    files: List[str] = []
     for source, path in parts:
         with open(path, newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
@@ -48,7 +50,8 @@ def read(parts: Sequence[Tuple[str, str]]) -> Readings:
             logits.setdefault(m, []).extend([[float(r[i]) for i in columns] for r in body])
         labels.extend(CLASSES.index(r[1]) for r in body)
         sources.extend(source for _ in body)
-    return Readings({m: np.asarray(v, dtype=np.float64) for m, v in logits.items()}, np.asarray(labels), np.asarray(sources))
+        files.extend(r[0] for r in body)
+    return Readings({m: np.asarray(v, dtype=np.float64) for m, v in logits.items()}, np.asarray(labels), np.asarray(sources), files)
 
 
 def softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -4,13 +4,13 @@ norm into its convolution, so each convolution takes the exported weights (in gr
 becomes the identity plus the folded bias. `check_against` compares the result with ONNX Runtime's logits (the C#
 evaluation command's `--logits`), so a wrong mapping cannot pass unseen.
   python3 -m medcrypt_training.invariance --onnx ../resnet18.onnx --data <prepared> --split <lists> --check <logits.csv>"""
-import csv
-from typing import Dict, List
+from typing import List
 
 import onnx
 import torch
 from onnx import numpy_helper
 
+from .calibration import read
 from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, build
 
 
@@ -49,18 +49,10 @@ def load_resnet18(path: str) -> torch.nn.Module:
     return model
 
 
-def read_logits(path: str, model: str) -> Dict[str, List[float]]:
-    """The C# evaluation's --logits rows for one model: 'class/file' (no extension) → its logits in class order."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    header = rows[0]
-    columns = [i for i, h in enumerate(header) if h.startswith(model + ":")]
-    return {r[0].rsplit(".", 1)[0]: [float(r[i]) for i in columns] for r in rows[1:]}
-
-
 def check_against(model: torch.nn.Module, inputs: torch.Tensor, names: List[str], logits_csv: str, tolerance: float = 1e-3) -> float:
     """The largest |Δ logit| between this module and ONNX Runtime on the same prepared slices; raises past `tolerance`."""
-    reference = read_logits(logits_csv, "resnet18")
+    readings = read([("onnx-runtime", logits_csv)])
+    reference = {f.rsplit(".", 1)[0]: row for f, row in zip(readings.files, readings.logits["resnet18"].tolist())}
     with torch.no_grad():
         ours = model(inputs)
     worst = 0.0
