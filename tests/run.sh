@@ -89,6 +89,9 @@ if ((failed != 0)); then
   echo
   echo "failed:"
   grep -E '^ +Failed [A-Za-z]' "$results/dotnet-test.log" | sed -E 's/^ +Failed /  /; s/ \[[^]]*\]$//' | sort -u || true
+  # And the first lines of each failure's message, so that the tail of a CI log says why, not only what.
+  awk '/^ +Failed [A-Za-z]/ { name = $2 } /^ +Error Message:/ { n = 6; print "  why " name ":"; next }
+       n > 0 { if ($0 ~ /^ +Stack Trace:/) { n = 0; next } print "    " substr($0, 1, 300); n-- }' "$results/dotnet-test.log" || true
   grep -E '^(FAIL|ERROR): ' "$results/python.log" | sed 's/^/  python: /' || true
   ((format_failed == 0)) || echo "  code style: dotnet format --verify-no-changes found changes"
   ((reference_failed == 0)) || echo "  $reference_failed reference implementation(s) disagree with the C# known answers"

@@ -12,6 +12,24 @@ public sealed class StudyFeed(ILogger<StudyFeed> logger)
     private readonly HashSet<Guid> _seen = [];
     private readonly Queue<Guid> _order = new();
     private readonly List<Action<Guid>> _subscribers = [];
+    private readonly Guid _instance = Guid.NewGuid();
+    private long _announced;
+
+    /// <summary>
+    /// How far this feed has got: a page that loaded its figures at one position and subscribed at another missed the
+    /// studies announced in between (a prerender's figures, handed to the circuit that follows). Another instance's
+    /// feed is never at the same position.
+    /// </summary>
+    public FeedPosition Position
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new FeedPosition(_instance, _announced);
+            }
+        }
+    }
 
     /// <summary>Calls <paramref name="onStudy"/> for each new study until the returned handle is disposed. Keep the handler short: it runs on the publisher's thread.</summary>
     public IDisposable Subscribe(Action<Guid> onStudy)
@@ -36,6 +54,7 @@ public sealed class StudyFeed(ILogger<StudyFeed> logger)
                 return false;
             }
 
+            _announced++;
             _order.Enqueue(studyId);
             if (_order.Count > Remembered)
             {
@@ -82,3 +101,6 @@ public sealed class StudyFeed(ILogger<StudyFeed> logger)
         }
     }
 }
+
+/// <summary>A feed's instance and how many studies it has announced: equal positions, nothing announced in between.</summary>
+public readonly record struct FeedPosition(Guid Instance, long Announced);

@@ -50,6 +50,26 @@ public sealed class DashboardTests : BunitContext
     }
 
     [Fact]
+    public async Task A_study_analysed_between_the_prerender_and_the_circuit_is_on_the_interactive_dashboard()
+    {
+        await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "before.png", seed: 1);
+        AddAuthorization().SignIn("doctor@medcrypt.local", Roles.Doctor);
+        IRenderedComponent<LiveDashboard> prerendered = Render<LiveDashboard>();
+        prerendered.WaitForAssertion(() => Assert.Contains("before.png", prerendered.Find("[data-testid=recent-analyses]").TextContent));
+        _persisted.TriggerOnPersisting();
+        await DisposeComponentsAsync(); // the prerender is gone; its circuit has not subscribed yet
+
+        StudyDetails between = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, fileName: "between.png", seed: 2);
+        IRenderedComponent<LiveDashboard> interactive = Render<LiveDashboard>();
+
+        interactive.WaitForAssertion(() =>
+            Assert.Equal(between.Id.ToString("D"), interactive.FindAll("[data-testid=recent-analyses] tbody tr")[0].GetAttribute("data-study")));
+        await using AsyncServiceScope scope = _factory.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.CountAsync(
+            r => r.Action == "dashboard.view" && r.Actor == "doctor@medcrypt.local", Xunit.TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_new_analysis_appears_on_an_open_dashboard_within_a_second()
     {
         StudyDetails earlier = await TestStudies.AnalyseAsync(_factory, TestStudies.Staff, "block", "earlier.png", seed: 1);
