@@ -103,7 +103,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
     p.add_argument("--split", help="a grouped split's lists (scripts/make_splits.py): its validation part is checked")
-    p.add_argument("--onnx", help="check this exported model (resnet18 only) instead of the run's checkpoint")
+    p.add_argument("--onnx", help="check this exported model (read back by onnx_import) instead of the run's checkpoint")
     p.add_argument("--mirror", action="store_true", help="with --onnx: read it with the mirror averaging the shipped graph "
                                                          "adds (medcrypt_training/tta.py); --check proves it is the shipped one")
     p.add_argument("--manifest", help="models.json: the model's temperature and tumor threshold (else 1 and 0.5)")
@@ -120,15 +120,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     _, (val_x, val_y, val_names), meta = load_prepared(args.data, args.split)
     folder = os.path.join(args.work, "checkpoints", args.run or f"{args.model}-{meta['size']}")
     if args.onnx:
-        from .onnx_import import check_against, load_resnet18
-        if args.model != "resnet18":
-            p.error("--onnx reads resnet18 exports only")
-        model = load_resnet18(args.onnx)
+        from .onnx_import import check_against, load_exported
+        model = load_exported(args.model, args.onnx)
         if args.mirror:
             from .tta import MirrorAveraged
             model = MirrorAveraged(model)
         if args.check:
-            worst = check_against(model, to_input(val_x.float() / 255), val_names, args.check)
+            worst = check_against(model, to_input(val_x.float() / 255), val_names, args.check, name=args.model)
             print(f"the imported model agrees with ONNX Runtime on {len(val_names)} slices: max |Δ logit| {worst:.1e}")
     else:
         model = build(args.model)

@@ -74,6 +74,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--init-from", help="a second cycle: start from this run's best checkpoint (e.g. densenet121-128) "
                                         "with a fresh optimizer and schedule; checkpoints go to <run>-continued")
+    p.add_argument("--frozen-norms", action="store_true",
+                   help="batch norms keep their statistics (eval mode) while the rest trains: needed from a model read "
+                        "back from ONNX (onnx_import.save_checkpoint), whose folded norms are the identity plus a bias")
     args = p.parse_args(argv)
     if len(args.data) > 1 and len(args.split or []) != len(args.data):
         p.error("several --data need one --split each, in the same order")
@@ -213,6 +216,10 @@ def build_run(args: argparse.Namespace) -> Run:
 def train_one_epoch(run: Run) -> float:
     """One pass over the fit part in a fresh order (at most --max-steps steps in all); returns the mean loss."""
     run.model.train()
+    if run.args.frozen_norms:
+        for module in run.model.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                module.eval()
     if run.sample_weights is not None:
         perm = balanced_order(run.fit_idx, run.sample_weights, run.generator).to(run.device)
     else:
@@ -286,7 +293,7 @@ def report(run: Run) -> dict:
         "batch_size": run.batch_size, "lr": run.lr, "mixed_precision": "bfloat16" if device == "cuda" else None,
         "epochs": state["epoch"], "planned_epochs": run.epochs, "train_seconds": round(state["seconds"]), "history": state["history"],
         "teacher": args.teacher, "distillation_weight": args.distillation_weight if args.teacher else None,
-        "initialised_from": args.init_from,
+        "initialised_from": args.init_from, "frozen_norms": args.frozen_norms,
         "dataset_sha256sums_hash": run.meta.get("dataset_sha256_sums_hash"),
         "pretrained": pretrained_provenance(args.model),
         "preparation_version": run.meta.get("preparation_version"),
