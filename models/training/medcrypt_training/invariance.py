@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from .augment import apply_curve, head_mask
 from .data import load_prepared
 from .metrics import evaluate
-from .models import build
+from .models import load_checkpoint
 from .steps import to_input
 
 CURVES = {  # values of the curve at 0, ⅕, …, 1: each maps some brighter tissue darker than some darker tissue
@@ -129,8 +129,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             worst = check_against(model, to_input(val_x.float() / 255), val_names, args.check, name=args.model)
             print(f"the imported model agrees with ONNX Runtime on {len(val_names)} slices: max |Δ logit| {worst:.1e}")
     else:
-        model = build(args.model)
-        model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+        model = load_checkpoint(args.model, folder)
     temperature, threshold = 1.0, 0.5
     if args.manifest:
         with open(args.manifest, encoding="utf-8") as f:

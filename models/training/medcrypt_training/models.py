@@ -1,4 +1,6 @@
 """The architectures, each behind a block-adaptation stem that lets it read `block`-encrypted images exactly."""
+import os
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -121,3 +123,10 @@ def build(name: str, num_classes: int = 4) -> nn.Module:
         from .pretrained import ImageNetResNet18  # needs the restored package
         return Classifier(ImageNetResNet18(num_classes))
     raise ValueError(f"unknown architecture '{name}': densenet121, xception, resnet18 or tinynet")
+
+
+def load_checkpoint(name: str, folder: str) -> nn.Module:
+    """A training run's best weights (`<folder>/best.pt`, as train.py keeps them) in the architecture `name`, on the CPU."""
+    model = build(name)
+    model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+    return model

@@ -6,12 +6,10 @@ import json
 import os
 from typing import Optional, Sequence
 
-import torch
-
 from . import manifest
 from .data import load_prepared
 from .metrics import evaluate
-from .models import build
+from .models import load_checkpoint
 from .onnx_export import export
 from .steps import MEAN, STD, predict
 
@@ -28,8 +26,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = p.parse_args(argv)
     _, (val_x, val_y, val_names), meta = load_prepared(args.data)
     folder = os.path.join(args.work, "checkpoints", args.run or f"{args.model}-{meta['size']}")
-    model = build(args.model)
-    model.load_state_dict(torch.load(os.path.join(folder, "best.pt"), map_location="cpu"))
+    model = load_checkpoint(args.model, folder)
     with open(os.path.join(folder, "report.json"), encoding="utf-8") as f:
         report = json.load(f)
     report["validation"] = evaluate(predict(model, val_x, "cpu"), val_y)  # of exactly the exported weights

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import torch
 
-from .models import build
+from .models import load_checkpoint
 from .onnx_export import export
 from .onnx_import import load_exported
 
@@ -40,8 +40,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if args.onnx:
         model = load_exported(args.model, args.onnx)
     else:
-        model = build(args.model)
-        model.load_state_dict(torch.load(os.path.join(args.work, "checkpoints", args.run, "best.pt"), map_location="cpu"))
+        model = load_checkpoint(args.model, os.path.join(args.work, "checkpoints", args.run))
     print(export(MirrorAveraged(model), args.size, args.out))
 
 

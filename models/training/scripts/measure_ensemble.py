@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # the package beside scripts/
 from medcrypt_training.calibration import Readings, calibrate, softmax  # noqa: E402
-from medcrypt_training.models import build  # noqa: E402
+from medcrypt_training.models import load_checkpoint  # noqa: E402
 from medcrypt_training.onnx_import import load_exported  # noqa: E402
 from medcrypt_training.sources import load_sources  # noqa: E402
 from medcrypt_training.steps import to_input  # noqa: E402
@@ -35,9 +35,7 @@ def load(architecture, where, work):
     kind, path = where.split(":", 1)
     if kind == "onnx":
         return load_exported(architecture, path)
-    model = build(architecture)
-    model.load_state_dict(torch.load(os.path.join(work, "checkpoints", path, "best.pt"), map_location="cpu"))
-    return model
+    return load_checkpoint(architecture, os.path.join(work, "checkpoints", path))
 
 
 def main():
