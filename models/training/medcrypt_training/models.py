@@ -119,10 +119,10 @@ def build(name: str, num_classes: int = 4) -> nn.Module:
         return Classifier(Xception(num_classes))
     if name == "tinynet":
         return Classifier(TinyNet(num_classes))
-    if name == "resnet18":
+    if name in ("resnet18", "resnet18-224"):
         from .pretrained import ImageNetResNet18  # needs the restored package
-        return Classifier(ImageNetResNet18(num_classes))
-    raise ValueError(f"unknown architecture '{name}': densenet121, xception, resnet18 or tinynet")
+        return Classifier(ImageNetResNet18(num_classes, reads_at=224 if name == "resnet18-224" else None))
+    raise ValueError(f"unknown architecture '{name}': densenet121, xception, resnet18, resnet18-224 or tinynet")
 
 
 def load_checkpoint(name: str, folder: str) -> nn.Module:

@@ -8,7 +8,7 @@ input size works (identical at 224). Input: BGR, 0–255 minus the package's per
 Restore the package first: dotnet restore models/training/pretrained/ResNet18Restore.csproj"""
 import hashlib
 import os
-from typing import List
+from typing import List, Optional
 
 import onnx
 import torch
@@ -96,14 +96,19 @@ def channel_means_bgr(path: str = PREPROCESS_ONNX) -> List[float]:
 
 
 class ImageNetResNet18(nn.Module):
-    """Our normalised input ((pixel/255 − 0.5)/0.5, gray in three channels) → the featurizer's input → features → 4 logits."""
+    """Our normalised input ((pixel/255 − 0.5)/0.5, gray in three channels) → the featurizer's input → features → 4 logits.
+    reads_at: the side the slice is resized to (bilinear, inside the graph) before the backbone, e.g. 224, the size
+    ImageNet trained it at; None reads the prepared slice as it is. No weights depend on it."""
 
-    def __init__(self, num_classes: int = 4) -> None:
+    def __init__(self, num_classes: int = 4, reads_at: Optional[int] = None) -> None:
         super().__init__()
+        self.reads_at = reads_at
         self.features = OnnxResNet18()
         self.register_buffer("mean_bgr", torch.tensor(channel_means_bgr()).view(1, 3, 1, 1))
         self.classifier = nn.Linear(512, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.reads_at and x.shape[-1] != self.reads_at:
+            x = F.interpolate(x, size=(self.reads_at, self.reads_at), mode="bilinear", align_corners=False)
         pixels_bgr = (x.flip(1) * 0.5 + 0.5) * 255  # RGB → BGR; for gray slices the three channels are equal anyway
         return self.classifier(self.features(pixels_bgr - self.mean_bgr))

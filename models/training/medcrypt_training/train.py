@@ -36,7 +36,7 @@ from .steps import MEAN, STD, predict, predict_logits, probe_seconds, train_step
 
 def pretrained_provenance(model: str) -> Optional[dict]:
     """Where ImageNet weights came from, for the model card; None for models trained from scratch."""
-    if model != "resnet18":
+    if not model.startswith("resnet18"):
         return None
     from . import pretrained
     return {"package": "Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1", "license": "MIT",
@@ -45,7 +45,8 @@ def pretrained_provenance(model: str) -> Optional[dict]:
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser()
-    p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18"])
+    p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18", "resnet18-224"],
+                   help="resnet18-224: the same ImageNet ResNet18, reading each slice resized to 224 px inside the graph")
     p.add_argument("--data", required=True, action="append",
                    help="a folder written by models/training/export; repeat it to train on several collections at once "
                         "(each then needs its own --split, in the same order; every slice is tagged with its source)")
@@ -74,6 +75,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--init-from", help="a second cycle: start from this run's best checkpoint (e.g. densenet121-128) "
                                         "with a fresh optimizer and schedule; checkpoints go to <run>-continued")
+    p.add_argument("--run", help="the checkpoint folder's name under <work>/checkpoints (default: from the model, size, "
+                                  "teacher and sources, or <init-from>-continued)")
     p.add_argument("--frozen-norms", action="store_true",
                    help="batch norms keep their statistics (eval mode) while the rest trains: needed from a model read "
                         "back from ONNX (onnx_import.save_checkpoint), whose folded norms are the identity plus a bias")
@@ -180,9 +183,9 @@ def build_run(args: argparse.Namespace) -> Run:
 
     optimizer = make_optimizer(model)
     steps_per_epoch = max(1, len(fit_idx) // batch_size)
-    folder = os.path.join(args.work, "checkpoints", f"{args.init_from}-continued" if args.init_from else
+    folder = os.path.join(args.work, "checkpoints", args.run or (f"{args.init_from}-continued" if args.init_from else
                           f"{args.model}-{size}" + (f"-from-{args.teacher}" if args.teacher else "")
-                          + ("-" + "+".join(source_names) if source_names else ""))
+                          + ("-" + "+".join(source_names) if source_names else "")))
     os.makedirs(folder, exist_ok=True)
     last = os.path.join(folder, "last.pt")
     saved = torch.load(last, map_location=device) if os.path.exists(last) else None

@@ -31,6 +31,16 @@ class PretrainedResNet18Test(unittest.TestCase):
         with torch.no_grad():
             self.assertEqual(tuple(model(torch.zeros(2, 3, 128, 128)).shape), (2, 4))
 
+    def test_reading_at_224_is_the_same_weights_on_the_slice_resized_in_the_graph(self):
+        torch.manual_seed(0)
+        at_prepared, at_224 = pretrained.ImageNetResNet18().eval(), pretrained.ImageNetResNet18(reads_at=224).eval()
+        at_224.load_state_dict(at_prepared.state_dict())  # strict: no weight depends on the size it reads at
+        x = torch.rand(2, 3, 128, 128) * 2 - 1
+        resized = torch.nn.functional.interpolate(x, size=(224, 224), mode="bilinear", align_corners=False)
+        with torch.no_grad():
+            self.assertLess(float((at_224(x) - at_prepared(resized)).abs().max()), 1e-5)
+            self.assertGreater(float((at_224(x) - at_prepared(x)).abs().max()), 1e-3)  # it did resize
+
 
 if __name__ == "__main__":
     unittest.main()
