@@ -1,0 +1,69 @@
+"""Where the shipped screen's false alarms on tumor-free FLAIR slices lie: each tumor-free `lgg-flair` slice by its
+distance (in slices) to the nearest tumor slice of the same patient and by its place in the volume, and the tumor
+class a flagged slice leans to. Reads the C# evaluation command's --logits on a validation list and the manifest's
+temperature and operating point, so the figures are the portal's own.
+  cd models/training && /usr/bin/python3 scripts/measure_false_positives.py --logits <lgg-flair validation logits.csv> \
+      --manifest ../models.json --dataset ../../../shared/datasets/lgg-flair"""
+import argparse
+import collections
+import csv
+import json
+import os
+import re
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # the package beside scripts/
+from medcrypt_training.calibration import CLASSES, read, softmax, tumor_probability  # noqa: E402
+
+SLICE = re.compile(r"_(\d+)_flair\.png$")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--logits", required=True)
+    p.add_argument("--manifest", required=True)
+    p.add_argument("--dataset", required=True, help="lgg-flair: its manifest.csv names each slice's patient")
+    p.add_argument("--model", default="resnet18")
+    args = p.parse_args()
+    entry = next(m for m in json.load(open(args.manifest, encoding="utf-8"))["models"] if m["name"] == args.model)
+    readings = read([("lgg-flair", args.logits)])
+    flagged = tumor_probability(softmax(readings.logits[args.model], entry["temperature"])) >= entry["tumorThreshold"]
+    with open(os.path.join(args.dataset, "manifest.csv"), newline="", encoding="utf-8") as f:
+        slices = {r["file"]: r for r in csv.DictReader(f)}
+    tumor_slices, all_slices = collections.defaultdict(set), collections.defaultdict(set)
+    for file, r in slices.items():
+        i = int(SLICE.search(file).group(1))
+        all_slices[r["patient"]].add(i)
+        if r["class"] == "glioma":
+            tumor_slices[r["patient"]].add(i)
+    by_distance, by_place, read_as = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0]), collections.Counter()
+    notumor = CLASSES.index("notumor")
+    for k, file in enumerate(readings.files):
+        if readings.labels[k] != notumor:
+            continue
+        patient, i = slices[file]["patient"], int(SLICE.search(file).group(1))
+        d = min(abs(i - j) for j in tumor_slices[patient])
+        distance = "1" if d == 1 else "2" if d == 2 else "3–4" if d <= 4 else "≥ 5"
+        lo, hi = min(all_slices[patient]), max(all_slices[patient])
+        place = min(4, int(5 * (i - lo) / max(1, hi - lo)))
+        for table, key in ((by_distance, distance), (by_place, place)):
+            table[key][0] += 1
+            table[key][1] += int(not flagged[k])
+        if flagged[k]:  # the tumor class it leans to (at this threshold most flagged slices still read notumor first)
+            tumors = [c for c in range(len(CLASSES)) if c != notumor]
+            read_as[CLASSES[tumors[int(np.argmax(readings.logits[args.model][k][tumors]))]]] += 1
+    print("| slices from the nearest tumor slice | tumor-free slices | cleared |\n|---|---|---|")
+    for key in ("1", "2", "3–4", "≥ 5"):
+        n, cleared = by_distance[key]
+        print(f"| {key} | {n} | {cleared} ({cleared / n:.1%}) |")
+    print("| fifth of the volume by slice number (0: the first slices) | tumor-free slices | cleared |\n|---|---|---|")
+    for key in sorted(by_place):
+        n, cleared = by_place[key]
+        print(f"| {key} | {n} | {cleared} ({cleared / n:.1%}) |")
+    print("the tumor class flagged slices lean to:", dict(read_as))
+
+
+if __name__ == "__main__":
+    main()
