@@ -44,8 +44,8 @@ def main() -> None:
         if readings.labels[k] != notumor:
             continue
         patient, i = slices[file]["patient"], int(SLICE.search(file).group(1))
-        d = min(abs(i - j) for j in tumor_slices[patient])
-        distance = "1" if d == 1 else "2" if d == 2 else "3–4" if d <= 4 else "≥ 5"
+        d = min((abs(i - j) for j in tumor_slices[patient]), default=None)
+        distance = "none" if d is None else "1" if d == 1 else "2" if d == 2 else "3–4" if d <= 4 else "≥ 5"
         lo, hi = min(all_slices[patient]), max(all_slices[patient])
         place = min(4, int(5 * (i - lo) / max(1, hi - lo)))
         for table, key in ((by_distance, distance), (by_place, place)):
@@ -55,7 +55,7 @@ def main() -> None:
             tumors = [c for c in range(len(CLASSES)) if c != notumor]
             read_as[CLASSES[tumors[int(np.argmax(readings.logits[args.model][k][tumors]))]]] += 1
     print("| slices from the nearest tumor slice | tumor-free slices | cleared |\n|---|---|---|")
-    for key in ("1", "2", "3–4", "≥ 5"):
+    for key in [k for k in ("1", "2", "3–4", "≥ 5", "none") if k in by_distance]:  # none: a patient without a tumor slice
         n, cleared = by_distance[key]
         print(f"| {key} | {n} | {cleared} ({cleared / n:.1%}) |")
     print("| fifth of the volume by slice number (0: the first slices) | tumor-free slices | cleared |\n|---|---|---|")
