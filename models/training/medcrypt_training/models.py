@@ -7,6 +7,8 @@ import torch.nn.functional as F
 import torchvision
 
 BLOCK_SIZE = 4
+# The ImageNet ResNet18 by name, and the side it reads each prepared slice at (None: as prepared; 224: ImageNet's).
+RESNET18_READS_AT = {"resnet18": None, "resnet18-224": 224}
 ADAPTATION_WEIGHT = "adaptation_weight"
 ADAPTATION_BIAS = "adaptation_bias"
 
@@ -119,9 +121,9 @@ def build(name: str, num_classes: int = 4) -> nn.Module:
         return Classifier(Xception(num_classes))
     if name == "tinynet":
         return Classifier(TinyNet(num_classes))
-    if name in ("resnet18", "resnet18-224"):
+    if name in RESNET18_READS_AT:
         from .pretrained import ImageNetResNet18  # needs the restored package
-        return Classifier(ImageNetResNet18(num_classes, reads_at=224 if name == "resnet18-224" else None))
+        return Classifier(ImageNetResNet18(num_classes, reads_at=RESNET18_READS_AT[name]))
     raise ValueError(f"unknown architecture '{name}': densenet121, xception, resnet18, resnet18-224 or tinynet")
 
 

@@ -14,17 +14,17 @@ import torch.fx
 from onnx import numpy_helper
 
 from .calibration import read
-from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, build
+from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, RESNET18_READS_AT, build
 
 
-def load_resnet18(path: str) -> torch.nn.Module:
+def load_resnet18(path: str, name: str = "resnet18") -> torch.nn.Module:
     graph = onnx.load(path).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     exported = [(weights[n.input[1]], weights[n.input[2]] if len(n.input) > 2 else None)
                 for n in graph.node if n.op_type == "Conv" and n.input[1] != ADAPTATION_WEIGHT]
     if any(n.op_type == "BatchNormalization" for n in graph.node):
         raise ValueError(f"{path} has batch norms left: not an export this reader knows")
-    model = build("resnet18").eval()
+    model = build(name).eval()
     features = model.backbone.features
     convs = [(key, output) for op, key, _, output, _ in features.steps if op == "Conv"]
     norm_after = {inputs[0]: key for op, key, inputs, _, _ in features.steps if op == "BatchNormalization"}
@@ -53,12 +53,12 @@ def load_resnet18(path: str) -> torch.nn.Module:
 
 
 def load_exported(name: str, path: str) -> torch.nn.Module:
-    """`densenet121` or `xception` from its export. The exporter folds a batch norm into the convolution whose output it
+    """Any architecture from its export (the ImageNet ResNet18s through load_resnet18). The exporter folds a batch norm into the convolution whose output it
     reads and keeps the others as BatchNormalization nodes; which is which follows from the architecture's own data
     flow (traced), so each convolution takes the exported weights in graph order, a folded norm becomes the identity
     plus the folded bias, and a kept norm takes its node's statistics in graph order."""
-    if name == "resnet18":
-        return load_resnet18(path)
+    if name in RESNET18_READS_AT:
+        return load_resnet18(path, name)
     graph = onnx.load(path).graph
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
     exported_convs = [n for n in graph.node if n.op_type == "Conv" and n.input[1] != ADAPTATION_WEIGHT]

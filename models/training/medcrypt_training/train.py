@@ -27,7 +27,7 @@ from . import sources as multi
 from .balance import balanced_order, cell_weights
 from .data import load_prepared, read_split, split_fingerprint
 from .metrics import evaluate
-from .models import build
+from .models import RESNET18_READS_AT, build
 from .onnx_export import export
 from .per_source import by_source
 
@@ -36,7 +36,7 @@ from .steps import MEAN, STD, predict, predict_logits, probe_seconds, train_step
 
 def pretrained_provenance(model: str) -> Optional[dict]:
     """Where ImageNet weights came from, for the model card; None for models trained from scratch."""
-    if not model.startswith("resnet18"):
+    if model not in RESNET18_READS_AT:
         return None
     from . import pretrained
     return {"package": "Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1", "license": "MIT",
@@ -45,7 +45,7 @@ def pretrained_provenance(model: str) -> Optional[dict]:
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser()
-    p.add_argument("--model", required=True, choices=["densenet121", "xception", "resnet18", "resnet18-224"],
+    p.add_argument("--model", required=True, choices=["densenet121", "xception", *RESNET18_READS_AT],
                    help="resnet18-224: the same ImageNet ResNet18, reading each slice resized to 224 px inside the graph")
     p.add_argument("--data", required=True, action="append",
                    help="a folder written by models/training/export; repeat it to train on several collections at once "

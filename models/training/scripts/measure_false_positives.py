@@ -31,29 +31,29 @@ def main() -> None:
     readings = read([("lgg-flair", args.logits)])
     flagged = tumor_probability(softmax(readings.logits[args.model], entry["temperature"])) >= entry["tumorThreshold"]
     with open(os.path.join(args.dataset, "manifest.csv"), newline="", encoding="utf-8") as f:
-        slices = {r["file"]: r for r in csv.DictReader(f)}
+        slices = {r["file"]: (r["patient"], int(SLICE.search(r["file"]).group(1)), r["class"]) for r in csv.DictReader(f)}
     tumor_slices, all_slices = collections.defaultdict(set), collections.defaultdict(set)
-    for file, r in slices.items():
-        i = int(SLICE.search(file).group(1))
-        all_slices[r["patient"]].add(i)
-        if r["class"] == "glioma":
-            tumor_slices[r["patient"]].add(i)
-    by_distance, by_place, read_as = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0]), collections.Counter()
+    for patient, i, label in slices.values():
+        all_slices[patient].add(i)
+        if label == "glioma":
+            tumor_slices[patient].add(i)
+    span = {patient: (min(s), max(s)) for patient, s in all_slices.items()}
+    by_distance, by_place, leans_to = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0]), collections.Counter()
     notumor = CLASSES.index("notumor")
+    tumors = [c for c in range(len(CLASSES)) if c != notumor]
     for k, file in enumerate(readings.files):
         if readings.labels[k] != notumor:
             continue
-        patient, i = slices[file]["patient"], int(SLICE.search(file).group(1))
+        patient, i, _ = slices[file]
         d = min((abs(i - j) for j in tumor_slices[patient]), default=None)
         distance = "none" if d is None else "1" if d == 1 else "2" if d == 2 else "3–4" if d <= 4 else "≥ 5"
-        lo, hi = min(all_slices[patient]), max(all_slices[patient])
+        lo, hi = span[patient]
         place = min(4, int(5 * (i - lo) / max(1, hi - lo)))
         for table, key in ((by_distance, distance), (by_place, place)):
             table[key][0] += 1
             table[key][1] += int(not flagged[k])
         if flagged[k]:  # the tumor class it leans to (at this threshold most flagged slices still read notumor first)
-            tumors = [c for c in range(len(CLASSES)) if c != notumor]
-            read_as[CLASSES[tumors[int(np.argmax(readings.logits[args.model][k][tumors]))]]] += 1
+            leans_to[CLASSES[tumors[int(np.argmax(readings.logits[args.model][k][tumors]))]]] += 1
     print("| slices from the nearest tumor slice | tumor-free slices | cleared |\n|---|---|---|")
     for key in [k for k in ("1", "2", "3–4", "≥ 5", "none") if k in by_distance]:  # none: a patient without a tumor slice
         n, cleared = by_distance[key]
@@ -62,7 +62,7 @@ def main() -> None:
     for key in sorted(by_place):
         n, cleared = by_place[key]
         print(f"| {key} | {n} | {cleared} ({cleared / n:.1%}) |")
-    print("the tumor class flagged slices lean to:", dict(read_as))
+    print("the tumor class flagged slices lean to:", dict(leans_to))
 
 
 if __name__ == "__main__":
