@@ -12,6 +12,7 @@ from .metrics import evaluate
 from .models import load_checkpoint
 from .onnx_export import export
 from .steps import MEAN, STD, predict
+from .tta import MirrorAveraged
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
@@ -29,6 +30,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     model = load_checkpoint(args.model, folder)
     with open(os.path.join(folder, "report.json"), encoding="utf-8") as f:
         report = json.load(f)
+    if report.get("mirror"):
+        model = MirrorAveraged(model)  # train --mirror chose these weights for their mirrored reading: ship that
     report["validation"] = evaluate(predict(model, val_x, "cpu"), val_y)  # of exactly the exported weights
     with open(os.path.join(folder, "validation.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(sorted(val_names)) + "\n")

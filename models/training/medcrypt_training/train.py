@@ -9,8 +9,9 @@ split (or a grouped split's own holdout, --split). Validation metrics are comput
 written to the model's report.
 
 main is the five steps below, as torchvision's reference classification script is: parse_args, build_run (data,
-holdout, model, optimizer, schedule, resumed state), train_one_epoch + evaluate_holdout per epoch, report (the
-validation pass), export (report.json, validation.txt, ONNX, manifest).
+holdout, model, optimizer, schedule, resumed state), train_one_epoch + evaluate_holdout per epoch (after
+measure_start, a second cycle's epoch 0), report (the validation pass), export (report.json, validation.txt, ONNX,
+manifest).
 """
 import argparse
 import json
@@ -22,14 +23,17 @@ from typing import List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 
-from . import manifest
+import numpy as np
+
+from . import calibration, manifest
 from . import sources as multi
 from .balance import balanced_order, cell_weights
 from .data import load_prepared, read_split, split_fingerprint
 from .metrics import evaluate
 from .models import RESNET18_READS_AT, build
 from .onnx_export import export
-from .per_source import by_source
+from .per_source import NOTUMOR, by_source
+from .tta import MirrorAveraged
 
 from .steps import MEAN, STD, predict, predict_logits, probe_seconds, train_step  # noqa: F401 (MEAN, STD, predict: the package's names for them)
 
@@ -61,7 +65,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch-size", type=int, help="default 32 on the CPU, 64 on a GPU (32 barely occupies one)")
     p.add_argument("--lr", type=float, help="default 1e-3 on the CPU, 1.4e-3 on a GPU (√2: square-root scaling for Adam)")
-    p.add_argument("--patience", type=int, default=6)
+    p.add_argument("--patience", type=int, default=6,
+                   help="epochs without a better holdout figure before stopping; the epochs at a one-cycle schedule's "
+                        "peak rate are often worse than the first, so a second cycle (--init-from) wants one at least "
+                        "as long as --epochs")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (smoke test)")
     p.add_argument("--max-minutes", type=float, default=0,
                    help="wall-clock budget of the whole run: a timing probe sizes the epoch count (at most --epochs) "
@@ -80,6 +87,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--frozen-norms", action="store_true",
                    help="batch norms keep their statistics (eval mode) while the rest trains: needed from a model read "
                         "back from ONNX (onnx_import.save_checkpoint), whose folded norms are the identity plus a bias")
+    p.add_argument("--select-by", choices=["accuracy", "screening"], default="accuracy",
+                   help="what early stopping and the best checkpoint go by: holdout 4-class accuracy, or screening: "
+                        "the lower source's share of tumor-free slices cleared at the threshold that finds >= 98 %% "
+                        "of each source's holdout tumors, on probabilities calibrated on the holdout (the rule "
+                        "calibration.py sets the portal's operating point by)")
+    p.add_argument("--mirror", action="store_true",
+                   help="read the holdout, validation and the ONNX export as the portal reads a mirrored model "
+                        "(tta.MirrorAveraged: the mean logit of the slice and its left-right mirror)")
     args = p.parse_args(argv)
     if len(args.data) > 1 and len(args.split or []) != len(args.data):
         p.error("several --data need one --split each, in the same order")
@@ -115,7 +130,8 @@ class Run:
     hold_idx: torch.Tensor
     fit_idx: torch.Tensor
     generator: torch.Generator
-    model: torch.nn.Module
+    model: torch.nn.Module      # what trains and is checkpointed
+    reader: torch.nn.Module     # what is measured and exported: the model, or the model read with its mirror (--mirror)
     teacher: Optional[torch.nn.Module]
     optimizer: torch.optim.Optimizer
     schedule: torch.optim.lr_scheduler.OneCycleLR
@@ -167,6 +183,10 @@ def build_run(args: argparse.Namespace) -> Run:
     else:
         hold_idx, fit_idx = holdout_indices(train_names, g, args.split[0] if args.split else None)
         train_source, val_source, source_names = None, None, []
+    if args.select_by == "screening":
+        held = train_y[hold_idx]
+        if not ((held == NOTUMOR).any() and (held != NOTUMOR).any()):
+            raise SystemExit("--select-by screening needs tumors and tumor-free slices in the holdout")
     sample_weights = None
     if args.balance == "cells":
         fit_source = train_source[fit_idx] if train_source is not None else torch.zeros(len(fit_idx), dtype=torch.long)
@@ -196,6 +216,9 @@ def build_run(args: argparse.Namespace) -> Run:
         epochs = saved["state"].get("epochs", args.epochs)  # the schedule's length is the first run's
     elif deadline:
         per_step, holdout_seconds = probe_seconds(model, make_optimizer, data_x, data_y, fit_idx, hold_idx, batch_size, args, teacher)
+        holdout_seconds *= 2 if args.mirror else 1  # the mirrored reading runs the backbone twice
+        if args.init_from:
+            reserve += holdout_seconds  # the starting weights' holdout pass (epoch 0)
         epoch_seconds = steps_per_epoch * per_step + holdout_seconds
         reserve += holdout_seconds * len(val[1]) / len(hold_idx)
         fit = int((deadline - time.time() - reserve) / (1.15 * epoch_seconds))  # 15 %: checkpoints, slower epochs
@@ -203,15 +226,20 @@ def build_run(args: argparse.Namespace) -> Run:
         print(f"probe: {per_step * 1000:.0f} ms per step of {batch_size}, ~{epoch_seconds:.1f} s per epoch: "
               f"{epochs} epochs (at most {args.epochs}) in {args.max_minutes:g} min", flush=True)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * steps_per_epoch)
-    state = {"epoch": 0, "epochs": epochs, "best_holdout": -1.0, "stale": 0, "history": [], "seconds": 0.0}
+    state = {"epoch": 0, "epochs": epochs, "best_holdout": -1.0, "best_epoch": None, "stale": 0, "history": [], "seconds": 0.0,
+             "select_by": args.select_by, "mirror": args.mirror}
     if saved is not None:
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         schedule.load_state_dict(saved["schedule"])
         state = saved["state"]
+        chosen = (state.get("select_by", "accuracy"), state.get("mirror", False))
+        if chosen != (args.select_by, args.mirror):
+            raise SystemExit(f"{last} was chosen by --select-by {chosen[0]}{' --mirror' if chosen[1] else ''}: resume it the same way")
         g.set_state(saved["generator"])
         print(f"resumed {args.model} at epoch {state['epoch']}", flush=True)
-    return Run(args, device, batch_size, lr, size, meta, data_x, data_y, train_y, val, hold_idx, fit_idx, g, model, teacher,
+    reader = MirrorAveraged(model) if args.mirror else model  # shares the model's modules: it trains with it
+    return Run(args, device, batch_size, lr, size, meta, data_x, data_y, train_y, val, hold_idx, fit_idx, g, model, reader, teacher,
                optimizer, schedule, steps_per_epoch, epochs, folder, state, deadline, reserve,
                source_names=source_names, train_source=train_source, val_source=val_source, sample_weights=sample_weights)
 
@@ -238,26 +266,37 @@ def train_one_epoch(run: Run) -> float:
     return float(total) / max(1, b + 1)
 
 
-def evaluate_holdout(run: Run) -> float:
-    """Accuracy on the holdout: what early stopping and the best checkpoint go by."""
-    return evaluate(predict(run.model, run.data_x[run.hold_idx.to(run.device)], run.device), run.train_y[run.hold_idx])["accuracy"]
+def evaluate_holdout(run: Run) -> dict:
+    """The holdout's 4-class accuracy and screening figure (--select-by says which one early stopping goes by), the
+    latter at the temperature calibration.py would fit on these logits; weights that give a non-finite logit (a
+    diverged run) score -inf on both, so they are never kept."""
+    z = predict_logits(run.reader, run.data_x[run.hold_idx.to(run.device)], run.device).double().numpy()
+    if not np.isfinite(z).all():
+        return {"holdout_accuracy": float("-inf"), "holdout_screening": float("-inf")}
+    labels = run.train_y[run.hold_idx].numpy()
+    sources = run.train_source[run.hold_idx].numpy() if run.train_source is not None else np.zeros(len(labels), dtype=np.int64)
+    p = calibration.softmax(z, calibration.fit_temperature(z, labels))
+    return {"holdout_accuracy": float((p.argmax(1) == labels).mean()),
+            "holdout_screening": calibration.screening_score(calibration.tumor_probability(p), labels, sources)}
 
 
-def end_epoch(run: Run, loss: float, holdout: float, started: float) -> None:
+def end_epoch(run: Run, loss: float, figures: dict, started: float) -> None:
     """Records the epoch, keeps the best holdout checkpoint and saves everything needed to resume."""
     state = run.state
     state["epoch"] += 1
     state["seconds"] += time.time() - started
-    state["history"].append({"epoch": state["epoch"], "loss": loss, "holdout_accuracy": holdout})
+    state["history"].append({"epoch": state["epoch"], "loss": loss, **figures})
+    holdout = figures[f"holdout_{run.args.select_by}"]
     if holdout > state["best_holdout"]:
-        state["best_holdout"], state["stale"] = holdout, 0
+        state["best_holdout"], state["best_epoch"], state["stale"] = holdout, state["epoch"], 0
         torch.save(run.model.state_dict(), run.best)
     else:
         state["stale"] += 1
     torch.save({"model": run.model.state_dict(), "optimizer": run.optimizer.state_dict(), "schedule": run.schedule.state_dict(),
                 "state": state, "generator": run.generator.get_state()}, run.last)
     run.slowest = max(run.slowest, time.time() - started)
-    print(f"epoch {state['epoch']}: loss {loss:.4f}, holdout accuracy {holdout:.4f}, "
+    print(f"epoch {state['epoch']}: loss {loss:.4f}, holdout accuracy {figures['holdout_accuracy']:.4f}, "
+          f"screening {figures['holdout_screening']:.4f}, "
           f"{time.time() - started:.0f} s", flush=True)
 
 
@@ -275,12 +314,14 @@ def report(run: Run) -> dict:
     """The best holdout checkpoint, measured once on validation, with everything the model card needs."""
     args, state, device = run.args, run.state, run.device
     val_x, val_y, val_names = run.val
+    if not os.path.exists(run.best):
+        raise SystemExit(f"no epoch gave finite holdout logits, so {run.best} was never written: nothing to report")
     run.model.load_state_dict(torch.load(run.best, map_location=device))
-    val_logits = predict_logits(run.model, val_x, device)
+    val_logits = predict_logits(run.reader, val_x, device)
     per_source = {}
     if run.source_names:
         hold = run.hold_idx
-        hold_logits = predict_logits(run.model, run.data_x[hold.to(device)], device)
+        hold_logits = predict_logits(run.reader, run.data_x[hold.to(device)], device)
         # Saved for calibration.py (temperature on the holdout, threshold on the holdout, validation once).
         torch.save({"source_names": run.source_names,
                     "holdout": {"logits": hold_logits, "labels": run.train_y[hold], "sources": run.train_source[hold]},
@@ -294,9 +335,10 @@ def report(run: Run) -> dict:
         "model": args.model, "size": run.size, "device": device, "threads": args.threads,
         "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
         "batch_size": run.batch_size, "lr": run.lr, "mixed_precision": "bfloat16" if device == "cuda" else None,
-        "epochs": state["epoch"], "planned_epochs": run.epochs, "train_seconds": round(state["seconds"]), "history": state["history"],
+        "epochs": state["epoch"], "planned_epochs": run.epochs, "best_epoch": state.get("best_epoch"), "train_seconds": round(state["seconds"]), "history": state["history"],
         "teacher": args.teacher, "distillation_weight": args.distillation_weight if args.teacher else None,
         "initialised_from": args.init_from, "frozen_norms": args.frozen_norms,
+        "selected_by": args.select_by, "mirror": args.mirror,
         "dataset_sha256sums_hash": run.meta.get("dataset_sha256_sums_hash"),
         "pretrained": pretrained_provenance(args.model),
         "preparation_version": run.meta.get("preparation_version"),
@@ -315,13 +357,25 @@ def export_run(run: Run, result: dict) -> None:
     with open(os.path.join(run.folder, "validation.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(sorted(run.val[2])) + "\n")  # for the C# evaluation command's --files
     if run.args.onnx:
-        export(run.model.cpu(), run.size, run.args.onnx)
+        export(run.reader.cpu(), run.size, run.args.onnx)
         if run.args.manifest:
             manifest.upsert(run.args.manifest, manifest.entry(run.args.model, run.args.onnx, run.size, [MEAN] * 3, [STD] * 3, result))
 
 
+def measure_start(run: Run) -> None:
+    """A second cycle's starting weights are its first candidate: a cycle that only makes them worse on the holdout
+    keeps them (recorded as epoch 0)."""
+    figures = evaluate_holdout(run)
+    run.state["history"].append({"epoch": 0, **figures})
+    run.state["best_holdout"], run.state["best_epoch"] = figures[f"holdout_{run.args.select_by}"], 0
+    torch.save(run.model.state_dict(), run.best)
+    print(f"start: holdout accuracy {figures['holdout_accuracy']:.4f}, screening {figures['holdout_screening']:.4f}", flush=True)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     run = build_run(parse_args(argv))
+    if run.args.init_from and not run.state["history"]:
+        measure_start(run)
     while run.state["epoch"] < run.epochs and run.state["stale"] < run.args.patience:
         started = time.time()
         loss = train_one_epoch(run)

@@ -6,8 +6,9 @@ import tempfile
 import unittest
 
 import numpy as np
+import torch
 
-from medcrypt_training import calibration
+from medcrypt_training import calibration, per_source
 from medcrypt_training.data import CLASSES
 
 
@@ -51,6 +52,22 @@ class CalibrationTest(unittest.TestCase):
             # The highest such threshold: a little higher loses a tumor in some source.
             higher = calibration.threshold_for(np.array([fitted["tumor_threshold"] + 1e-9]), np.array([0]), np.array(["a"]), 1.0)
             self.assertGreater(higher, fitted["tumor_threshold"])
+
+    def test_the_screening_score_is_the_worst_sources_cleared_share_at_the_operating_point(self) -> None:
+        t, f = 0, calibration.NOTUMOR
+        # a: tumors at 0.9 and 0.6, tumor-free at 0.7 and 0.1; b: one tumor at 0.3, tumor-free at 0.2, 0.25, 0.3
+        # (on the threshold: P(tumor) >= t reads as a tumor, so not cleared) and 0.05.
+        p = np.array([0.9, 0.6, 0.7, 0.1, 0.3, 0.2, 0.25, 0.3, 0.05])
+        labels = np.array([t, t, f, f, t, f, f, f, f])
+        sources = np.array(["a"] * 4 + ["b"] * 5)
+        # Every tumor must be found: b's sets the threshold at 0.3, which clears a's 0.1 (1 of 2) and b's 0.2, 0.25 and
+        # 0.05 (3 of 4); the worse source counts. At 98 % nothing may be missed of so few: the same.
+        self.assertEqual(0.5, calibration.screening_score(p, labels, sources, sensitivity=1.0))
+        self.assertEqual(0.5, calibration.screening_score(p, labels, sources, sensitivity=0.98))
+        # b alone: 3 of 4, what per_source.screening counts at that threshold too.
+        self.assertEqual(0.75, calibration.screening_score(p[4:], labels[4:], sources[4:], sensitivity=1.0))
+        probabilities = torch.from_numpy(np.stack([p, np.zeros(9), 1 - p, np.zeros(9)], 1))
+        self.assertEqual(0.75, per_source.screening(probabilities[4:], torch.from_numpy(labels[4:]), 0.3)["tumor_specificity"])
 
     def test_the_manifest_gets_temperatures_and_operating_points_and_keeps_the_rest(self) -> None:
         report = calibration.calibrate(self.readings("holdout"), self.readings("validation"), ["m"])

@@ -42,6 +42,72 @@ class TrainStepsTest(unittest.TestCase):
             self.assertEqual(run.state["epoch"], 1)
             self.assertTrue(os.path.exists(run.best) and os.path.exists(run.last))
 
+    def tiny_run(self, work: str, *extra: str) -> train.Run:
+        data = os.path.join(work, "prepared")
+        if not os.path.exists(data):
+            write_tiny_prepared_set(data, per_class=30)  # a holdout with tumors and tumor-free slices
+        return train.build_run(train.parse_args(["--model", "densenet121", "--data", data, "--work", work, "--epochs", "3",
+                                                 "--batch-size", "4", "--threads", "2", *extra]))
+
+    def test_select_by_screening_keeps_the_epoch_that_clears_most_not_the_most_accurate(self):
+        with tempfile.TemporaryDirectory() as work:
+            run = self.tiny_run(work, "--select-by", "screening")
+            figures = train.evaluate_holdout(run)
+            self.assertEqual({"holdout_accuracy", "holdout_screening"}, set(figures))
+            first = {k: v.clone() for k, v in run.model.state_dict().items()}
+            train.end_epoch(run, 1.0, {"holdout_accuracy": 0.80, "holdout_screening": 0.60}, time.time())
+            with torch.no_grad():
+                for q in run.model.parameters():
+                    q.add_(1.0)
+            train.end_epoch(run, 0.9, {"holdout_accuracy": 0.95, "holdout_screening": 0.40}, time.time())
+            kept = torch.load(run.best)
+            self.assertTrue(all(torch.equal(kept[k], first[k]) for k in first))  # epoch 1's weights: it cleared more
+            self.assertEqual((0.60, 1, 1), (run.state["best_holdout"], run.state["best_epoch"], run.state["stale"]))
+            self.assertEqual([0.80, 0.95], [h["holdout_accuracy"] for h in run.state["history"]])
+            # Resumed under the other rule, the saved best would be compared with a figure of another kind: refused.
+            with self.assertRaises(SystemExit):
+                self.tiny_run(work, "--select-by", "accuracy")
+            self.assertEqual(2, self.tiny_run(work, "--select-by", "screening").state["epoch"])
+
+    def test_mirror_reads_the_slice_and_its_mirror_alike_with_the_model_s_own_weights(self):
+        with tempfile.TemporaryDirectory() as work:
+            run = self.tiny_run(work, "--mirror")
+            self.assertIs(run.reader.backbone, run.model.backbone)  # the mirrored reading trains with the model
+            x = run.data_x[:6]
+            mirrored = train.predict_logits(run.reader, x.flip(3), "cpu")
+            self.assertTrue(torch.allclose(train.predict_logits(run.reader, x, "cpu"), mirrored, atol=1e-5))
+            self.assertFalse(torch.allclose(train.predict_logits(run.model, x, "cpu"), mirrored, atol=1e-5))
+
+    def test_a_second_cycle_keeps_its_start_unless_an_epoch_beats_it(self):
+        with tempfile.TemporaryDirectory() as work:
+            first = self.tiny_run(work, "--run", "first")
+            os.makedirs(first.folder, exist_ok=True)
+            torch.save(first.model.state_dict(), first.best)
+            result = train.main(["--model", "densenet121", "--data", os.path.join(work, "prepared"), "--work", work,
+                                 "--batch-size", "4", "--threads", "2", "--epochs", "1", "--max-steps", "1",
+                                 "--init-from", "first", "--run", "second"])
+            self.assertEqual([0, 1], [h["epoch"] for h in result["history"]])  # the start is measured, as epoch 0
+            run = self.tiny_run(work, "--init-from", "first", "--run", "third")
+            train.measure_start(run)
+            start = {k: v.clone() for k, v in run.model.state_dict().items()}
+            worse = run.state["best_holdout"] - 0.1
+            with torch.no_grad():
+                for q in run.model.parameters():
+                    q.add_(1.0)
+            train.end_epoch(run, 1.0, {"holdout_accuracy": worse, "holdout_screening": worse}, time.time())
+            self.assertEqual(0, run.state["best_epoch"])
+            self.assertTrue(all(torch.equal(v, start[k]) for k, v in torch.load(run.best).items()))
+            train.end_epoch(run, 1.0, {"holdout_accuracy": worse + 0.2, "holdout_screening": 0.0}, time.time())
+            self.assertEqual(2, run.state["best_epoch"])
+            self.assertFalse(torch.equal(torch.load(run.best)[next(iter(start))], start[next(iter(start))]))
+
+    def test_a_diverged_model_scores_minus_infinity(self):
+        with tempfile.TemporaryDirectory() as work:
+            run = self.tiny_run(work, "--select-by", "screening")
+            with torch.no_grad():
+                next(run.model.parameters()).fill_(float("nan"))
+            self.assertEqual({"holdout_accuracy": float("-inf"), "holdout_screening": float("-inf")}, train.evaluate_holdout(run))
+
     def test_make_test_model_runs_from_scripts(self):
         with tempfile.TemporaryDirectory() as out:
             subprocess.run([sys.executable, "scripts/make_test_model.py", out], cwd=HERE, check=True,
