@@ -20,10 +20,9 @@ import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
-
-import numpy as np
 
 from . import calibration, manifest
 from . import sources as multi
