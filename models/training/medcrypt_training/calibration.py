@@ -103,19 +103,18 @@ def threshold_for(p_tumor: np.ndarray, labels: np.ndarray, sources: np.ndarray, 
     return float(min(limits)) if limits else 0.5
 
 
-def screening_score(p_tumor: np.ndarray, labels: np.ndarray, sources: np.ndarray, sensitivity: float = 0.98) -> float:
-    """What the operating point costs: the lowest source's tumor-free share cleared at `threshold_for`'s threshold.
-    The checkpoint a screen ships should be the one that clears most at the sensitivity it will be held to."""
-    threshold = threshold_for(p_tumor, labels, sources, sensitivity)
-    free = labels == NOTUMOR
-    cleared = [float((p_tumor[(sources == s) & free] < threshold).mean()) for s in np.unique(sources) if ((sources == s) & free).any()]
-    return min(cleared) if cleared else float("nan")
-
-
 def by_source(p: np.ndarray, r: Readings, threshold: float) -> Dict[str, dict]:
     """The training pipeline's per-source screening figures (per_source.screening), on these probabilities."""
     probabilities, labels = torch.from_numpy(p), torch.from_numpy(r.labels)
     return {str(s): per_source.screening(probabilities[r.sources == s], labels[r.sources == s], threshold) for s in np.unique(r.sources)}
+
+
+def screening_score(p: np.ndarray, r: Readings, sensitivity: float = 0.98) -> float:
+    """What the operating point costs: the lowest source's tumor-free share cleared (`by_source`) at `threshold_for`'s
+    threshold. The checkpoint a screen ships should be the one that clears most at the sensitivity it will be held to."""
+    figures = by_source(p, r, threshold_for(tumor_probability(p), r.labels, r.sources, sensitivity))
+    cleared = [f["tumor_specificity"] for f in figures.values() if f["tumor_free"]]
+    return min(cleared) if cleared else float("nan")
 
 
 def calibrate(holdout: Readings, validation: Readings, ensemble: Sequence[str], sensitivity: float = 0.98) -> dict:

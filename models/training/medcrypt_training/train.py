@@ -276,7 +276,7 @@ def evaluate_holdout(run: Run) -> dict:
     sources = run.train_source[run.hold_idx].numpy() if run.train_source is not None else np.zeros(len(labels), dtype=np.int64)
     p = calibration.softmax(z, calibration.fit_temperature(z, labels))
     return {"holdout_accuracy": float((p.argmax(1) == labels).mean()),
-            "holdout_screening": calibration.screening_score(calibration.tumor_probability(p), labels, sources)}
+            "holdout_screening": calibration.screening_score(p, calibration.Readings({}, labels, sources))}
 
 
 def end_epoch(run: Run, loss: float, figures: dict, started: float) -> None:

@@ -62,12 +62,13 @@ class CalibrationTest(unittest.TestCase):
         sources = np.array(["a"] * 4 + ["b"] * 5)
         # Every tumor must be found: b's sets the threshold at 0.3, which clears a's 0.1 (1 of 2) and b's 0.2, 0.25 and
         # 0.05 (3 of 4); the worse source counts. At 98 % nothing may be missed of so few: the same.
-        self.assertEqual(0.5, calibration.screening_score(p, labels, sources, sensitivity=1.0))
-        self.assertEqual(0.5, calibration.screening_score(p, labels, sources, sensitivity=0.98))
+        probabilities = np.stack([p, np.zeros(9), 1 - p, np.zeros(9)], 1)  # P(tumor) = 1 − P(notumor) = p
+        both = calibration.Readings({}, labels, sources)
+        self.assertEqual(0.5, calibration.screening_score(probabilities, both, sensitivity=1.0))
+        self.assertEqual(0.5, calibration.screening_score(probabilities, both, sensitivity=0.98))
         # b alone: 3 of 4, what per_source.screening counts at that threshold too.
-        self.assertEqual(0.75, calibration.screening_score(p[4:], labels[4:], sources[4:], sensitivity=1.0))
-        probabilities = torch.from_numpy(np.stack([p, np.zeros(9), 1 - p, np.zeros(9)], 1))
-        self.assertEqual(0.75, per_source.screening(probabilities[4:], torch.from_numpy(labels[4:]), 0.3)["tumor_specificity"])
+        self.assertEqual(0.75, calibration.screening_score(probabilities[4:], calibration.Readings({}, labels[4:], sources[4:]), sensitivity=1.0))
+        self.assertEqual(0.75, per_source.screening(torch.from_numpy(probabilities[4:]), torch.from_numpy(labels[4:]), 0.3)["tumor_specificity"])
 
     def test_the_manifest_gets_temperatures_and_operating_points_and_keeps_the_rest(self) -> None:
         report = calibration.calibrate(self.readings("holdout"), self.readings("validation"), ["m"])
