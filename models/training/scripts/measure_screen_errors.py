@@ -1,8 +1,9 @@
-"""Where the shipped screen's false alarms on tumor-free FLAIR slices lie: each tumor-free `lgg-flair` slice by its
+"""Where the shipped screen's errors on FLAIR slices lie. Its false alarms: each tumor-free `lgg-flair` slice by its
 distance (in slices) to the nearest tumor slice of the same patient and by its place in the volume, and the tumor
-class a flagged slice leans to. Reads the C# evaluation command's --logits on a validation list and the manifest's
-temperature and operating point, so the figures are the portal's own.
-  cd models/training && /usr/bin/python3 scripts/measure_false_positives.py --logits <lgg-flair validation logits.csv> \
+class a flagged slice leans to. Its misses: each tumor slice by the area of its tumor mask, and each patient by
+whether any of its tumor slices is flagged. Reads the C# evaluation command's --logits on a validation list and the
+manifest's temperature and operating point, so the figures are the portal's own.
+  cd models/training && /usr/bin/python3 scripts/measure_screen_errors.py --logits <lgg-flair validation logits.csv> \
       --manifest ../models.json --dataset ../../../shared/datasets/lgg-flair"""
 import argparse
 import collections
@@ -31,7 +32,9 @@ def main() -> None:
     readings = read([("lgg-flair", args.logits)])
     flagged = tumor_probability(softmax(readings.logits[args.model], entry["temperature"])) >= entry["tumorThreshold"]
     with open(os.path.join(args.dataset, "manifest.csv"), newline="", encoding="utf-8") as f:
-        slices = {r["file"]: (r["patient"], int(SLICE.search(r["file"]).group(1)), r["class"]) for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    slices = {r["file"]: (r["patient"], int(SLICE.search(r["file"]).group(1)), r["class"]) for r in rows}
+    mask_pixels = {r["file"]: int(r["tumor_mask_pixels"]) for r in rows}
     tumor_slices, all_slices = collections.defaultdict(set), collections.defaultdict(set)
     for patient, i, label in slices.values():
         all_slices[patient].add(i)
@@ -41,8 +44,15 @@ def main() -> None:
     by_distance, by_place, leans_to = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0]), collections.Counter()
     notumor = CLASSES.index("notumor")
     tumors = [c for c in range(len(CLASSES)) if c != notumor]
+    by_area, patient_found = collections.defaultdict(lambda: [0, 0]), {}
     for k, file in enumerate(readings.files):
         if readings.labels[k] != notumor:
+            area = mask_pixels[file]
+            size = "< 200" if area < 200 else "200–999" if area < 1000 else "≥ 1000"
+            by_area[size][0] += 1
+            by_area[size][1] += int(flagged[k])
+            patient = slices[file][0]
+            patient_found[patient] = patient_found.get(patient, False) or bool(flagged[k])
             continue
         patient, i, _ = slices[file]
         d = min((abs(i - j) for j in tumor_slices[patient]), default=None)
@@ -63,6 +73,12 @@ def main() -> None:
         n, cleared = by_place[key]
         print(f"| {key} | {n} | {cleared} ({cleared / n:.1%}) |")
     print("the tumor class flagged slices lean to:", dict(leans_to))
+    print("| tumor mask (pixels of 256 × 256) | tumor slices | found |\n|---|---|---|")
+    for key in [k for k in ("< 200", "200–999", "≥ 1000") if k in by_area]:
+        n, found = by_area[key]
+        print(f"| {key} | {n} | {found} ({found / n:.1%}) |")
+    found = sum(patient_found.values())
+    print(f"patients with a tumor slice in the list: {len(patient_found)}; with at least one of them flagged: {found}")
 
 
 if __name__ == "__main__":
