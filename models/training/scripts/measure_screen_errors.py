@@ -1,8 +1,9 @@
 """Where the shipped screen's errors on FLAIR slices lie. Its false alarms: each tumor-free `lgg-flair` slice by its
 distance (in slices) to the nearest tumor slice of the same patient and by its place in the volume, and the tumor
-class a flagged slice leans to. Its misses: each tumor slice by the area of its tumor mask, and each patient by
-whether any of its tumor slices is flagged. Reads the C# evaluation command's --logits on a validation list and the
-manifest's temperature and operating point, so the figures are the portal's own.
+class a flagged slice leans to. Its misses: each tumor slice by the area of its tumor mask, each miss by how far it
+lies from the ends of the patient's tumor, and each patient by whether any of its tumor slices is flagged. Reads the
+C# evaluation command's --logits on a validation list and the manifest's temperature and operating point, so the
+figures are the portal's own.
   cd models/training && /usr/bin/python3 scripts/measure_screen_errors.py --logits <lgg-flair validation logits.csv> \
       --manifest ../models.json --dataset ../../../shared/datasets/lgg-flair"""
 import argparse
@@ -44,15 +45,17 @@ def main() -> None:
     by_distance, by_place, leans_to = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0]), collections.Counter()
     notumor = CLASSES.index("notumor")
     tumors = [c for c in range(len(CLASSES)) if c != notumor]
-    by_area, patient_found = collections.defaultdict(lambda: [0, 0]), {}
+    by_area, patient_found, misses_from_end = collections.defaultdict(lambda: [0, 0]), {}, collections.Counter()
     for k, file in enumerate(readings.files):
         if readings.labels[k] != notumor:
             area = mask_pixels[file]
             size = "< 200" if area < 200 else "200–999" if area < 1000 else "≥ 1000"
             by_area[size][0] += 1
             by_area[size][1] += int(flagged[k])
-            patient = slices[file][0]
+            patient, i, _ = slices[file]
             patient_found[patient] = patient_found.get(patient, False) or bool(flagged[k])
+            if not flagged[k]:  # how far inside the patient's run of tumor slices the miss lies (0: its first or last)
+                misses_from_end[min(i - min(tumor_slices[patient]), max(tumor_slices[patient]) - i)] += 1
             continue
         patient, i, _ = slices[file]
         d = min((abs(i - j) for j in tumor_slices[patient]), default=None)
@@ -77,6 +80,7 @@ def main() -> None:
     for key in [k for k in ("< 200", "200–999", "≥ 1000") if k in by_area]:
         n, found = by_area[key]
         print(f"| {key} | {n} | {found} ({found / n:.1%}) |")
+    print("missed tumor slices by slices from the end of the patient's tumor (0: its first or last):", dict(sorted(misses_from_end.items())))
     found = sum(patient_found.values())
     print(f"patients with a tumor slice in the list: {len(patient_found)}; with at least one of them flagged: {found}")
 
