@@ -80,7 +80,8 @@ def main() -> None:
     for key in [k for k in ("< 200", "200–999", "≥ 1000") if k in by_area]:
         n, found = by_area[key]
         print(f"| {key} | {n} | {found} ({found / n:.1%}) |")
-    print("missed tumor slices by slices from the end of the patient's tumor (0: its first or last):", dict(sorted(misses_from_end.items())))
+    print("missed tumor slices by slices from the end of the patient's tumor (0: its first or last):",
+          dict(sorted(misses_from_end.items())))
     found = sum(patient_found.values())
     print(f"patients with a tumor slice in the list: {len(patient_found)}; with at least one of them flagged: {found}")
 
