@@ -55,12 +55,14 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
     public string PathOf(ModelDescriptor model) => Path.Combine(Folder, model.File);
 }
 
+/// <param name="Sha256">The graph file's SHA-256 (hex) as training wrote it: a file that does not hash to it is not loaded.</param>
 /// <param name="TumorThreshold">The model's operating point: P(tumor), from the calibrated probabilities, at or above it is a tumor.</param>
 /// <param name="Temperature">What the model's logits are divided by before the softmax (its calibration); positive, 1 by default.</param>
 /// <param name="InEnsemble">Whether the ensemble averages this model (true by default); one left out is still run and shown on its own.</param>
 public sealed record ModelDescriptor(
     string Name,
     string File,
+    string Sha256,
     string Input,
     string Output,
     int Size,
@@ -95,6 +97,11 @@ public sealed record ModelDescriptor(
         if (string.IsNullOrWhiteSpace(Name) || string.IsNullOrWhiteSpace(File) || File.Contains("..", StringComparison.Ordinal))
         {
             throw new ModelConfigurationException(Problem("a name and a file name inside the manifest's folder are required."));
+        }
+
+        if (Sha256 is not { Length: 64 } || !Sha256.All(char.IsAsciiHexDigit))
+        {
+            throw new ModelConfigurationException(Problem("sha256 must be the graph file's SHA-256, 64 hexadecimal digits (models/training writes it)."));
         }
 
         if (Size < 8 || Size % 8 != 0 || BlockSize < 2 || Size % BlockSize != 0)

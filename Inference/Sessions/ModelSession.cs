@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Inference.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -43,10 +44,19 @@ internal sealed class ModelSession : IDisposable
             options.AppendExecutionProvider_CUDA(0);
         }
 
+        // Hashed and loaded from the same bytes, so the graph that runs is the one that was checked.
+        byte[] graph = File.ReadAllBytes(path);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(graph));
+        if (!sha256.Equals(descriptor.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelConfigurationException(
+                $"Model '{descriptor.Name}': {path} has SHA-256 {sha256}, the manifest says {descriptor.Sha256}. The file was changed or damaged after training wrote it; it is not loaded.");
+        }
+
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, options);
+            session = new InferenceSession(graph, options);
         }
         catch (OnnxRuntimeException e)
         {
