@@ -7,7 +7,7 @@ using MedCrypt.Portal.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // The content root is the build output, where the top-level appsettings.json (and appsettings.Development.json) are
-// copied; environment variables override them (e.g. Crypto__Schemes__BlockSize=8).
+// copied; environment variables override them (e.g. Inference__Device=cpu).
 if (args is ["audit", .. var command]) { Environment.ExitCode = await MedCrypt.Portal.Auditing.AuditCommand.RunAsync(command, Console.Out); return; } // offline, no web host
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

@@ -1,7 +1,9 @@
 using MedCrypt.Crypto.Schemes;
+using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Domain.Failures;
 using MedCrypt.Domain.Imaging;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Inference.Models;
 
 namespace MedCrypt.Domain.Analysis;
 
@@ -49,9 +51,21 @@ public sealed class ModelRuntime : IAsyncDisposable
 /// <summary>What the models make possible, built once at start-up around the one classifier.</summary>
 public sealed record LoadedModels(Classifier Classifier, StudyAnalyser Analyser, SchemeReader Reader)
 {
+    /// <exception cref="ModelConfigurationException">A block-wise scheme is configured with a block size the models do not adapt.</exception>
     public static LoadedModels Around(Classifier classifier, ImageCodec codec, ScanPreparation preparation, SchemeCatalog schemes, AnalysisOptions options)
     {
         ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(schemes);
+        // Checked at start-up, so a mismatch stops the portal instead of failing the first block-scheme analysis.
+        foreach (BlockwiseScheme scheme in schemes.All.OfType<BlockwiseScheme>())
+        {
+            if (classifier.Models.FirstOrDefault(m => m.BlockSize != scheme.BlockSize) is { } model)
+            {
+                throw new ModelConfigurationException(
+                    $"Model '{model.Name}' adapts {model.BlockSize}×{model.BlockSize} blocks but '{scheme.Id}' is configured with {scheme.BlockSize}×{scheme.BlockSize}: set Crypto:Schemes:BlockSize to {model.BlockSize}.");
+            }
+        }
+
         var reader = new SchemeReader(new BlockAdaptations(classifier.Models));
         return new LoadedModels(classifier, new StudyAnalyser(codec, preparation, schemes, classifier, reader, options), reader);
     }

@@ -3,7 +3,9 @@ using MedCrypt.Crypto.Keys;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Inference.Models;
 using MedCrypt.Testing;
 
 namespace MedCrypt.Domain.Tests;
@@ -77,6 +79,17 @@ public sealed class EncryptedInferenceTests : IAsyncLifetime
         using SecretKey key = SecretKey.Generate();
         var adaptations = new BlockAdaptations(_classifier.Models);
         Assert.Contains("BlockSize", Assert.Throws<InvalidOperationException>(() => adaptations.For(new BlockScramblingScheme(8), key, 1)).Message);
+    }
+
+    [Fact]
+    public void A_block_size_the_models_were_not_built_for_stops_the_start_up()
+    {
+        var codec = new ImageCodec();
+        var schemes = new SchemeCatalog(new SchemeOptions { BlockSize = 8 });
+        ModelConfigurationException e = Assert.Throws<ModelConfigurationException>(
+            () => LoadedModels.Around(_classifier, codec, new ScanPreparation(codec), schemes, new AnalysisOptions()));
+        Assert.Contains("Crypto:Schemes:BlockSize to 4", e.Message);
+        Assert.NotNull(LoadedModels.Around(_classifier, codec, new ScanPreparation(codec), new SchemeCatalog(), new AnalysisOptions()));
     }
 
     /// <summary>Smooth structure (a bright disc on a ramp): block scrambling turns it into high-frequency texture, which the models see differently.</summary>
