@@ -8,6 +8,7 @@ using MedCrypt.Domain.Studies;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 using MedCrypt.Portal.Data;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace MedCrypt.Portal.Extensions;
 
@@ -19,6 +20,9 @@ internal static class StudyServiceExtensions
     /// </summary>
     public static void AddStudies(this IHostApplicationBuilder builder)
     {
+        // Uploads stay in memory: ASP.NET spools a form part over 64 KB to a temp file in the clear, which a crash or a
+        // kill leaves behind. The request size limits (ApiEndpoints, TransferEndpoints) bound the memory instead.
+        builder.Services.Configure<FormOptions>(o => o.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, AnalyseStudy.MaxSeriesBytes + 1_048_576));
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();
