@@ -194,8 +194,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// <summary>The name an upload is audited and stored under before (and unless) its content gives a neutral one.</summary>
     private static string AuditName(string fileName, ReadOnlyMemory<byte> upload, StudyReceipt? receipt) =>
         // A DICOM file's own name often carries the patient's (exports name files so): it is never kept, whether or
-        // not the content turns out to be a Part 10 file.
-        receipt is null && (DicomReader.IsDicom(upload.Span) || LooksLikeDicomName(fileName)) ? UndecodedDicomName : SafeName(fileName);
+        // not the content turns out to be a Part 10 file. Nor is a sender's name for a study it sent, for the same reason.
+        receipt is not null ? ReceivedName(receipt)
+        : DicomReader.IsDicom(upload.Span) || LooksLikeDicomName(fileName) ? UndecodedDicomName : SafeName(fileName);
+
+    private static string ReceivedName(StudyReceipt receipt) => $"received-{receipt.PackageId:N}"[..17] + ".png";
 
     /// <summary>The scheme, the models and the keys, once per upload or series; refusals audited under <paramref name="subject"/>.</summary>
     private async Task<Setup> SetUpAsync(Actor actor, string action, string subject, string schemeId, CancellationToken cancellationToken)
@@ -291,7 +294,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 }
                 else if (receipt is not null)
                 {
-                    name = $"received-{receipt.PackageId:N}"[..17] + ".png"; // the sender's name for it may name the patient
+                    name = ReceivedName(receipt);
                 }
 
                 analysis = await loaded.Analyser.AnalyseAsync(id, source.Upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Domain.Failures;
@@ -12,17 +13,28 @@ namespace MedCrypt.Domain.Transfer;
 /// package recorded in the replay ledger in the same transaction. A refusal is audited (<see cref="Action"/>) and
 /// leaves nothing behind; the study's own entry (<c>study.received</c>) names the sender and the package.
 /// </summary>
-public sealed class ReceiveStudy(AccessGuard guard, AuditLog audit, IInstitutionStore institutions, TransferIdentity identity, AnalyseStudy analyse, TransferSettings settings, TimeProvider clock)
+public sealed class ReceiveStudy(AccessGuard guard, AuditLog audit, IInstitutionStore institutions, TransferIdentity identity, AnalyseStudy analyse, SchemeCatalog schemes, TransferSettings settings, TimeProvider clock)
 {
     public const string Action = "study.receive";
 
     /// <exception cref="AccessDeniedException">The actor may not analyse.</exception>
     /// <exception cref="PackageRefusedException">Malformed, addressed to another institution, from an unknown sender, altered, or out of its validity.</exception>
     /// <exception cref="ConflictException">Taken in before (a replay).</exception>
+    /// <exception cref="RejectedInputException">A scheme that is not encryption: nothing of the package is opened or used up.</exception>
     public async Task<StudyDetails> RunAsync(Actor actor, ReadOnlyMemory<byte> bytes, string schemeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await guard.DemandAsync(actor, Permission.Analyse, Action, "package", cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Whoever takes a package in never held its image (the sender sealed it to this installation), so it is filed
+        // under encryption only: a filter or an obfuscation would hand the anatomy to anyone who may view protected images.
+        if (schemes.TryGet(schemeId, out ImageProtectionScheme? scheme) && scheme.Kind != ProtectionKind.Encryption)
+        {
+            var weak = new RejectedInputException(
+                $"A received study is protected by encryption only; '{schemeId}' is {scheme.Kind.ToString().ToLowerInvariant()}. Choose one of: {string.Join(", ", schemes.All.Where(s => s.Kind == ProtectionKind.Encryption).Select(s => s.Id))}.");
+            await audit.RecordAsync(actor.Name, Action, "package", AuditOutcome.Denied, weak.Message, cancellationToken).ConfigureAwait(false);
+            throw weak;
+        }
+
         string subject = "package";
         try
         {

@@ -25,7 +25,7 @@ public sealed class TransferTests
         await using Hospital a = await Hospital.OpenAsync(provider, "Hospital A");
         await using Hospital b = await Hospital.OpenAsync(provider, "Hospital B");
         (Guid bAtA, _) = await Hospital.ExchangeCardsAsync(a, b);
-        string study = await a.UploadAsync();
+        string study = await a.UploadAsync(PatientNamedFile);
         byte[] original = await a.Doctor.GetByteArrayAsync($"/api/v1/studies/{study}/image/original", ct);
 
         // Staff cannot send (only doctors decrypt originals), and the refusal is audited (by the policy, before the use case).
@@ -36,7 +36,24 @@ public sealed class TransferTests
         byte[] package = await sent.Content.ReadAsByteArrayAsync(ct);
         Assert.False(Contains(package, original.AsSpan(original.Length / 2, 32)), "the package carries the original in the clear");
 
-        HttpResponseMessage taken = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "from-a.mctp", "block", "application/octet-stream"), ct);
+        // Filed under a filter or an obfuscation, B's staff, who never held the image, would see its anatomy in the
+        // protected view (found by an outside review): refused before the package is opened, so it is not used up.
+        foreach (string weak in new[] { "median", "block", "negative-positive" })
+        {
+            await Api.AssertProblemAsync(await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "from-a.mctp", weak, "application/octet-stream"), ct), HttpStatusCode.BadRequest);
+        }
+
+        // A refusal further in is audited under a neutral name, never the sender's name for the study (it may name the patient).
+        await Api.AssertProblemAsync(await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "from-a.mctp", "rot13", "application/octet-stream"), ct), HttpStatusCode.BadRequest);
+        Assert.Equal(0, await TestStudies.CountAsync(b.Portal));
+        await using (AsyncServiceScope scope = b.Portal.Services.CreateAsyncScope())
+        {
+            List<string> subjects = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.Select(r => r.Subject + " " + r.Detail).ToListAsync(ct);
+            Assert.DoesNotContain(subjects, s => s.Contains(PatientNamedFile, StringComparison.Ordinal));
+            Assert.Contains(subjects, s => s.StartsWith("received-", StringComparison.Ordinal) && s.Contains("rot13", StringComparison.Ordinal));
+        }
+
+        HttpResponseMessage taken = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "from-a.mctp", "pixel-shuffle", "application/octet-stream"), ct);
         Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
         string received = (await taken.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
         Assert.Equal(original, await b.Doctor.GetByteArrayAsync($"/api/v1/studies/{received}/image/original", ct));
@@ -44,7 +61,7 @@ public sealed class TransferTests
         Assert.NotEqual(await a.Staff.GetByteArrayAsync($"/api/v1/studies/{study}/image/protected", ct), protectedAtB); // B's own keys
 
         // Replayed: refused, nothing more stored.
-        HttpResponseMessage replay = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "again.mctp", "block", "application/octet-stream"), ct);
+        HttpResponseMessage replay = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "again.mctp", "pixel-shuffle", "application/octet-stream"), ct);
         await Api.AssertProblemAsync(replay, HttpStatusCode.Conflict);
         Assert.Equal(1, await TestStudies.CountAsync(b.Portal));
 
@@ -87,7 +104,7 @@ public sealed class TransferTests
         };
         foreach ((string what, (byte[] package, string reason)) in attempts)
         {
-            HttpResponseMessage response = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "block", "application/octet-stream"), ct);
+            HttpResponseMessage response = await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "pixel-shuffle", "application/octet-stream"), ct);
             await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
             Assert.True(reason == (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("reason").GetString(), what);
         }
@@ -176,7 +193,7 @@ public sealed class TransferTests
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         Assert.Equal("attachment", sent.Content.Headers.ContentDisposition?.DispositionType);
         byte[] package = await sent.Content.ReadAsByteArrayAsync(ct);
-        Assert.Equal(HttpStatusCode.Created, (await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "block", "application/octet-stream"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await b.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "pixel-shuffle", "application/octet-stream"), ct)).StatusCode);
 
         // Without the page's antiforgery token the form is refused (a cross-site form cannot make a doctor send a study).
         HttpResponseMessage forged = await doctor.PostAsync($"/studies/{study}/send", new FormUrlEncodedContent([new("institution", bAtA.ToString("D"))]), ct);
@@ -230,8 +247,8 @@ public sealed class TransferTests
         var payload = new TransferPayload(new TransferManifest(Guid.NewGuid(), "scan.png", "doctor@b", null, null), TestStudies.Scan(3));
         byte[] squatter = TransferPackage.Seal(header, payload.ToBytes(), victim.AgreementKey, mallory);
 
-        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(squatter, "p.mctp", "block", "application/octet-stream"), ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(genuine, "p.mctp", "block", "application/octet-stream"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(squatter, "p.mctp", "pixel-shuffle", "application/octet-stream"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await c.Staff.PostAsync("/api/v1/transfers", Api.Upload(genuine, "p.mctp", "pixel-shuffle", "application/octet-stream"), ct)).StatusCode);
     }
 
     [Fact]
@@ -245,7 +262,7 @@ public sealed class TransferTests
         Assert.Equal(HttpStatusCode.Created, up.StatusCode);
         JsonElement atA = await up.Content.ReadFromJsonAsync<JsonElement>(ct);
         HttpResponseMessage taken = await b.Staff.PostAsync("/api/v1/transfers",
-            Api.Upload(await a.SendAsync(atA.GetProperty("id").GetString()!, bAtA), "p.mctp", "block", "application/octet-stream"), ct);
+            Api.Upload(await a.SendAsync(atA.GetProperty("id").GetString()!, bAtA), "p.mctp", "pixel-shuffle", "application/octet-stream"), ct);
         Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
         JsonElement atB = await taken.Content.ReadFromJsonAsync<JsonElement>(ct);
         string theirs = atA.GetProperty("patientPseudonym").GetString()!;
@@ -261,7 +278,7 @@ public sealed class TransferTests
         var metadata = new Domain.Imaging.Dicom.DicomMetadata("MR/../x\n", "Series \u0007\n" + new string('x', 5000), -1, 0, int.MaxValue, "not a spacing", -1e308, 1e300, null, null);
         var payload = new TransferPayload(new TransferManifest(Guid.NewGuid(), "Doe^Jane.png", "doctor@a", "p", metadata), TestStudies.Scan(4));
         HttpResponseMessage odd = await b.Staff.PostAsync("/api/v1/transfers",
-            Api.Upload(TransferPackage.Seal(header, payload.ToBytes(), to.AgreementKey, sender), "p.mctp", "block", "application/octet-stream"), ct);
+            Api.Upload(TransferPackage.Seal(header, payload.ToBytes(), to.AgreementKey, sender), "p.mctp", "pixel-shuffle", "application/octet-stream"), ct);
         Assert.Equal(HttpStatusCode.Created, odd.StatusCode);
         JsonElement stored = (await odd.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("dicom");
         Assert.Equal("MRX", stored.GetProperty("modality").GetString());
@@ -287,10 +304,13 @@ public sealed class TransferTests
 
     private static async Task AssertRefusedAsync(Hospital at, byte[] package, string reason, CancellationToken ct)
     {
-        HttpResponseMessage response = await at.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "block", "application/octet-stream"), ct);
+        HttpResponseMessage response = await at.Staff.PostAsync("/api/v1/transfers", Api.Upload(package, "p.mctp", "pixel-shuffle", "application/octet-stream"), ct);
         await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal(reason, (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("reason").GetString());
     }
+
+    /// <summary>A sender's file name that names a patient, as exports often do.</summary>
+    private const string PatientNamedFile = "Doe_John_MRN12345.png";
 
     private static async Task<List<string>> DetailsAsync(PortalFactory portal, string action, CancellationToken ct)
     {
@@ -358,9 +378,9 @@ public sealed class TransferTests
             return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         }
 
-        public async Task<string> UploadAsync()
+        public async Task<string> UploadAsync(string fileName = "scan.png")
         {
-            HttpResponseMessage response = await Staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), "scan.png", "block"), TestContext.Current.CancellationToken);
+            HttpResponseMessage response = await Staff.PostAsync("/api/v1/studies", Api.Upload(TestStudies.Scan(), fileName, "block"), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString()!;
         }
