@@ -49,7 +49,7 @@ internal static class PortalDataExtensions
         }
 
         string sqlite = database.ConnectionString
-            ?? (readOnly ? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "App_Data", "medcrypt.db")};Mode=ReadOnly" : $"Data Source={Path.Combine(AppDataFolder(), "medcrypt.db")}");
+            ?? (readOnly ? $"Data Source={Path.Combine(Directory.GetCurrentDirectory(), "App_Data", "medcrypt.db")};Mode=ReadOnly" : $"Data Source={Path.Combine(AppDataFolder(Directory.GetCurrentDirectory()), "medcrypt.db")}");
         services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(sqlite));
         return sqlite;
     }
@@ -72,10 +72,21 @@ internal static class PortalDataExtensions
     }
 
     /// <summary>The embedded database's folder: App_Data beside the portal's project (ignored by git), or beside the binaries when deployed.</summary>
-    private static string AppDataFolder()
+    public static string AppDataFolder(string workingDirectory)
     {
-        string folder = Path.Combine(Directory.GetCurrentDirectory(), "App_Data");
-        Directory.CreateDirectory(folder);
+        string folder = Path.Combine(workingDirectory, "App_Data");
+        // Owner only: SQLite creates the database, its WAL and shared memory world-readable (0644) otherwise, which
+        // makes every local account a database reader (file names, verdicts, pseudonyms, the audit log).
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // a folder an earlier version made
+        }
+
         return folder;
     }
 }
