@@ -105,7 +105,7 @@ public sealed class Classifier : IAsyncDisposable
         (float[] Logits, TimeSpan Latency)[] results = await Task.WhenAll(runs).ConfigureAwait(false);
         // The logits are reported as the model gave them; probabilities, label and tumor decision are the calibrated ones.
         ModelPrediction[] predictions = [.. chosen.Select((m, i) =>
-            Predict(m.Session, results[i].Logits, Softmax(results[i].Logits, m.Session.Descriptor.Temperature), results[i].Latency))];
+            Predict(m.Session, results[i].Logits, Softmax(results[i].Logits, m.Session.Descriptor.Temperature), results[i].Latency, m.Session.Descriptor.TumorThreshold))];
         foreach (ModelPrediction prediction in predictions)
         {
             _telemetry.RecordLatency(prediction.Model, prediction.Device, prediction.Latency);
@@ -229,12 +229,17 @@ public sealed class Classifier : IAsyncDisposable
         }
     }
 
-    private static ModelPrediction Predict(ModelSession session, float[]? logits, double[] probabilities, TimeSpan latency)
+    /// <summary>
+    /// The reading at <paramref name="threshold"/>. Its label is the most probable class on the side of the operating
+    /// point it falls: at a screening point far below 0.5 the most probable class of a flagged slice is often notumor,
+    /// and "notumor" beside a tumor flag tells a reader to ignore the flag. The probabilities keep every class.
+    /// </summary>
+    private static ModelPrediction Predict(ModelSession session, float[]? logits, double[] probabilities, TimeSpan latency, double threshold)
     {
         ModelDescriptor d = session.Descriptor;
         var byClass = d.Classes.Select((c, i) => (c, p: probabilities[i])).ToDictionary(x => x.c, x => x.p);
-        return new ModelPrediction(d.Name, logits, byClass, d.Classes[Array.IndexOf(probabilities, probabilities.Max())],
-            d.TumorClasses.Sum(c => byClass[c]), latency, session.Device, d.TumorThreshold);
+        var reading = new ModelPrediction(d.Name, logits, byClass, Label: "", d.TumorClasses.Sum(c => byClass[c]), latency, session.Device, threshold);
+        return reading with { Label = d.Classes.Where(c => d.TumorClasses.Contains(c) == reading.Tumor).MaxBy(c => byClass[c])! };
     }
 
     /// <summary>
@@ -245,7 +250,7 @@ public sealed class Classifier : IAsyncDisposable
     {
         ModelPrediction[] averaged = predictions.Where(p => _ensembleMembers.Contains(p.Model)).ToArray() is { Length: > 0 } chosen ? chosen : predictions;
         double[] mean = [.. reference.Descriptor.Classes.Select(c => averaged.Average(p => p.Probabilities[c]))];
-        return Predict(reference, logits: null, mean, averaged.Max(p => p.Latency)) with { Model = EnsembleName, Device = Device, TumorThreshold = _ensembleThreshold };
+        return Predict(reference, logits: null, mean, averaged.Max(p => p.Latency), _ensembleThreshold) with { Model = EnsembleName, Device = Device };
     }
 
     /// <summary>softmax(z / T): temperature scaling, the model's calibration (T = 1: the plain softmax, bit for bit as before).</summary>

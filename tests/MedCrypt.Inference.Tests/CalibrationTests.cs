@@ -63,7 +63,7 @@ public sealed class CalibrationTests : IDisposable
             }
 
             Assert.Equal(1 - p.Probabilities["notumor"], p.TumorProbability, 9);
-            Assert.Equal(before.Models[m].Label, p.Label); // dividing by a positive T keeps the order of the classes
+            Assert.Equal(p.Probabilities.Where(kv => (kv.Key != "notumor") == p.Tumor).MaxBy(kv => kv.Value).Key, p.Label);
             Assert.True(Math.Abs(before.Models[m].TumorProbability - p.TumorProbability) > 1e-4,
                 $"{p.Model}: the temperature changed nothing ({p.TumorProbability} either way)");
         }
@@ -126,6 +126,25 @@ public sealed class CalibrationTests : IDisposable
         Assert.NotEqual(before.Ensemble.Tumor, after.Ensemble.Tumor);
         Assert.Equal(ensemble, calibrated.TumorThresholds[Classifier.EnsembleName]);
         Assert.Equal(thresholds[1], calibrated.TumorThresholds["tiny-b"]);
+    }
+
+    [Theory]
+    [InlineData(0.001)]
+    [InlineData(0.999)]
+    public async Task The_label_is_on_the_side_of_the_operating_point_the_reading_falls(double threshold)
+    {
+        await using Classifier c = Classifier.Load(Options(Manifest(thresholds: [threshold, threshold], ensembleThreshold: threshold)));
+        for (int seed = 0; seed < 8; seed++)
+        {
+            Diagnosis d = await c.ClassifyAsync(TinyModels.Image(seed), cancellationToken: Ct);
+            foreach (ModelPrediction p in d.Models.Append(d.Ensemble))
+            {
+                // The untrained fixture reads nearly uniform probabilities: every reading is a tumor at 0.001 and none at 0.999.
+                Assert.Equal(threshold < 0.5, p.Tumor);
+                Assert.Equal(p.Tumor, p.Label != "notumor");
+                Assert.Equal(p.Probabilities.Where(kv => (kv.Key != "notumor") == p.Tumor).MaxBy(kv => kv.Value).Key, p.Label);
+            }
+        }
     }
 
     [Fact]
