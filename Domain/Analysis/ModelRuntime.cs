@@ -21,7 +21,7 @@ public sealed class ModelRuntime : IAsyncDisposable
         _loaded = loaded;
         Status = status;
         Installed = loaded?.Classifier is { } c
-            ? new InstalledModels([.. c.Models.Select(m => m.Name)], c.InputSize, c.Device, c.DeviceNote, c.TumorThresholds)
+            ? new InstalledModels([.. c.Models.Select(m => m.Name)], c.InputSize, c.Device, c.DeviceNote, c.TumorThresholds, c.ScreeningValidation, c.EnsembleMembers)
             : null;
     }
 

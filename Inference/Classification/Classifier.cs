@@ -19,9 +19,12 @@ public sealed class Classifier : IAsyncDisposable
     private readonly double _ensembleThreshold;
     private readonly HashSet<string> _ensembleMembers;
 
-    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold, InferenceTelemetry telemetry)
+    private readonly IReadOnlyDictionary<string, ScreeningCounts> _ensembleScreening;
+
+    private Classifier(IReadOnlyList<(ModelSession, MicroBatcher)> models, string device, string? deviceNote, double ensembleThreshold, IReadOnlyDictionary<string, ScreeningCounts>? ensembleScreening, InferenceTelemetry telemetry)
     {
         _ensembleThreshold = ensembleThreshold;
+        _ensembleScreening = ensembleScreening ?? new Dictionary<string, ScreeningCounts>();
         _ensembleMembers = models.Where(m => m.Item1.Descriptor.InEnsemble).Select(m => m.Item1.Descriptor.Name).ToHashSet(StringComparer.Ordinal);
         _models = models;
         _telemetry = telemetry;
@@ -44,6 +47,15 @@ public sealed class Classifier : IAsyncDisposable
     /// <summary>The operating point of each model and of the ensemble (<see cref="EnsembleName"/>), as the manifest sets them.</summary>
     public IReadOnlyDictionary<string, double> TumorThresholds =>
         new Dictionary<string, double>(Models.Select(m => KeyValuePair.Create(m.Name, m.TumorThreshold))) { [EnsembleName] = _ensembleThreshold };
+
+    /// <summary>What each operating point (<see cref="TumorThresholds"/>) found and cleared per validation source, as calibration measured it; empty where it wrote none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ScreeningCounts>> ScreeningValidation =>
+        new Dictionary<string, IReadOnlyDictionary<string, ScreeningCounts>>(
+            Models.Select(m => KeyValuePair.Create(m.Name, m.ScreeningValidation ?? new Dictionary<string, ScreeningCounts>())))
+        { [EnsembleName] = _ensembleScreening };
+
+    /// <summary>The models the ensemble averages (the manifest's <c>inEnsemble</c>).</summary>
+    public IReadOnlyCollection<string> EnsembleMembers => _ensembleMembers;
 
     /// <exception cref="ModelConfigurationException">A missing file, a manifest that does not match a graph, or CUDA asked for and absent.</exception>
     /// <param name="telemetry">Where the metrics go: <see cref="InferenceTelemetry.Shared"/> unless a test reads its own.</param>
@@ -80,7 +92,7 @@ public sealed class Classifier : IAsyncDisposable
             throw;
         }
 
-        return new Classifier(models, useCuda ? "cuda" : "cpu", note, manifest.EnsembleTumorThreshold, telemetry);
+        return new Classifier(models, useCuda ? "cuda" : "cpu", note, manifest.EnsembleTumorThreshold, manifest.EnsembleScreeningValidation, telemetry);
     }
 
     /// <param name="adaptations">Per model name, the key's adaptation for block-encrypted pixels; none for plain ones.</param>

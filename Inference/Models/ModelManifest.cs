@@ -5,7 +5,12 @@ namespace MedCrypt.Inference.Models;
 
 /// <summary>models/models.json: every model the portal runs, and how (written by models/training).</summary>
 /// <param name="EnsembleTumorThreshold">The ensemble's operating point: P(tumor) at or above it is a tumor.</param>
-public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> Models, double EnsembleTumorThreshold = ModelDescriptor.DefaultTumorThreshold)
+/// <param name="EnsembleScreeningValidation">What the ensemble's operating point found and cleared per validation source; none when calibration wrote none.</param>
+public sealed record ModelManifest(
+    int Version,
+    IReadOnlyList<ModelDescriptor> Models,
+    double EnsembleTumorThreshold = ModelDescriptor.DefaultTumorThreshold,
+    IReadOnlyDictionary<string, ScreeningCounts>? EnsembleScreeningValidation = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
 
@@ -49,6 +54,11 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
             throw new ModelConfigurationException($"The model manifest {path}: ensembleTumorThreshold must lie strictly between 0 and 1.");
         }
 
+        if (manifest.EnsembleScreeningValidation?.Values.Any(c => c is null || !c.IsValid) == true)
+        {
+            throw new ModelConfigurationException($"The model manifest {path}: ensembleScreeningValidation counts must be non-negative, found at most the tumors and cleared at most the tumor-free slices.");
+        }
+
         return manifest with { Folder = Path.GetDirectoryName(Path.GetFullPath(path))! };
     }
 
@@ -59,6 +69,7 @@ public sealed record ModelManifest(int Version, IReadOnlyList<ModelDescriptor> M
 /// <param name="TumorThreshold">The model's operating point: P(tumor), from the calibrated probabilities, at or above it is a tumor.</param>
 /// <param name="Temperature">What the model's logits are divided by before the softmax (its calibration); positive, 1 by default.</param>
 /// <param name="InEnsemble">Whether the ensemble averages this model (true by default); one left out is still run and shown on its own.</param>
+/// <param name="ScreeningValidation">What its operating point found and cleared per validation source; none when calibration wrote none.</param>
 public sealed record ModelDescriptor(
     string Name,
     string File,
@@ -75,7 +86,8 @@ public sealed record ModelDescriptor(
     string? DatasetSha256SumsHash,
     double TumorThreshold = ModelDescriptor.DefaultTumorThreshold,
     double Temperature = ModelDescriptor.DefaultTemperature,
-    bool InEnsemble = true)
+    bool InEnsemble = true,
+    IReadOnlyDictionary<string, ScreeningCounts>? ScreeningValidation = null)
 {
     /// <summary>The operating point of a manifest that names none: the most probable side.</summary>
     public const double DefaultTumorThreshold = 0.5;
@@ -122,6 +134,11 @@ public sealed record ModelDescriptor(
         if (!IsThreshold(TumorThreshold))
         {
             throw new ModelConfigurationException(Problem("tumorThreshold must lie strictly between 0 and 1."));
+        }
+
+        if (ScreeningValidation?.Values.Any(c => c is null || !c.IsValid) == true)
+        {
+            throw new ModelConfigurationException(Problem("screeningValidation counts must be non-negative, found at most the tumors and cleared at most the tumor-free slices."));
         }
 
         if (!double.IsFinite(Temperature) || Temperature <= 0)

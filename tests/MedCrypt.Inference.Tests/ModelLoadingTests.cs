@@ -52,6 +52,7 @@ public sealed class ModelLoadingTests : IDisposable
     [InlineData("not json")]
     [InlineData("changed file")]
     [InlineData("no hash")]
+    [InlineData("impossible screening counts")]
     public void Broken_configurations_are_refused_at_start_up(string breakage)
     {
         string manifest = Path.Combine(_folder, "models.json");
@@ -69,6 +70,9 @@ public sealed class ModelLoadingTests : IDisposable
             case "wrong adaptation name": model["adaptationWeight"] = "stem_weight"; break;
             case "wrong classes": model["tumorClasses"] = new JsonArray("glioma", "astrocytoma"); break;
             case "no hash": model.AsObject().Remove("sha256"); break;
+            case "impossible screening counts":
+                json["ensembleScreeningValidation"] = new JsonObject { ["a"] = new JsonObject { ["tumors"] = 3, ["tumorsFound"] = 4, ["tumorFree"] = 1, ["tumorFreeCleared"] = 0 } };
+                break;
             case "changed file": Flip(Path.Combine(_folder, (string)model["file"]!)); break;
         }
 

@@ -1,5 +1,6 @@
 using Bunit;
 using MedCrypt.Domain.Access;
+using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Domain.Transfer;
 using MedCrypt.Portal.Components.Pages.Studies;
@@ -28,6 +29,7 @@ public sealed class StudyViewerTests : BunitContext
         Services.AddSingleton(_factory.Services.GetRequiredService<MeasureStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<SendStudy>());
         Services.AddSingleton(_factory.Services.GetRequiredService<OpenSeries>());
+        Services.AddSingleton(_factory.Services.GetRequiredService<ModelRuntime>()); // the predictions table and the screening notice read the installed models
     }
 
     [Fact]

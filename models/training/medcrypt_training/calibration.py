@@ -145,8 +145,15 @@ def calibrate(holdout: Readings, validation: Readings, ensemble: Sequence[str], 
     return report
 
 
+def _screening(figures: Dict[str, dict]) -> Dict[str, dict]:
+    """What an operating point found and cleared on the validation split, per source: the counts the portal shows."""
+    return {s: {"tumors": f["tumors"], "tumorsFound": f["tumors_found"], "tumorFree": f["tumor_free"], "tumorFreeCleared": f["tumor_free_cleared"]}
+            for s, f in figures.items()}
+
+
 def write_manifest(path: str, report: dict) -> None:
-    """Each model's temperature and threshold, and the ensemble's threshold, into models.json; the rest as it was."""
+    """Each model's temperature and threshold, and the ensemble's threshold, into models.json, each with what it found
+    and cleared on the validation split (shown beside every verdict and on /admin/system); the rest as it was."""
     with open(path, encoding="utf-8") as f:
         manifest = json.load(f)
     for entry in manifest["models"]:
@@ -154,7 +161,9 @@ def write_manifest(path: str, report: dict) -> None:
         if fitted:
             entry["temperature"] = round(fitted["temperature"], 6)
             entry["tumorThreshold"] = round(fitted["tumor_threshold"], 6)
+            entry["screeningValidation"] = _screening(fitted["validation"])
     manifest["ensembleTumorThreshold"] = round(report["ensemble"]["tumor_threshold"], 6)
+    manifest["ensembleScreeningValidation"] = _screening(report["ensemble"]["validation"])
     with open(path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

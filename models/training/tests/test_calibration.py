@@ -82,6 +82,13 @@ class CalibrationTest(unittest.TestCase):
         self.assertAlmostEqual(manifest["models"][0]["tumorThreshold"], report["models"]["m"]["tumor_threshold"], places=5)
         self.assertNotIn("temperature", manifest["models"][1])
         self.assertAlmostEqual(manifest["ensembleTumorThreshold"], report["ensemble"]["tumor_threshold"], places=5)
+        for written, fitted in ((manifest["models"][0]["screeningValidation"], report["models"]["m"]["validation"]),
+                                (manifest["ensembleScreeningValidation"], report["ensemble"]["validation"])):
+            self.assertEqual({"a", "b"}, set(written))
+            for source, counts in written.items():
+                self.assertEqual(fitted[source]["tumors_found"], counts["tumorsFound"])
+                self.assertEqual(fitted[source]["tumor_free_cleared"], counts["tumorFreeCleared"])
+                self.assertLessEqual(counts["tumorFreeCleared"], counts["tumorFree"])
 
 
 if __name__ == "__main__":
