@@ -7,6 +7,6 @@ public sealed class NotABrainSliceException(string reason, string message = NotA
 {
     public const string Text = "The image does not look like a brain MRI slice; it was not screened.";
 
-    /// <summary>Machine-readable: <c>colour</c>, <c>blank</c>, <c>texture</c>, <c>background</c>, <c>extent</c> or <c>shape</c>.</summary>
+    /// <summary>Machine-readable: <c>colour</c>, <c>blank</c>, <c>texture</c>, <c>background</c>, <c>extent</c> or <c>shape</c> (the pixel gate); <c>modality</c> or <c>mosaic</c> (a DICOM header).</summary>
     public string Reason { get; } = reason;
 }

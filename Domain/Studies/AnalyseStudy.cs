@@ -248,6 +248,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             }
 
             DicomImage image = await DecodeDicomAsync(actor, upload, name, maxFrames, cancellationToken).ConfigureAwait(false);
+            RefuseWhatIsNotOneMrSlice(image);
             // Without a real Patient ID the study is its own patient: a random pseudonym, never grouped with others'.
             string pseudonym = image.PatientKey is { } patient
                 ? PatientPseudonym.Of(await keys.PatientPseudonymKeyAsync(cancellationToken).ConfigureAwait(false), patient)
@@ -351,6 +352,28 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
+    /// <summary>
+    /// What the header says is not one MR slice is not screened, whatever its pixels look like: another modality (CT,
+    /// ultrasound, X-ray; "OT", other, is left to the pixel gate) or a mosaic of slices tiled in one image.
+    /// </summary>
+    private static void RefuseWhatIsNotOneMrSlice(DicomImage image)
+    {
+        string modality = image.Metadata.Modality;
+        if (modality is not ("MR" or "OT"))
+        {
+            throw new NotABrainSliceException("modality", $"The DICOM file is modality {modality}, not MR: MedCrypt screens brain MRI slices only, so it was not screened.") { Unprocessable = true };
+        }
+
+        if (image.Mosaic)
+        {
+            throw new NotABrainSliceException("mosaic",
+                "The DICOM image is a mosaic: several slices tiled in one image (ImageType MOSAIC or VFRAME), which the models cannot read as one slice, so it was not screened. Export the series one image a slice.")
+            {
+                Unprocessable = true,
+            };
+        }
+    }
+
     private async Task<DicomImage> DecodeDicomAsync(Actor actor, ReadOnlyMemory<byte> upload, string name, int maxFrames, CancellationToken cancellationToken)
     {
         try

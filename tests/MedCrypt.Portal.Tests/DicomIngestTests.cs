@@ -98,6 +98,27 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         Assert.Null(await factory.Services.GetRequiredService<AuditLog>().VerifyAsync(ct));
     }
 
+    [Fact]
+    public async Task What_the_header_says_is_not_one_mr_slice_is_not_screened()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+
+        // The same MR head's pixels each time: only the header differs (an outside clinical review sent these).
+        foreach ((string modality, string? imageType, string check) in new[] { ("CT", (string?)null, "modality"), ("US", null, "modality"), ("MR", "ORIGINAL\\PRIMARY\\M\\ND\\MOSAIC", "mosaic"), ("MR", "ORIGINAL\\PRIMARY\\M\\VFRAME", "mosaic") })
+        {
+            HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", modality, imageType), "x.dcm"), ct);
+            await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+            JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal("not-a-brain-mri-slice", problem.GetProperty("reason").GetString());
+            Assert.Equal(check, problem.GetProperty("check").GetString());
+        }
+
+        Assert.Equal(0, await TestStudies.CountAsync(factory));
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", "MR", "ORIGINAL\\PRIMARY\\M\\NORM"), "x.dcm"), ct)).StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Nothing_identifying_from_a_header_is_stored_logged_or_answered(string provider)

@@ -6,7 +6,9 @@ namespace MedCrypt.Portal.Tests;
 internal static class TestDicom
 {
     /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
-    public static byte[] Head(string patientName, string patientId)
+    /// <param name="modality">What the header says it is (the pixels stay an MR head's).</param>
+    /// <param name="imageType">ImageType (0008,0008), left out when null.</param>
+    public static byte[] Head(string patientName, string patientId, string modality = "MR", string? imageType = null)
     {
         var values = new int[64 * 64];
         for (int y = 0; y < 64; y++)
@@ -18,8 +20,14 @@ internal static class TestDicom
             }
         }
 
-        return new DicomWriter()
-            .Text(0x0008_0060, "CS", "MR")
+        var writer = new DicomWriter();
+        if (imageType is not null)
+        {
+            writer.Text(0x0008_0008, "CS", imageType);
+        }
+
+        return writer
+            .Text(0x0008_0060, "CS", modality)
             .Text(0x0008_0080, "LO", "St Elsewhere Hospital")
             .Text(0x0010_0010, "PN", patientName)
             .Text(0x0010_0020, "LO", patientId)

@@ -60,7 +60,8 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         }
 
         string? patient = PatientPseudonym.KeyOf(dataset.Text(DicomTag.PatientId), dataset.Text(DicomTag.IssuerOfPatientId));
-        return new DicomImage(frames, DicomMetadata.Of(dataset, geometry), patient);
+        bool mosaic = dataset.Text(DicomTag.ImageType)?.Split('\\').Any(v => v.Trim() is "MOSAIC" or "VFRAME") == true;
+        return new DicomImage(frames, DicomMetadata.Of(dataset, geometry), patient, mosaic);
     }
 
     private void CheckBudget(DicomGeometry geometry)

@@ -7,4 +7,6 @@ namespace MedCrypt.Domain.Imaging.Dicom;
 /// multi-frame MR, which is a whole series in one file), the whitelisted metadata, and the patient's key
 /// (PatientID^IssuerOfPatientID, which only <see cref="PatientPseudonym"/> may see: it is never stored or logged).
 /// </summary>
-public sealed record DicomImage(IReadOnlyList<PixelImage> Frames, DicomMetadata Metadata, string? PatientKey);
+/// <param name="Mosaic">The header's ImageType says MOSAIC (Siemens) or VFRAME (United Imaging): several slices tiled in
+/// one image, which no model reads as one slice.</param>
+public sealed record DicomImage(IReadOnlyList<PixelImage> Frames, DicomMetadata Metadata, string? PatientKey, bool Mosaic = false);

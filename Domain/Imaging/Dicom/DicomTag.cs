@@ -4,6 +4,7 @@ namespace MedCrypt.Domain.Imaging.Dicom;
 public static class DicomTag
 {
     public const uint TransferSyntaxUid = 0x0002_0010;
+    public const uint ImageType = 0x0008_0008;
     public const uint Modality = 0x0008_0060;
     public const uint Manufacturer = 0x0008_0070;
     public const uint SeriesDescription = 0x0008_103E;
