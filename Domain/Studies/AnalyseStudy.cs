@@ -118,6 +118,18 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
             }
         }
 
+        // One series is one patient's: the files are refused together if their headers name several patients, or if
+        // DICOM files come with PNG or JPEG images, whose patient nothing names (an outside review mixed both).
+        int patients = read.Select(s => s.Patient).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+        bool mixed = read.Any(s => s.Dicom is null) && read.Any(s => s.Dicom is not null);
+        if (patients > 1 || mixed)
+        {
+            string why = patients > 1
+                ? $"The files name {patients} different patients in their DICOM headers; a series is one patient's."
+                : "The series mixes DICOM files with PNG or JPEG images, whose patient nothing names; send one or the other.";
+            throw await RefusedAsync(actor, subject, new RejectedInputException($"{why} Nothing of the series was stored.") { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
+        }
+
         return await AnalyseSeriesAsync(actor, seriesId, read, setup, importKey, done, cancellationToken).ConfigureAwait(false);
     }
 
@@ -255,7 +267,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                 : PatientPseudonym.Ungrouped();
             var dicomInfo = new DicomStudyInfo(pseudonym, image.Metadata);
             string neutral = NeutralName(image.Metadata, pseudonym);
-            return [.. image.Frames.Select(frame => new SliceSource(neutral, ReadOnlyMemory<byte>.Empty, frame, dicomInfo, file))];
+            return [.. image.Frames.Select(frame => new SliceSource(neutral, ReadOnlyMemory<byte>.Empty, frame, dicomInfo, file, image.PatientKey is null ? null : pseudonym))];
         }
         catch (RejectedInputException e)
         {
@@ -341,7 +353,8 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     private sealed record PreparedStudy(StudyDetails Study, SealedStudy Images, ModelPrediction Verdict);
 
     /// <summary>One slice to screen: an upload's bytes as sent (PNG, JPEG), or a DICOM frame already decoded with what its header gave.</summary>
-    private sealed record SliceSource(string Name, ReadOnlyMemory<byte> Upload, PixelImage? Frame, DicomStudyInfo? Dicom, int File);
+    /// <param name="Patient">The pseudonym of the patient the DICOM header names; null when it names none (or not DICOM).</param>
+    private sealed record SliceSource(string Name, ReadOnlyMemory<byte> Upload, PixelImage? Frame, DicomStudyInfo? Dicom, int File, string? Patient = null);
 
     /// <summary>A DICOM study's name: the modality and the first 8 hex digits of the pseudonym, nothing from the client.</summary>
     public static string NeutralName(DicomMetadata metadata, string pseudonym)

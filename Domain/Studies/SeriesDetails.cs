@@ -16,6 +16,10 @@ public sealed record SeriesDetails(Guid Id, IReadOnlyList<StudyDetails> Slices)
     /// <summary>Slices of the series the brain-slice gate stopped (not screened, not stored).</summary>
     public int NotScreened => (Slices.FirstOrDefault()?.Series?.Count ?? Slices.Count) - Slices.Count;
 
+    /// <summary>Where those were in the series as sent (1-based), so a reader knows which slices were not read.</summary>
+    public IReadOnlyList<int> NotScreenedSlices =>
+        [.. Enumerable.Range(1, Slices.FirstOrDefault()?.Series?.Count ?? Slices.Count).Except(Slices.Select(s => s.Series?.Index ?? 0))];
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"verdict {(Tumor ? "tumor" : "no tumor")}: highest P(tumor) {Verdict.Verdict?.TumorProbability:F3} at slice {Verdict.Series?.Index} ({Slices.Count(s => s.Verdict?.Tumor == true)} of {Slices.Count} screened slices read as tumor; {NotScreened} not brain slices, not screened)");
 }

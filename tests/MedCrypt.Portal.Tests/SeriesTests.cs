@@ -76,6 +76,7 @@ public sealed class SeriesTests
         Assert.Equal(HttpStatusCode.Created, gated.StatusCode);
         JsonElement series = await gated.Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.Equal([1, 3], series.GetProperty("slices").EnumerateArray().Select(s => s.GetProperty("series").GetProperty("index").GetInt32()));
+        Assert.Equal([2], series.GetProperty("notScreenedSlices").EnumerateArray().Select(i => i.GetInt32())); // which one was not read
         Assert.Equal(2, await TestStudies.CountAsync(factory));
 
         foreach (byte[][] files in new[] { new[] { TestStudies.Scan(1), [1, 2, 3] }, [blank, blank] })
@@ -88,6 +89,32 @@ public sealed class SeriesTests
         Assert.Equal(2, await TestStudies.CountAsync(factory)); // the refused series left nothing
         await using AsyncServiceScope scope = factory.Services.CreateAsyncScope();
         Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<PortalDbContext>().AuditRecords.CountAsync(r => r.Action == "series.upload" && r.Outcome == Domain.Auditing.AuditOutcome.Denied, ct));
+    }
+
+    [Fact]
+    public async Task Files_of_several_patients_or_dicom_mixed_with_images_are_not_one_series()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+        byte[] jane = TestDicom.Head("Doe^Jane", "MRN-1"), john = TestDicom.Head("Roe^John", "MRN-2");
+
+        foreach ((byte[][] files, string why) in new[] { (new[] { jane, john }, "2 different patients"), (new[] { jane, TestStudies.Scan(1) }, "mixes DICOM files with PNG or JPEG") })
+        {
+            var form = new MultipartFormDataContent { { new StringContent("pixel-shuffle"), "scheme" } };
+            foreach (byte[] file in files)
+            {
+                form.Add(new ByteArrayContent(file), "file", "slice");
+            }
+
+            HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", form, ct);
+            await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+            Assert.Contains(why, (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await TestStudies.CountAsync(factory));
+        HttpResponseMessage one = await staff.PostAsync("/api/v1/studies", Series([jane, TestDicom.Head("Doe^Jane", "MRN-1")]), ct);
+        Assert.Equal(HttpStatusCode.Created, one.StatusCode); // one patient's two files are one series
     }
 
     [Fact]
