@@ -21,7 +21,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
         IReadOnlyList<PredictionRow> items = await predictions.ListAsync(filter, MaxExportRows + 1, cancellationToken).ConfigureAwait(false);
         await RecordAsync(actor, filter, items.Count, "predictions", cancellationToken).ConfigureAwait(false);
         CsvFormat.WriteRow(writer, "prediction_id", "study_id", "created_at_utc", "uploaded_by", "file_name", "scheme",
-            "decrypted_for_inference", "model", "label", "tumor", "tumor_probability", "latency_ms", "device", "series_id", "slice");
+            "decrypted_for_inference", "model", "label", "tumor", "tumor_probability", "latency_ms", "device", "series_id", "slice", "tumor_threshold");
         foreach (PredictionRow r in items)
         {
             CsvFormat.WriteRow(writer,
@@ -39,7 +39,8 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
                 CsvFormat.Field(r.LatencyMilliseconds, "0.###"),
                 CsvFormat.Field(r.Device),
                 r.SeriesId?.ToString("D") ?? "",
-                r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "");
+                r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "",
+                r.TumorThreshold is { } t ? CsvFormat.Field(t, "0.######") : "");
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -82,7 +82,7 @@ public sealed class ImportPacsSeries(AnalyseStudy analyse, IStudyStore studies, 
             $"MedCrypt AI screening, not a diagnosis: {(series.Tumor ? "TUMOR SUSPECTED" : "no tumor flagged")}. Highest P(tumor) {verdict.Verdict?.TumorProbability:F3} " +
             $"({verdict.Verdict?.Label}) at slice {verdict.Series?.Index} of {verdict.Series?.Count}; {series.Slices.Count(s => s.Verdict?.Tumor == true)} of {series.Slices.Count} screened slices read as tumor{notScreened}. " +
             // "No tumor flagged" is not "no tumor": the screen misses some (its held-out figures are in the model card).
-            $"A slice is flagged at a screening point that misses few tumors and flags many tumor-free slices (the model card has its held-out figures); research use only. " +
+            $"A slice is flagged at P(tumor) >= {verdict.Verdict?.TumorThreshold:0.######}, a screening point that misses few tumors and flags many tumor-free slices (the model card has its held-out figures); research use only. " +
             $"MedCrypt series {series.Id:D}.{frames}");
     }
 

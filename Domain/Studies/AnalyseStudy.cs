@@ -418,5 +418,5 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     private static PredictionView View(ModelPrediction p) =>
-        new(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities, p.Latency.TotalMilliseconds, p.Device);
+        new(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities, p.Latency.TotalMilliseconds, p.Device, p.TumorThreshold);
 }

@@ -18,7 +18,7 @@ public sealed record StudyResponse(
             study.SchemeId,
             study.DecryptedForInference,
             study.CreatedAt,
-            [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities))],
+            [.. study.Predictions.Select(p => new PredictionResponse(p.Model, p.Label, p.Tumor, p.TumorProbability, p.Probabilities, p.TumorThreshold))],
             study.Dicom?.PatientPseudonym,
             study.Dicom?.Metadata,
             study.Series);
@@ -26,4 +26,5 @@ public sealed record StudyResponse(
 }
 
 /// <summary>One model's reading; <c>tumor</c> is the decision made at the model's operating point when the study was analysed.</summary>
-public sealed record PredictionResponse(string Model, string Label, bool Tumor, double TumorProbability, IReadOnlyDictionary<string, double> Probabilities);
+/// <param name="TumorThreshold">The operating point <paramref name="Tumor"/> was decided at; null for a study stored before it was recorded.</param>
+public sealed record PredictionResponse(string Model, string Label, bool Tumor, double TumorProbability, IReadOnlyDictionary<string, double> Probabilities, double? TumorThreshold);

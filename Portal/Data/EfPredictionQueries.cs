@@ -175,7 +175,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
     private static IQueryable<PredictionRow> Project(IQueryable<Pair> rows) => rows.Select(r => new PredictionRow(
         r.Prediction.Id, r.Study.Id, r.Study.CreatedAt, r.Study.UploadedBy, r.Study.FileName, r.Study.SchemeId, r.Study.DecryptedForInference,
         r.Prediction.Model, r.Prediction.Label, r.Prediction.Tumor, r.Prediction.TumorProbability, r.Prediction.LatencyMilliseconds, r.Prediction.Device,
-        r.Study.SeriesId, r.Study.SliceIndex));
+        r.Study.SeriesId, r.Study.SliceIndex, r.Prediction.TumorThreshold));
 
     private static IQueryable<Pair> Sorted(IQueryable<Pair> rows, HistorySort sort, bool descending)
     {

@@ -187,6 +187,7 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
             Model = p.Model,
             Label = p.Label,
             Tumor = p.Tumor,
+            TumorThreshold = p.TumorThreshold,
             TumorProbability = p.TumorProbability,
             Probabilities = JsonSerializer.Serialize(p.Probabilities),
             LatencyMilliseconds = p.LatencyMilliseconds,
@@ -195,5 +196,5 @@ internal sealed class EfStudyStore(IServiceScopeFactory scopes, StudyFeed feed) 
     };
 
     private static PredictionView View(PredictionRecord p) => new(
-        p.Model, p.Label, p.Tumor, p.TumorProbability, JsonSerializer.Deserialize<Dictionary<string, double>>(p.Probabilities)!, p.LatencyMilliseconds, p.Device);
+        p.Model, p.Label, p.Tumor, p.TumorProbability, JsonSerializer.Deserialize<Dictionary<string, double>>(p.Probabilities)!, p.LatencyMilliseconds, p.Device, p.TumorThreshold);
 }

@@ -62,6 +62,9 @@ public sealed class PredictionRecord
     /// <summary>The model's own tumor decision at its operating point when the study was analysed; never re-derived.</summary>
     public bool Tumor { get; set; }
 
+    /// <summary>The operating point that decision was taken at (the manifest's, then): an auditor tells one from another after the models change. Null for predictions stored before it was recorded.</summary>
+    public double? TumorThreshold { get; set; }
+
     /// <summary>Class → probability, as JSON.</summary>
     public required string Probabilities { get; set; }
 

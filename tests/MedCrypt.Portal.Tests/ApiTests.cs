@@ -22,7 +22,13 @@ public sealed class ApiTests
         Assert.Equal("block", body.RootElement.GetProperty("scheme").GetString());
         Assert.Equal(3, body.RootElement.GetProperty("predictions").GetArrayLength());
 
-        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/api/v1/studies/{id}", ct)).StatusCode);
+        // Each decision carries the operating point it was taken at, stored with it (the fixture's manifest names none: 0.5).
+        using JsonDocument stored = JsonDocument.Parse(await staff.GetStringAsync($"/api/v1/studies/{id}", ct));
+        Assert.All(stored.RootElement.GetProperty("predictions").EnumerateArray(), p => Assert.Equal(0.5, p.GetProperty("tumorThreshold").GetDouble()));
+        HttpClient historian = await Api.SignedInAsync(factory, "auditor@medcrypt.local");
+        using JsonDocument history = JsonDocument.Parse(await historian.GetStringAsync("/api/v1/predictions", ct));
+        Assert.Contains(history.RootElement.GetProperty("items").EnumerateArray(), r => r.GetProperty("tumorThreshold").GetDouble() == 0.5);
+        Assert.Contains(",tumor_threshold", (await historian.GetStringAsync("/api/v1/predictions.csv", ct)).Split('\n')[0], StringComparison.Ordinal);
         Assert.Equal("image/png", (await staff.GetAsync($"/api/v1/studies/{id}/image/protected", ct)).Content.Headers.ContentType?.MediaType);
         await Api.AssertProblemAsync(await staff.GetAsync($"/api/v1/studies/{id}/image/original", ct), HttpStatusCode.Forbidden);
 

@@ -52,7 +52,7 @@ public sealed class CsvExportTests
         List<string[]> records = Rfc4180.Parse(csv.ToString());
         Assert.Equal(4, records.Count);
         Assert.Equal("prediction_id", records[0][0]);
-        Assert.All(records, r => Assert.Equal(15, r.Length));
+        Assert.All(records, r => Assert.Equal(16, r.Length));
         Assert.Equal("tumor", records[0][9]);
         Assert.All(records.Skip(1), r => Assert.Contains(r[9], new[] { "true", "false" }));
         Assert.All(records.Skip(1), r =>

@@ -330,6 +330,9 @@ namespace MedCrypt.Portal.Data.Migrations.Postgres
                     b.Property<double>("TumorProbability")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("TumorThreshold")
+                        .HasColumnType("double precision");
+
                     b.HasKey("Id");
 
                     b.HasIndex("StudyId");

@@ -321,6 +321,9 @@ namespace MedCrypt.Portal.Data.Migrations.Sqlite
                     b.Property<double>("TumorProbability")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("TumorThreshold")
+                        .HasColumnType("REAL");
+
                     b.HasKey("Id");
 
                     b.HasIndex("StudyId");
