@@ -25,7 +25,7 @@ internal sealed class AuthorizationProblemHandler(AuditLog audit, IProblemDetail
 
         IEnumerable<AuthorizationFailureReason> reasons = authorizeResult.AuthorizationFailure?.FailureReasons ?? [];
         bool secondFactor = reasons.Any(r => r.Message == PermissionRequirementHandler.SecondFactorFailure);
-        Permission? missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().Select(r => r.Permission).FirstOrDefault(p => p is not null);
+        Permission? missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().SelectMany(r => r.AnyOf).Select(p => (Permission?)p).FirstOrDefault();
         string detail = secondFactor ? AccessGuard.SecondFactorMissing
             : missing is { } permission ? AccessGuard.Describe(permission)
             : "Your role does not give access to this.";

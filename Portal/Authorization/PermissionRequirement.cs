@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Authorization;
 namespace MedCrypt.Portal.Authorization;
 
 /// <summary>
-/// The actor may do <see cref="Permission"/> by <see cref="AccessPolicy"/>'s table (null: anything a signed-in account
-/// reaches). Decided by <see cref="Actor.May"/>, so a privileged role signed in without a second factor fails it.
+/// The actor may do one of <see cref="AnyOf"/> by <see cref="AccessPolicy"/>'s table (none: anything a signed-in
+/// account reaches). Decided by <see cref="Actor.May"/>, so a privileged role signed in without a second factor fails it.
 /// </summary>
-public sealed class PermissionRequirement(Permission? permission) : IAuthorizationRequirement
+public sealed class PermissionRequirement(params Permission[] anyOf) : IAuthorizationRequirement
 {
-    public Permission? Permission { get; } = permission;
+    public IReadOnlyList<Permission> AnyOf { get; } = anyOf;
 }
 
 /// <summary>Evaluates <see cref="PermissionRequirement"/> on the principal turned into an <see cref="Actor"/>; a missing second factor is a named failure.</summary>
@@ -25,7 +25,7 @@ internal sealed class PermissionRequirementHandler : AuthorizationHandler<Permis
         {
             context.Fail(new AuthorizationFailureReason(this, SecondFactorFailure));
         }
-        else if (requirement.Permission is not { } permission || actor.May(permission))
+        else if (requirement.AnyOf.Count == 0 || requirement.AnyOf.Any(actor.May))
         {
             context.Succeed(requirement);
         }

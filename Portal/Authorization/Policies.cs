@@ -32,17 +32,15 @@ public static class Policies
     {
         services.AddSingleton<IAuthorizationHandler, PermissionRequirementHandler>();
         AuthorizationBuilder authorization = services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(null)).Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement()).Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         foreach (Permission permission in Enum.GetValues<Permission>())
         {
             authorization.AddPolicy(permission.ToString(), p => p.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
         }
 
-        authorization.AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-        {
-            Actor actor = c.User.ToActor();
-            return actor.May(Permission.AdministerKeys) || actor.May(Permission.AdministerUsers) || actor.May(Permission.OperateSystem);
-        }));
+        // The same requirement as every other policy, so an administrator without a second factor is sent to enrol one.
+        authorization.AddPolicy(Administer, p => p.RequireAuthenticatedUser().AddRequirements(
+            new PermissionRequirement(Permission.AdministerKeys, Permission.AdministerUsers, Permission.OperateSystem)));
     }
 }

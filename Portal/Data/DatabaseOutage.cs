@@ -7,6 +7,9 @@ namespace MedCrypt.Portal.Data;
 /// <summary>Tells a database that is away (stopped, restarting, unreachable) from a bug, by the exception it left.</summary>
 public static class DatabaseOutage
 {
+    /// <summary>What the API and the pages say while the database is away.</summary>
+    public const string Message = "The database is unavailable. Nothing was saved; try again in a few seconds.";
+
     public static bool Caused(Exception exception)
     {
         bool fromDatabase = false;

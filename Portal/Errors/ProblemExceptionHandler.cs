@@ -29,8 +29,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "The request body is over the size limit." : "The request could not be read."),
             InvalidDataException => (StatusCodes.Status400BadRequest, "The multipart form could not be read."),
-            _ when DatabaseOutage.Caused(exception) => (StatusCodes.Status503ServiceUnavailable,
-                "The database is unavailable. Nothing was saved; try again in a few seconds."),
+            _ when DatabaseOutage.Caused(exception) => (StatusCodes.Status503ServiceUnavailable, DatabaseOutage.Message),
             _ => (0, ""),
         };
         if (status == 0 || context.Response.HasStarted)

@@ -1,9 +1,15 @@
 using System.Diagnostics;
 using System.Net;
+using Bunit;
+using TestContext = Xunit.TestContext;
+using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Portal.Components.Pages.Audit;
 using MedCrypt.Portal.Data;
+using MedCrypt.Portal.Errors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using Npgsql;
 
 namespace MedCrypt.Portal.Tests;
@@ -28,6 +34,37 @@ public sealed class DatabaseOutageTests
         Assert.False(DatabaseOutage.Caused(new PostgresException("syntax error", "ERROR", "ERROR", "42601")));
         Assert.False(DatabaseOutage.Caused(new IOException("disk full"))); // a file of ours, not the database
         Assert.False(DatabaseOutage.Caused(new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
+    public void A_page_shows_a_domain_failure_and_an_outage_and_lets_a_bug_through()
+    {
+        var rejected = new MedCrypt.Domain.Failures.RejectedInputException("bad filter");
+        Assert.Same(rejected, PageFailure.Of(rejected));
+        Assert.Equal(DatabaseOutage.Message, PageFailure.Of(new DbUpdateException("save failed", new NpgsqlException("closed", new EndOfStreamException())))?.Message);
+        Assert.Null(PageFailure.Of(new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
+    public async Task While_the_database_is_away_a_page_says_so_and_its_circuit_lives_on()
+    {
+        Assert.SkipWhen(PortalFactory.PostgresServer is null, "No PostgreSQL server: the README's test command starts one (MEDCRYPT_TEST_POSTGRES).");
+        var server = new NpgsqlConnectionStringBuilder(PortalFactory.PostgresServer);
+        await using var relay = new TcpRelay(server.Host!, server.Port);
+        server.Port = relay.Port;
+        using var factory = new PortalFactory("Postgres", server.ConnectionString);
+        await using var page = new BunitContext();
+        page.JSInterop.Mode = JSRuntimeMode.Loose;
+        page.Services.AddMudServices();
+        page.Services.AddSingleton(factory.Services.GetRequiredService<SearchAuditLog>());
+        page.Services.AddSingleton(factory.Services.GetRequiredService<VerifyAuditLog>());
+        page.AddAuthorization().SignIn("auditor@medcrypt.local", Roles.Auditor);
+
+        relay.Cut();
+        IRenderedComponent<AuditLogPage> rendered = page.Render<AuditLogPage>();
+
+        // Before PageFailure the Npgsql exception went uncaught and ended the circuit (bUnit rethrows it here).
+        rendered.WaitForAssertion(() => Assert.True(rendered.Markup.Contains(DatabaseOutage.Message, StringComparison.Ordinal), rendered.Markup), TimeSpan.FromSeconds(20));
     }
 
     [Fact]

@@ -13,6 +13,26 @@ public sealed class TwoFactorTests
 {
     private const string Doctor = "new-doctor@medcrypt.local"; // not enrolled yet, unlike the demo doctor
 
+    [Fact]
+    public async Task An_administrator_on_a_password_alone_is_sent_to_enrol_from_every_admin_page()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const string admin = "new-admin@medcrypt.local";
+        await TestAccounts.CreateAsync(factory.Services, admin, PortalFactory.DemoPassword, Roles.Admin, authenticatorKey: null);
+        HttpClient enrolling = factory.CreateClient(new() { AllowAutoRedirect = false });
+        await FormSignIn.SignInAsync(enrolling, admin, PortalFactory.DemoPassword);
+
+        // Each administrators' page has its own permission and the shared Administer policy (any administration
+        // permission): both are the one permission requirement, so the missing factor is named and the account enrols.
+        foreach (string page in new[] { "/admin/system", "/admin/users", "/admin/keys" })
+        {
+            HttpResponseMessage sent = await enrolling.GetAsync(page, ct);
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            Assert.Equal("/account/two-factor", sent.Headers.Location?.OriginalString);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task After_enrolment_sign_in_needs_the_authenticator_code(string provider)
