@@ -71,7 +71,7 @@ internal static class PortalDataExtensions
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }
 
-    /// <summary>The embedded database's folder: App_Data beside the portal's project (ignored by git), or beside the binaries when deployed.</summary>
+    /// <summary>The embedded database's folder: App_Data under the working directory (Portal/ under dotnet run, ignored by git), owner-only.</summary>
     public static string AppDataFolder(string workingDirectory)
     {
         string folder = Path.Combine(workingDirectory, "App_Data");
