@@ -1,5 +1,6 @@
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Failures;
+using MedCrypt.Domain.History;
 
 namespace MedCrypt.Domain.Auditing;
 
@@ -30,10 +31,7 @@ public sealed class SearchAuditLog(IAuditQueries queries, AccessGuard guard, Aud
             throw new RejectedInputException($"The page size must be between 1 and {MaxPageSize}, not {pageSize}.");
         }
 
-        if (filter.From is { } from && filter.To is { } to && from >= to)
-        {
-            throw new RejectedInputException("'To' must be after 'From'.");
-        }
+        Period.EnsureValid(filter.From, filter.To);
 
         AuditPage result = await queries.FindAsync(filter, page, pageSize, cancellationToken).ConfigureAwait(false);
         await audit.RecordAsync(actor.Name, Action, "audit", AuditOutcome.Succeeded,

@@ -33,13 +33,7 @@ public sealed record HistoryFilter
     public bool Descending { get; init; } = true;
 
     /// <exception cref="RejectedInputException">An empty or reversed time range.</exception>
-    public void EnsureValid()
-    {
-        if (From is { } from && To is { } to && from >= to)
-        {
-            throw new RejectedInputException("'to' must be after 'from'.");
-        }
-    }
+    public void EnsureValid() => Period.EnsureValid(From, To);
 
     /// <summary>The criteria in a line, for the audit log.</summary>
     public string Describe()

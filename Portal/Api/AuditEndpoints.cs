@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedCrypt.Domain.Auditing;
+using MedCrypt.Domain.History;
 using MedCrypt.Portal.Authorization;
 
 namespace MedCrypt.Portal.Api;
@@ -24,9 +25,9 @@ internal static class AuditEndpoints
         var filter = new AuditFilter(
             reader.Text("actor"), reader.Text("action"), reader.Choice<AuditOutcome>("outcome"), reader.Instant("from"), reader.Instant("to", endOfDay: true),
             reader.Text("subject"));
-        if (filter.From is { } from && filter.To is { } to && from >= to)
+        if (Period.Problem(filter.From, filter.To) is { } reversed)
         {
-            reader.Fail("to", "'to' must be after 'from'.");
+            reader.Fail("to", reversed);
         }
 
         int page = reader.Integer("page", 1, 1, 1_000_000);

@@ -29,9 +29,9 @@ public sealed record HistoryRequest(HistoryFilter Filter, HistoryLevel Level, in
             Sort = reader.Choice<HistorySort>("sort") ?? HistorySort.Time,
             Descending = reader.Choice<SortOrder>("order") != SortOrder.Asc,
         };
-        if (filter.From is { } from && filter.To is { } to && from >= to)
+        if (Period.Problem(filter.From, filter.To) is { } reversed)
         {
-            reader.Fail("to", "'to' must be after 'from'.");
+            reader.Fail("to", reversed);
         }
 
         HistoryLevel level = reader.Choice<HistoryLevel>("level") ?? HistoryLevel.Slice;
