@@ -38,16 +38,37 @@ def evaluate(probabilities: torch.Tensor, labels: torch.Tensor, threshold: float
         fp = int(confusion[:, i].sum()) - tp
         tn = int(confusion.sum()) - tp - fn - fp
         per_class[name] = {"sensitivity": tp / max(tp + fn, 1), "specificity": tn / max(tn + fp, 1)}
-    notumor = CLASSES.index("notumor")
-    tumor_probability = 1 - probabilities[:, notumor]
-    is_tumor = labels != notumor
-    called_tumor = tumor_probability >= threshold
+    tumor = screening(probabilities, labels, threshold)  # the one place a threshold's found / cleared are counted
     return {
         "accuracy": float((predicted == labels).float().mean()) if len(labels) else float("nan"),
         "confusion": confusion.tolist(),
         "per_class": per_class,
-        "tumor_sensitivity": float((called_tumor & is_tumor).sum() / max(int(is_tumor.sum()), 1)),
-        "tumor_specificity": float((~called_tumor & ~is_tumor).sum() / max(int((~is_tumor).sum()), 1)),
-        "tumor_roc_auc": roc_auc(tumor_probability, is_tumor),
+        "tumor_sensitivity": tumor["tumors_found"] / max(tumor["tumors"], 1),
+        "tumor_specificity": tumor["tumor_free_cleared"] / max(tumor["tumor_free"], 1),
+        "tumor_roc_auc": tumor["tumor_roc_auc"],
         "images": len(labels),
     }
+
+
+NOTUMOR = CLASSES.index("notumor")
+
+
+def tumor_probability(probabilities: torch.Tensor) -> torch.Tensor:
+    return 1 - probabilities[:, NOTUMOR]
+
+
+def screening(probabilities: torch.Tensor, labels: torch.Tensor, threshold: float = 0.5) -> dict:
+    """Tumors found / tumor-free cleared at `threshold` on P(tumor) (P(tumor) >= threshold is a tumor); 4-class
+    accuracy only with every class present (lgg-flair has only glioma and notumor: its 4-class accuracy says nothing)."""
+    p = tumor_probability(probabilities)
+    is_tumor = labels != NOTUMOR
+    called = p >= threshold
+    tumors, free = int(is_tumor.sum()), int((~is_tumor).sum())
+    found, cleared = int((called & is_tumor).sum()), int((~called & ~is_tumor).sum())
+    out = {"images": len(labels), "tumors": tumors, "tumors_found": found, "tumor_free": free, "tumor_free_cleared": cleared,
+           "tumor_sensitivity": found / tumors if tumors else float("nan"),
+           "tumor_specificity": cleared / free if free else float("nan"),
+           "tumor_roc_auc": roc_auc(p, is_tumor), "threshold": threshold}
+    if len(labels) and len(torch.unique(labels)) == len(CLASSES):
+        out["accuracy"] = float((probabilities.argmax(1) == labels).float().mean())
+    return out

@@ -28,10 +28,10 @@ from . import calibration, manifest
 from . import sources as multi
 from .balance import balanced_order, cell_weights
 from .data import load_prepared, read_split, split_fingerprint
-from .metrics import evaluate
+from .metrics import NOTUMOR, evaluate
 from .models import RESNET18_READS_AT, build
 from .onnx_export import export
-from .per_source import NOTUMOR, by_source
+from .per_source import by_source
 from .tta import MirrorAveraged
 
 from .steps import MEAN, STD, predict, predict_logits, probe_seconds, train_step  # noqa: F401 (MEAN, STD, predict: the package's names for them)
