@@ -9,9 +9,14 @@ from .models import ADAPTATION_BIAS, ADAPTATION_WEIGHT, BLOCK_SIZE
 from .onnx_export import INPUT, OUTPUT
 
 
+def sha256(path: str) -> str:
+    """A file's SHA-256 (hex), as the portal checks each graph against the manifest before loading it."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[float], report: Optional[dict] = None) -> dict:
-    with open(onnx_path, "rb") as f:
-        sha = hashlib.sha256(f.read()).hexdigest()
+    sha = sha256(onnx_path)
     report = report or {}
     return {
         "name": name,

@@ -6,7 +6,6 @@ node by node: asymmetric pads (CNTK's [3, 3, 2, 2] on the first convolution, [1,
 the strided 3×3 convolutions) become explicit padding, and the final 7×7 average pool becomes a global one so any
 input size works (identical at 224). Input: BGR, 0–255 minus the package's per-channel mean (ResNetPreprocess.onnx).
 Restore the package first: dotnet restore models/training/pretrained/ResNet18Restore.csproj"""
-import hashlib
 import os
 from typing import List, Optional
 
@@ -16,15 +15,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from onnx import numpy_helper
 
+from .manifest import sha256  # noqa: F401 (pretrained.sha256: the package file is checked as a graph is)
+
 PACKAGE = os.path.join(os.path.dirname(__file__), "..", ".work", "nuget", "microsoft.ml.dnnimagefeaturizer.resnet18", "0.23.1",
                        "tools", "DnnImageModels")
 RESNET18_ONNX = os.path.join(PACKAGE, "ResNet18Onnx", "ResNet18.onnx")
 PREPROCESS_ONNX = os.path.join(PACKAGE, "ResNetPrepOnnx", "ResNetPreprocess.onnx")
-
-
-def sha256(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def _attributes(node):
