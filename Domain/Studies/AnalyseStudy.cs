@@ -371,7 +371,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     /// </summary>
     private static void RefuseWhatIsNotOneMrSlice(DicomImage image)
     {
-        string modality = image.Metadata.Modality;
+        string modality = image.Metadata.Modality.ToUpperInvariant(); // CS values are upper case; a writer that ignores it is not a CT
         if (modality is not ("MR" or "OT"))
         {
             throw new NotABrainSliceException("modality", $"The DICOM file is modality {modality}, not MR: MedCrypt screens brain MRI slices only, so it was not screened.") { Unprocessable = true };

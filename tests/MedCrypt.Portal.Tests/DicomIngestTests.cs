@@ -117,6 +117,7 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
 
         Assert.Equal(0, await TestStudies.CountAsync(factory));
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", "MR", "ORIGINAL\\PRIMARY\\M\\NORM"), "x.dcm"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", "mr"), "x.dcm"), ct)).StatusCode); // lower case is still MR
     }
 
     [Theory]
