@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Bunit;
-using TestContext = Xunit.TestContext;
 using MedCrypt.Domain.Access;
 using MedCrypt.Domain.Auditing;
 using MedCrypt.Portal.Components.Pages.Audit;
@@ -11,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Npgsql;
+using TestContext = Xunit.TestContext;
 
 namespace MedCrypt.Portal.Tests;
 
