@@ -122,11 +122,12 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         // DICOM files come with PNG or JPEG images, whose patient nothing names (an outside review mixed both).
         int patients = read.Select(s => s.Patient).OfType<string>().Distinct(StringComparer.Ordinal).Count();
         bool mixed = read.Any(s => s.Dicom is null) && read.Any(s => s.Dicom is not null);
-        if (patients > 1 || mixed)
+        bool unnamed = patients > 0 && read.Any(s => s.Dicom is not null && s.Patient is null);
+        if (patients > 1 || mixed || unnamed)
         {
-            string why = patients > 1
-                ? $"The files name {patients} different patients in their DICOM headers; a series is one patient's."
-                : "The series mixes DICOM files with PNG or JPEG images, whose patient nothing names; send one or the other.";
+            string why = patients > 1 ? $"The files name {patients} different patients in their DICOM headers; a series is one patient's."
+                : mixed ? "The series mixes DICOM files with PNG or JPEG images, whose patient nothing names; send one or the other."
+                : "Some DICOM files name the patient and some name none (no Patient ID): those cannot be known to be the same patient's.";
             throw await RefusedAsync(actor, subject, new RejectedInputException($"{why} Nothing of the series was stored.") { Unprocessable = true }, cancellationToken).ConfigureAwait(false);
         }
 
@@ -256,6 +257,11 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
 
             if (receipt is not null || !DicomReader.IsDicom(upload.Span))
             {
+                if (receipt?.Manifest.Dicom is { } sent)
+                {
+                    RefuseWhatIsNotMr(sent.Bounded()); // what the sender's header said, bounded, held to the rule an upload's is
+                }
+
                 return [new SliceSource(name, upload, Frame: null, Dicom: null, file)];
             }
 
@@ -365,18 +371,28 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
     }
 
     /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
+    /// <summary>A modality other than MR ("OT", other, is left to the pixel gate): for an upload's header and a received package's.</summary>
+    private static void RefuseWhatIsNotMr(DicomMetadata metadata)
+    {
+        string modality = metadata.Modality.ToUpperInvariant(); // CS values are upper case; a writer that ignores it is not a CT
+        if (modality is not ("MR" or "OT"))
+        {
+            throw new NotABrainSliceException("modality", $"The DICOM file is modality {modality}, not MR: MedCrypt screens brain MRI slices only, so it was not screened.") { Unprocessable = true };
+        }
+    }
+
     /// <summary>
     /// What the header says is not one MR slice is not screened, whatever its pixels look like: another modality (CT,
     /// ultrasound, X-ray; "OT", other, is left to the pixel gate) or a mosaic of slices tiled in one image.
     /// </summary>
     private static void RefuseWhatIsNotOneMrSlice(DicomImage image)
     {
-        string modality = image.Metadata.Modality.ToUpperInvariant(); // CS values are upper case; a writer that ignores it is not a CT
-        if (modality is not ("MR" or "OT"))
+        if (!image.NamesModality)
         {
-            throw new NotABrainSliceException("modality", $"The DICOM file is modality {modality}, not MR: MedCrypt screens brain MRI slices only, so it was not screened.") { Unprocessable = true };
+            throw new NotABrainSliceException("modality", "The DICOM file names no modality (a required attribute), so it is not known to be MR and was not screened.") { Unprocessable = true };
         }
 
+        RefuseWhatIsNotMr(image.Metadata);
         if (image.Mosaic)
         {
             throw new NotABrainSliceException("mosaic",

@@ -27,10 +27,10 @@ public sealed class ReceiveStudy(AccessGuard guard, AuditLog audit, IInstitution
         await guard.DemandAsync(actor, Permission.Analyse, Action, "package", cancellationToken: cancellationToken).ConfigureAwait(false);
         // Whoever takes a package in never held its image (the sender sealed it to this installation), so it is filed
         // under encryption only: a filter or an obfuscation would hand the anatomy to anyone who may view protected images.
-        if (schemes.TryGet(schemeId, out ImageProtectionScheme? scheme) && scheme.Kind != ProtectionKind.Encryption)
+        if (!schemes.TryGet(schemeId, out ImageProtectionScheme? scheme) || scheme.Kind != ProtectionKind.Encryption)
         {
             var weak = new RejectedInputException(
-                $"A received study is protected by encryption only; '{schemeId}' is {scheme.Kind.ToString().ToLowerInvariant()}. Choose one of: {string.Join(", ", schemes.All.Where(s => s.Kind == ProtectionKind.Encryption).Select(s => s.Id))}.");
+                $"A received study is protected by encryption only; '{schemeId}' is {(scheme is null ? "no scheme here" : scheme.Kind.ToString().ToLowerInvariant())}. Choose one of: {string.Join(", ", schemes.All.Where(s => s.Kind == ProtectionKind.Encryption).Select(s => s.Id))}.");
             await audit.RecordAsync(actor.Name, Action, "package", AuditOutcome.Denied, weak.Message, cancellationToken).ConfigureAwait(false);
             throw weak;
         }

@@ -106,7 +106,7 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
 
         // The same MR head's pixels each time: only the header differs (an outside clinical review sent these).
-        foreach ((string modality, string? imageType, string check) in new[] { ("CT", (string?)null, "modality"), ("US", null, "modality"), ("MR", "ORIGINAL\\PRIMARY\\M\\ND\\MOSAIC", "mosaic"), ("MR", "ORIGINAL\\PRIMARY\\M\\VFRAME", "mosaic") })
+        foreach ((string modality, string? imageType, string check) in new[] { ("CT", (string?)null, "modality"), ("US", null, "modality"), ("MR", "ORIGINAL\\PRIMARY\\M\\ND\\MOSAIC", "mosaic"), ("MR", "ORIGINAL\\PRIMARY\\M\\VFRAME", "mosaic"), ("MR", "original\\primary\\m\\mosaic", "mosaic"), ("", null, "modality") })
         {
             HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", modality, imageType), "x.dcm"), ct);
             await Api.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);

@@ -47,8 +47,9 @@ public sealed class ScreeningNoticeTests : BunitContext
 
         Assert.Contains("Research use only, not a diagnosis", text);
         Assert.Contains("P(tumor) ≥ 3.4284 %", text);
-        Assert.Contains("found 96.6 % (201 of 208) in lgg-flair", text);
-        Assert.Contains("cleared 74.2 % (241 of 325) in lgg-flair", text);
+        Assert.Contains("found 96.6 % (201 of 208) of lgg-flair's tumor slices", text);
+        Assert.Contains("cleared 74.2 % (241 of 325) of lgg-flair's tumor-free ones", text);
+        Assert.Contains("figures per slice", text);
         Assert.Contains("not ruled out", text);
     }
 

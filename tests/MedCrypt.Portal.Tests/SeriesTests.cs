@@ -99,7 +99,8 @@ public sealed class SeriesTests
         HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
         byte[] jane = TestDicom.Head("Doe^Jane", "MRN-1"), john = TestDicom.Head("Roe^John", "MRN-2");
 
-        foreach ((byte[][] files, string why) in new[] { (new[] { jane, john }, "2 different patients"), (new[] { jane, TestStudies.Scan(1) }, "mixes DICOM files with PNG or JPEG") })
+        byte[] nobody = TestDicom.Head("", ""); // no Patient ID: a study of its own, never another patient's slice
+        foreach ((byte[][] files, string why) in new[] { (new[] { jane, john }, "2 different patients"), (new[] { jane, TestStudies.Scan(1) }, "mixes DICOM files with PNG or JPEG"), (new[] { jane, nobody }, "some name none") })
         {
             var form = new MultipartFormDataContent { { new StringContent("pixel-shuffle"), "scheme" } };
             foreach (byte[] file in files)

@@ -6,7 +6,7 @@ namespace MedCrypt.Portal.Tests;
 internal static class TestDicom
 {
     /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
-    /// <param name="modality">What the header says it is (the pixels stay an MR head's).</param>
+    /// <param name="modality">What the header says it is (the pixels stay an MR head's); empty: no Modality at all.</param>
     /// <param name="imageType">ImageType (0008,0008), left out when null.</param>
     public static byte[] Head(string patientName, string patientId, string modality = "MR", string? imageType = null)
     {
@@ -26,8 +26,12 @@ internal static class TestDicom
             writer.Text(0x0008_0008, "CS", imageType);
         }
 
+        if (modality.Length > 0)
+        {
+            writer.Text(0x0008_0060, "CS", modality);
+        }
+
         return writer
-            .Text(0x0008_0060, "CS", modality)
             .Text(0x0008_0080, "LO", "St Elsewhere Hospital")
             .Text(0x0010_0010, "PN", patientName)
             .Text(0x0010_0020, "LO", patientId)

@@ -60,8 +60,9 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         }
 
         string? patient = PatientPseudonym.KeyOf(dataset.Text(DicomTag.PatientId), dataset.Text(DicomTag.IssuerOfPatientId));
-        bool mosaic = dataset.Text(DicomTag.ImageType)?.Split('\\').Any(v => v.Trim() is "MOSAIC" or "VFRAME") == true;
-        return new DicomImage(frames, DicomMetadata.Of(dataset, geometry), patient, mosaic);
+        bool mosaic = dataset.Text(DicomTag.ImageType)?.Split('\\').Any(v => v.Trim().ToUpperInvariant() is "MOSAIC" or "VFRAME") == true
+            || dataset.Contains(DicomTag.SiemensImagesInMosaic);
+        return new DicomImage(frames, DicomMetadata.Of(dataset, geometry), patient, mosaic, !string.IsNullOrWhiteSpace(dataset.Text(DicomTag.Modality)));
     }
 
     private void CheckBudget(DicomGeometry geometry)
