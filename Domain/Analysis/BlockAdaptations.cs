@@ -40,10 +40,9 @@ public sealed class BlockAdaptations(IReadOnlyList<ModelDescriptor> models)
         var result = new Dictionary<string, AdaptationParameters>();
         foreach (ModelDescriptor model in models)
         {
-            if (model.BlockSize != scheme.BlockSize)
+            if (Mismatch(model, scheme) is { } why)
             {
-                throw new InvalidOperationException(
-                    $"Model '{model.Name}' adapts {model.BlockSize}×{model.BlockSize} blocks but '{scheme.Id}' is configured with {scheme.BlockSize}×{scheme.BlockSize}: set Crypto:Schemes:BlockSize to {model.BlockSize}.");
+                throw new InvalidOperationException(why);
             }
 
             result[model.Name] = AdaptationParameters.FromPixelMap(weight, bias, channels, model);
@@ -51,4 +50,8 @@ public sealed class BlockAdaptations(IReadOnlyList<ModelDescriptor> models)
 
         return result;
     }
+
+    /// <summary>Why <paramref name="model"/> cannot read <paramref name="scheme"/>'s blocks; null when it can.</summary>
+    internal static string? Mismatch(ModelDescriptor model, BlockwiseScheme scheme) => model.BlockSize == scheme.BlockSize ? null
+        : $"Model '{model.Name}' adapts {model.BlockSize}×{model.BlockSize} blocks but '{scheme.Id}' is configured with {scheme.BlockSize}×{scheme.BlockSize}: set Crypto:Schemes:BlockSize to {model.BlockSize}.";
 }

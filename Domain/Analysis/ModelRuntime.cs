@@ -59,10 +59,9 @@ public sealed record LoadedModels(Classifier Classifier, StudyAnalyser Analyser,
         // Checked at start-up, so a mismatch stops the portal instead of failing the first block-scheme analysis.
         foreach (BlockwiseScheme scheme in schemes.All.OfType<BlockwiseScheme>())
         {
-            if (classifier.Models.FirstOrDefault(m => m.BlockSize != scheme.BlockSize) is { } model)
+            if (classifier.Models.Select(m => BlockAdaptations.Mismatch(m, scheme)).FirstOrDefault(why => why is not null) is { } mismatch)
             {
-                throw new ModelConfigurationException(
-                    $"Model '{model.Name}' adapts {model.BlockSize}×{model.BlockSize} blocks but '{scheme.Id}' is configured with {scheme.BlockSize}×{scheme.BlockSize}: set Crypto:Schemes:BlockSize to {model.BlockSize}.");
+                throw new ModelConfigurationException(mismatch);
             }
         }
 

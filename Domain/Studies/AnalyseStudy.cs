@@ -311,10 +311,6 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
                         metadata.Bounded());
                     name = NeutralName(dicomInfo.Metadata, dicomInfo.PatientPseudonym);
                 }
-                else if (receipt is not null)
-                {
-                    name = ReceivedName(receipt);
-                }
 
                 analysis = await loaded.Analyser.AnalyseAsync(id, source.Upload, scheme.Id, key, keyId, master, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
@@ -370,7 +366,6 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         return $"dicom-{metadata.Modality.ToLowerInvariant()}-{pseudonym[..8]}.dcm";
     }
 
-    /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
     /// <summary>A modality other than MR ("OT", other, is left to the pixel gate): for an upload's header and a received package's.</summary>
     private static void RefuseWhatIsNotMr(DicomMetadata metadata)
     {
@@ -403,6 +398,7 @@ public sealed class AnalyseStudy(ModelRuntime models, SchemeCatalog schemes, IKe
         }
     }
 
+    /// <summary>Reads the DICOM file; a refusal is audited under the neutral placeholder name (it is a refusal like a damaged PNG's).</summary>
     private async Task<DicomImage> DecodeDicomAsync(Actor actor, ReadOnlyMemory<byte> upload, string name, int maxFrames, CancellationToken cancellationToken)
     {
         try

@@ -54,9 +54,9 @@ public sealed record ModelManifest(
             throw new ModelConfigurationException($"The model manifest {path}: ensembleTumorThreshold must lie strictly between 0 and 1.");
         }
 
-        if (manifest.EnsembleScreeningValidation?.Values.Any(c => c is null || !c.IsValid) == true)
+        if (!ScreeningCounts.AreValid(manifest.EnsembleScreeningValidation))
         {
-            throw new ModelConfigurationException($"The model manifest {path}: ensembleScreeningValidation counts must be non-negative, found at most the tumors and cleared at most the tumor-free slices.");
+            throw new ModelConfigurationException($"The model manifest {path}: ensembleScreeningValidation {ScreeningCounts.Invalid}");
         }
 
         return manifest with { Folder = Path.GetDirectoryName(Path.GetFullPath(path))! };
@@ -136,9 +136,9 @@ public sealed record ModelDescriptor(
             throw new ModelConfigurationException(Problem("tumorThreshold must lie strictly between 0 and 1."));
         }
 
-        if (ScreeningValidation?.Values.Any(c => c is null || !c.IsValid) == true)
+        if (!ScreeningCounts.AreValid(ScreeningValidation))
         {
-            throw new ModelConfigurationException(Problem("screeningValidation counts must be non-negative, found at most the tumors and cleared at most the tumor-free slices."));
+            throw new ModelConfigurationException(Problem($"screeningValidation {ScreeningCounts.Invalid}"));
         }
 
         if (!double.IsFinite(Temperature) || Temperature <= 0)

@@ -6,5 +6,9 @@ namespace MedCrypt.Inference.Models;
 /// </summary>
 public sealed record ScreeningCounts(int Tumors, int TumorsFound, int TumorFree, int TumorFreeCleared)
 {
-    internal bool IsValid => Tumors >= 0 && TumorFree >= 0 && TumorsFound is >= 0 && TumorsFound <= Tumors && TumorFreeCleared >= 0 && TumorFreeCleared <= TumorFree;
+    internal const string Invalid = "counts must be non-negative, found at most the tumors and cleared at most the tumor-free slices.";
+
+    /// <summary>Whether every source's counts can be true (none given is valid: calibration wrote none).</summary>
+    internal static bool AreValid(IReadOnlyDictionary<string, ScreeningCounts>? bySource) =>
+        bySource?.Values.All(c => c is { TumorsFound: >= 0, TumorFreeCleared: >= 0 } && c.TumorsFound <= c.Tumors && c.TumorFreeCleared <= c.TumorFree) ?? true;
 }

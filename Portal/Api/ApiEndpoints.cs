@@ -15,6 +15,12 @@ namespace MedCrypt.Portal.Api;
 /// </summary>
 internal static class ApiEndpoints
 {
+    /// <summary>The multipart form's headers and boundaries around the files a request may carry.</summary>
+    public const long FormAllowanceBytes = 1_048_576;
+
+    /// <summary>The largest upload request: a whole series and the form around it (also what forms are held in memory up to).</summary>
+    public const long MaxStudiesRequestBytes = AnalyseStudy.MaxSeriesBytes + FormAllowanceBytes;
+
     public static void MapApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json"); // /openapi/v1.json
@@ -25,7 +31,7 @@ internal static class ApiEndpoints
         RouteGroupBuilder secured = api.MapGroup("").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.BearerScheme });
         secured.MapGet("/schemes", (SchemeDirectory schemes) => TypedResults.Ok(schemes.List()));
         secured.MapPost("/studies", CreateStudyAsync).RequireAuthorization(Policies.Analyse).RequireRateLimiting(RateLimits.UploadsPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxSeriesBytes + 1_048_576)); // the files plus the form around them; each file is held to its own limit
+            .WithMetadata(new RequestSizeLimitAttribute(MaxStudiesRequestBytes)); // each file is held to its own limit
         secured.MapGet("/series/{id:guid}", GetSeriesAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}", GetStudyAsync); // every role reaches it, so the denial is audited
         secured.MapGet("/studies/{id:guid}/image/protected", GetProtectedImageAsync); // every role reaches it, so the denial is audited

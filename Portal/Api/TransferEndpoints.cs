@@ -29,7 +29,7 @@ internal static class TransferEndpoints
 
         secured.MapPost("/studies/{id:guid}/send", SendAsync).RequireAuthorization(Policies.SendStudies); // the use case checks the role again, at this moment
         secured.MapPost("/transfers", ReceiveAsync).RequireAuthorization(Policies.Analyse).RequireRateLimiting(RateLimits.UploadsPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxUploadBytes + 1_048_576));
+            .WithMetadata(new RequestSizeLimitAttribute(AnalyseStudy.MaxUploadBytes + ApiEndpoints.FormAllowanceBytes));
     }
 
     /// <summary>The pages' ways to the same: the study page's send form and the institutions page's card download, signed in with the portal's cookie.</summary>
@@ -84,7 +84,7 @@ internal static class TransferEndpoints
             return TypedResults.Problem("Send the package as the multipart field 'file'.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (file.Length > AnalyseStudy.MaxUploadBytes + 1_048_576)
+        if (file.Length > AnalyseStudy.MaxUploadBytes + ApiEndpoints.FormAllowanceBytes)
         {
             return TypedResults.Problem("The package is over the size limit.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }

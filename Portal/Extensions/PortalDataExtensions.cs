@@ -77,14 +77,10 @@ internal static class PortalDataExtensions
         string folder = Path.Combine(workingDirectory, "App_Data");
         // Owner only: SQLite creates the database, its WAL and shared memory world-readable (0644) otherwise, which
         // makes every local account a database reader (file names, verdicts, pseudonyms, the audit log).
-        if (OperatingSystem.IsWindows())
+        Directory.CreateDirectory(folder);
+        if (!OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // a folder an earlier version made
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // before SQLite opens it; also a folder an earlier version made
         }
 
         return folder;

@@ -7,6 +7,7 @@ using MedCrypt.Domain.Schemes;
 using MedCrypt.Domain.Studies;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
+using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Data;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -22,7 +23,7 @@ internal static class StudyServiceExtensions
     {
         // Uploads stay in memory: ASP.NET spools a form part over 64 KB to a temp file in the clear, which a crash or a
         // kill leaves behind. The request size limits (ApiEndpoints, TransferEndpoints) bound the memory instead.
-        builder.Services.Configure<FormOptions>(o => o.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, AnalyseStudy.MaxSeriesBytes + 1_048_576));
+        builder.Services.Configure<FormOptions>(o => o.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, ApiEndpoints.MaxStudiesRequestBytes));
         SchemeOptions schemeOptions = builder.Configuration.GetSection("Crypto:Schemes").Get<SchemeOptions>() ?? new SchemeOptions();
         builder.Services.AddSingleton(new SchemeCatalog(schemeOptions));
         builder.Services.AddSingleton<SchemeDirectory>();

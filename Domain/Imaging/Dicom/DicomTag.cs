@@ -12,11 +12,11 @@ public static class DicomTag
     public const uint PatientId = 0x0010_0020;
     public const uint IssuerOfPatientId = 0x0010_0021;
     public const uint SliceThickness = 0x0018_0050;
+    public const uint RepetitionTime = 0x0018_0080;
+    public const uint EchoTime = 0x0018_0081;
 
     /// <summary>Siemens' private NumberOfImagesInMosaic (its CSA header's block, creator at (0019,0010)): present only in a mosaic.</summary>
     public const uint SiemensImagesInMosaic = 0x0019_100A;
-    public const uint RepetitionTime = 0x0018_0080;
-    public const uint EchoTime = 0x0018_0081;
     public const uint SamplesPerPixel = 0x0028_0002;
     public const uint PhotometricInterpretation = 0x0028_0004;
     public const uint NumberOfFrames = 0x0028_0008;
