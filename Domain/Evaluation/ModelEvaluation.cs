@@ -6,6 +6,7 @@ using MedCrypt.Crypto.Schemes;
 using MedCrypt.Crypto.Schemes.Blockwise;
 using MedCrypt.Domain.Analysis;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Inference.Classification;
 
 namespace MedCrypt.Domain.Evaluation;
@@ -14,8 +15,9 @@ namespace MedCrypt.Domain.Evaluation;
 /// Measures the models on a folder-per-class dataset under one protection scheme, the way the portal would read
 /// each image: decode, prepare, protect under a fresh evaluation key, then classify as <see cref="SchemeReader"/>
 /// says — except that a cipher the models cannot read is, without <c>decryptFirst</c>, handed to them as it is.
+/// A DICOM file (one frame) is decoded as an upload is, by <paramref name="dicom"/>.
 /// </summary>
-public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparation, SchemeCatalog schemes, Classifier classifier)
+public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparation, SchemeCatalog schemes, Classifier classifier, DicomCodec? dicom = null)
 {
     public const string Plain = "plain";
 
@@ -87,7 +89,11 @@ public sealed class ModelEvaluation(ImageCodec codec, ScanPreparation preparatio
 
     private PixelImage Read(string path, PixelFormat format)
     {
-        PixelImage prepared = preparation.Prepare(codec.Decode(File.ReadAllBytes(path), PixelFormat.Gray8), classifier.InputSize);
+        byte[] file = File.ReadAllBytes(path);
+        PixelImage slice = DicomReader.IsDicom(file)
+            ? (dicom ?? throw new ArgumentException($"{path} is DICOM; this evaluation was given no DICOM codec.")).Decode(file, maxFrames: 1).Frames[0]
+            : codec.Decode(file, PixelFormat.Gray8);
+        PixelImage prepared = preparation.Prepare(slice, classifier.InputSize);
         return format == PixelFormat.Gray8 ? prepared : PixelConversions.GrayToRgb(prepared);
     }
 

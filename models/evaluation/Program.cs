@@ -4,12 +4,14 @@ using System.Text.Json;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Evaluation;
 using MedCrypt.Domain.Imaging;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Inference;
 using MedCrypt.Inference.Classification;
 
 // dotnet run --project models/evaluation -- --data <folder-per-class dataset> [--scheme plain|<scheme id>] [--decrypt-first]
 //     [--models a,b] [--files <list of class/file paths>] [--manifest models/models.json] [--json <report.json>]
 //     [--logits <logits.csv>]
+// A file may be PNG, JPEG or DICOM (one frame), each decoded as the portal decodes an upload.
 // --logits writes one row per image: its path relative to --data (class/file), its true class, then each model's raw
 // logits (columns <model>:<class>), for models/training/medcrypt_training/calibration.py.
 var arguments = ParseArguments(args);
@@ -26,7 +28,7 @@ if (classifier.DeviceNote is { } note)
 }
 
 var codec = new ImageCodec();
-var evaluation = new ModelEvaluation(codec, new ScanPreparation(codec), new SchemeCatalog(), classifier);
+var evaluation = new ModelEvaluation(codec, new ScanPreparation(codec), new SchemeCatalog(), classifier, new DicomCodec(codec, new DicomDecompressor()));
 HashSet<string>? files = arguments.TryGetValue("files", out string? list)
     ? [.. File.ReadAllLines(list).Where(l => l.Length > 0).Select(ModelEvaluation.WithoutExtension)]
     : null;

@@ -11,8 +11,9 @@ public sealed class DicomCodecTests
     // Stored -436 with slope 2 and intercept 1000 is 128: signed values read as unsigned would all come out white.
     private static readonly int[] Stored = [-500, -373, -436, -10, -600, -499, -498, -400, -450, -300, -420, -380, -460, -470, -480, -490];
 
-    // Window centre 128, width 256 maps modality value x in 0..255 to x (PS3.3 C.11.2.1.2), clamped outside.
-    private static readonly byte[] Expected = [0, 254, 128, 255, 0, 2, 4, 200, 100, 255, 160, 240, 80, 60, 40, 20];
+    // Slope 2, intercept 1000: modality values -200 (stored -600) to 980 (stored -10). The frame's 0.5 % and 99.9 %
+    // percentiles of 16 values are its lowest and highest, so -200 → 0 and 980 → 255, linear between.
+    private static readonly byte[] Expected = [.. Stored.Select(s => (byte)Math.Round(((2.0 * s) + 1000 + 200) / 1180 * 255, MidpointRounding.AwayFromZero))];
 
     private readonly DicomCodec _codec = new(new ImageCodec(minSide: 4), new DicomDecompressor());
 
@@ -20,14 +21,16 @@ public sealed class DicomCodecTests
     [InlineData(DicomWriter.ExplicitLittle)]
     [InlineData(DicomWriter.ImplicitLittle)]
     [InlineData(DicomWriter.ExplicitBig)]
-    public void Signed_16_bit_with_a_rescale_and_a_window_decodes_to_exact_pixels(string syntax)
+    public void Signed_16_bit_with_a_rescale_decodes_to_exact_pixels(string syntax)
     {
-        DicomImage image = _codec.Decode(File(syntax, "MONOCHROME2", window: true), TestContext.Current.CancellationToken);
+        DicomImage image = _codec.Decode(File(syntax, "MONOCHROME2"), TestContext.Current.CancellationToken);
 
         Assert.Equal(4, image.Frames.Single().Width);
         Assert.Equal(4, image.Frames.Single().Height);
         Assert.Equal(PixelFormat.Gray8, image.Frames.Single().Format);
         Assert.Equal(Expected, image.Frames.Single().Pixels.ToArray());
+        Assert.Equal(0, Expected.Min());
+        Assert.Equal(255, Expected.Max());
         Assert.Equal("MR", image.Metadata.Modality);
         Assert.Equal("5:P-123|4:HOSP", image.PatientKey); // length-prefixed: ("A^B", "") and ("A", "B^") differ
     }
@@ -35,27 +38,27 @@ public sealed class DicomCodecTests
     [Fact]
     public void Monochrome1_is_inverted()
     {
-        DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME1", window: true), TestContext.Current.CancellationToken);
+        DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(Expected.Select(p => (byte)(255 - p)), image.Frames.Single().Pixels.ToArray());
     }
 
-    [Fact]
-    public void Without_a_window_the_percentiles_set_it()
+    [Theory]
+    [InlineData("128\\40", "256\\80")] // the whole range and a second, narrower one
+    [InlineData("300", "100")] // clips the bright end, where a FLAIR lesion lies
+    [InlineData("-5000", "1")] // everything white
+    public void The_file_s_window_does_not_change_the_pixels(string centre, string width)
     {
-        DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME2", window: false), TestContext.Current.CancellationToken);
+        // Another hospital saves the same pixels with its own window: the models and the viewer must see the same slice.
+        byte[] windowed = File(DicomWriter.ExplicitLittle, "MONOCHROME2", (centre, width));
 
-        // 16 values: the 0.5 % and 99.5 % percentiles are the lowest (-600 → -200) and highest (-10 → 980).
-        byte[] expected = [.. Stored.Select(s => (byte)Math.Round(((2.0 * s) + 1000 + 200) / 1180 * 255, MidpointRounding.AwayFromZero))];
-        Assert.Equal(expected, image.Frames.Single().Pixels.ToArray());
-        Assert.Equal(0, image.Frames.Single().Pixels.ToArray().Min());
-        Assert.Equal(255, image.Frames.Single().Pixels.ToArray().Max());
+        Assert.Equal(Expected, _codec.Decode(windowed, TestContext.Current.CancellationToken).Frames.Single().Pixels.ToArray());
     }
 
     [Fact]
     public void Truncated_pixel_data_is_refused()
     {
-        byte[] file = File(DicomWriter.ExplicitLittle, "MONOCHROME2", window: true);
+        byte[] file = File(DicomWriter.ExplicitLittle, "MONOCHROME2");
         Assert.Throws<ImageRejectedException>(() => _codec.Decode(file[..^7], TestContext.Current.CancellationToken));
     }
 
@@ -86,7 +89,7 @@ public sealed class DicomCodecTests
     [Fact]
     public void Every_prefix_and_flipped_byte_of_a_file_is_decoded_or_refused()
     {
-        byte[] file = File(DicomWriter.ExplicitLittle, "MONOCHROME2", window: true);
+        byte[] file = File(DicomWriter.ExplicitLittle, "MONOCHROME2");
         var random = new Random(42);
         for (int cut = 0; cut < file.Length; cut++)
         {
@@ -160,7 +163,7 @@ public sealed class DicomCodecTests
         }
     }
 
-    private static byte[] File(string syntax, string photometric, bool window)
+    private static byte[] File(string syntax, string photometric, (string Centre, string Width)? window = null)
     {
         var writer = new DicomWriter(syntax)
             .Text(0x0008_0060, "CS", "MR")
@@ -174,9 +177,9 @@ public sealed class DicomCodecTests
             .UInt16(0x0028_0100, 16)
             .UInt16(0x0028_0101, 12)
             .UInt16(0x0028_0103, 1);
-        if (window)
+        if (window is { } w)
         {
-            writer.Text(0x0028_1050, "DS", "128\\40").Text(0x0028_1051, "DS", "256\\80");
+            writer.Text(0x0028_1050, "DS", w.Centre).Text(0x0028_1051, "DS", w.Width);
         }
 
         return writer.Text(0x0028_1052, "DS", "1000").Text(0x0028_1053, "DS", "2").Pixels16(Stored).ToArray();

@@ -111,6 +111,35 @@ public sealed class DicomSamplesTests(ITestOutputHelper output)
         Assert.True(full.TooLarge);
     }
 
+    [Theory]
+    [InlineData("series/siemens_avanto_t1ce_ax_partial/1-001.dcm", "100", "120")] // implicit VR: clips from 160 up
+    [InlineData("edge/divest/01.dcm", "900", "001")] // explicit VR: everything black
+    public void A_real_slice_saved_with_another_window_decodes_to_the_same_pixels(string relative, string centre, string width)
+    {
+        Assert.SkipUnless(DicomSamples.Present, DicomSamples.SkipReason);
+        byte[] file = File.ReadAllBytes(Path.Combine(DicomSamples.Folder, relative));
+        byte[] rewindowed = [.. file];
+        OverwriteValue(rewindowed, 0x0028_1050, centre);
+        OverwriteValue(rewindowed, 0x0028_1051, width);
+
+        Assert.NotEqual(file, rewindowed);
+        byte[] pixels = [.. _codec.Decode(rewindowed, TestContext.Current.CancellationToken).Frames.SelectMany(f => f.Pixels.ToArray())];
+        Assert.True(AllFrames(relative).AsSpan().SequenceEqual(pixels), $"{relative} decodes to other pixels under another window");
+    }
+
+    /// <summary>A top-level little-endian element's value replaced in place by one of the same length (a PACS re-saving the file with its own window).</summary>
+    private static void OverwriteValue(byte[] file, uint tag, string value)
+    {
+        byte[] key = [(byte)(tag >> 16), (byte)(tag >> 24), (byte)tag, (byte)(tag >> 8)];
+        int at = file.AsSpan(132).IndexOf(key) + 132;
+        Assert.True(at >= 132, $"no ({tag >> 16:X4},{tag & 0xFFFF:X4}) in the file");
+        bool explicitVr = file[at + 4] == 'D' && file[at + 5] == 'S';
+        int length = explicitVr ? BitConverter.ToUInt16(file, at + 6) : BitConverter.ToInt32(file, at + 4);
+        int start = at + 8; // explicit: tag, VR, 2-byte length; implicit: tag, 4-byte length
+        Assert.True(value.Length <= length, $"the stored value has {length} bytes");
+        System.Text.Encoding.ASCII.GetBytes(value.PadRight(length)).CopyTo(file, start);
+    }
+
     /// <summary>Every frame's pixels one after another: a multi-frame file's encodings must agree on all of them.</summary>
     private byte[] AllFrames(string relative) =>
         [.. _codec.Decode(File.ReadAllBytes(Path.Combine(DicomSamples.Folder, relative)), TestContext.Current.CancellationToken).Frames.SelectMany(f => f.Pixels.ToArray())];

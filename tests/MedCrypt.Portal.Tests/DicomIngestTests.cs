@@ -120,6 +120,27 @@ public sealed class DicomIngestTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", "mr"), "x.dcm"), ct)).StatusCode); // lower case is still MR
     }
 
+    [Fact]
+    public async Task The_same_pixels_saved_with_another_window_get_the_same_verdict()
+    {
+        using PortalFactory factory = PortalFactory.Create("Sqlite");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        HttpClient staff = await Api.SignedInAsync(factory, "staff@medcrypt.local");
+
+        // Each hospital's PACS stores its own window; one that clips the bright end used to change P(tumor) tenfold.
+        var answers = new List<string>();
+        foreach ((string centre, string width) in new[] { ("128", "256"), ("60", "40"), ("600", "1200"), ("0", "1") })
+        {
+            HttpResponseMessage response = await staff.PostAsync("/api/v1/studies", TestDicom.Upload(TestDicom.Head("Doe^Jane", "MRN-1", window: (centre, width)), "x.dcm"), ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            JsonElement study = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            answers.Add(string.Join(" ", study.GetProperty("predictions").EnumerateArray()
+                .Select(p => $"{p.GetProperty("model").GetString()}={p.GetProperty("tumorProbability").GetDouble():R}")));
+        }
+
+        Assert.Single(answers.Distinct());
+    }
+
     [Theory]
     [MemberData(nameof(PortalFactory.Providers), MemberType = typeof(PortalFactory))]
     public async Task Nothing_identifying_from_a_header_is_stored_logged_or_answered(string provider)

@@ -8,7 +8,8 @@ internal static class TestDicom
     /// <summary>A 64 × 64 signed 16-bit MR head (an ellipse of tissue on black), explicit little endian, with a rescale and a window.</summary>
     /// <param name="modality">What the header says it is (the pixels stay an MR head's); empty: no Modality at all.</param>
     /// <param name="imageType">ImageType (0008,0008), left out when null.</param>
-    public static byte[] Head(string patientName, string patientId, string modality = "MR", string? imageType = null)
+    /// <param name="window">Window centre and width as the file stores them (DS strings); 128 / 256 when null.</param>
+    public static byte[] Head(string patientName, string patientId, string modality = "MR", string? imageType = null, (string Centre, string Width)? window = null)
     {
         var values = new int[64 * 64];
         for (int y = 0; y < 64; y++)
@@ -43,8 +44,8 @@ internal static class TestDicom
             .UInt16(0x0028_0100, 16)
             .UInt16(0x0028_0101, 16)
             .UInt16(0x0028_0103, 1)
-            .Text(0x0028_1050, "DS", "128")
-            .Text(0x0028_1051, "DS", "256")
+            .Text(0x0028_1050, "DS", window?.Centre ?? "128")
+            .Text(0x0028_1051, "DS", window?.Width ?? "256")
             .Text(0x0028_1052, "DS", "500")
             .Text(0x0028_1053, "DS", "1")
             .Pixels16(values)

@@ -56,7 +56,7 @@ public sealed class DicomCodec(ImageCodec limits, DicomDecompressor decompressor
         {
             cancellationToken.ThrowIfCancellationRequested();
             double[] values = DicomFrame.Read(dataset, pixelData.Span, frame, geometry);
-            frames[frame] = DicomWindow.ToGray8(values, geometry.Columns, geometry.Rows, dataset.Number(DicomTag.WindowCenter), dataset.Number(DicomTag.WindowWidth), geometry.Inverted);
+            frames[frame] = DicomWindow.ToGray8(values, geometry.Columns, geometry.Rows, geometry.Inverted);
         }
 
         string? patient = PatientPseudonym.KeyOf(dataset.Text(DicomTag.PatientId), dataset.Text(DicomTag.IssuerOfPatientId));

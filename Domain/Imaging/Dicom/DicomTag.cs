@@ -26,8 +26,6 @@ public static class DicomTag
     public const uint BitsAllocated = 0x0028_0100;
     public const uint BitsStored = 0x0028_0101;
     public const uint PixelRepresentation = 0x0028_0103;
-    public const uint WindowCenter = 0x0028_1050;
-    public const uint WindowWidth = 0x0028_1051;
     public const uint RescaleIntercept = 0x0028_1052;
     public const uint RescaleSlope = 0x0028_1053;
     public const uint PixelData = 0x7FE0_0010;
