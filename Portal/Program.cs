@@ -1,4 +1,5 @@
 using MedCrypt.Domain.Analysis;
+using MedCrypt.Domain.Imaging.Dicom;
 using MedCrypt.Portal.Account;
 using MedCrypt.Portal.Api;
 using MedCrypt.Portal.Components;
@@ -16,6 +17,7 @@ builder.AddAuditAnchor();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
+DicomDecompressor.SweepStaleFolders(); // what a killed portal left of compressed DICOM (docs/dicom.md)
 app.UseTransportSecurity(); // forwarded headers from trusted proxies; HTTPS redirection and HSTS outside Development
 app.UseSecurityHeaders();   // CSP, nosniff, no referrer, no-store
 if (app.Environment.IsDevelopment())

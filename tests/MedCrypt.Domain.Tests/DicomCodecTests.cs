@@ -8,12 +8,12 @@ namespace MedCrypt.Domain.Tests;
 /// <summary>DICOM files built here, so these run everywhere: the pixels each transfer syntax and pixel module gives, exactly.</summary>
 public sealed class DicomCodecTests
 {
-    // Stored -436 with slope 2 and intercept 1000 is 128: signed values read as unsigned would all come out white.
-    private static readonly int[] Stored = [-500, -373, -436, -10, -600, -499, -498, -400, -450, -300, -420, -380, -460, -470, -480, -490];
+    // 12-bit signed values either side of zero: read unsigned, or without sign extension, the negative ones would sort
+    // above the positive ones and the picture would change.
+    private static readonly int[] Stored = [-500, -373, -436, -10, -600, -499, -498, 300, -450, -300, -420, 1500, -460, -470, -480, -490];
 
-    // Slope 2, intercept 1000: modality values -200 (stored -600) to 980 (stored -10). The frame's 0.5 % and 99.9 %
-    // percentiles of 16 values are its lowest and highest, so -200 → 0 and 980 → 255, linear between.
-    private static readonly byte[] Expected = [.. Stored.Select(s => (byte)Math.Round(((2.0 * s) + 1000 + 200) / 1180 * 255, MidpointRounding.AwayFromZero))];
+    // Slope 2, intercept 1000. Of 16 values the 0.5 % and 99.9 % percentiles are the lowest and the highest.
+    private static readonly byte[] Expected = Mapped(slope: 2);
 
     private readonly DicomCodec _codec = new(new ImageCodec(minSide: 4), new DicomDecompressor());
 
@@ -29,8 +29,8 @@ public sealed class DicomCodecTests
         Assert.Equal(4, image.Frames.Single().Height);
         Assert.Equal(PixelFormat.Gray8, image.Frames.Single().Format);
         Assert.Equal(Expected, image.Frames.Single().Pixels.ToArray());
-        Assert.Equal(0, Expected.Min());
-        Assert.Equal(255, Expected.Max());
+        Assert.Equal(0, Expected[4]); // stored -600, the lowest
+        Assert.Equal(255, Expected[11]); // stored 1500, the highest
         Assert.Equal("MR", image.Metadata.Modality);
         Assert.Equal("5:P-123|4:HOSP", image.PatientKey); // length-prefixed: ("A^B", "") and ("A", "B^") differ
     }
@@ -41,6 +41,45 @@ public sealed class DicomCodecTests
         DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(Expected.Select(p => (byte)(255 - p)), image.Frames.Single().Pixels.ToArray());
+    }
+
+    [Fact]
+    public void A_negative_slope_turns_the_picture_over()
+    {
+        DicomImage image = _codec.Decode(File(DicomWriter.ExplicitLittle, "MONOCHROME2", slope: "-2"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Mapped(slope: -2), image.Frames.Single().Pixels.ToArray());
+        Assert.Equal(255, image.Frames.Single().Pixels[4]); // stored -600 is now the highest modality value
+    }
+
+    [Fact]
+    public void A_frame_whose_signal_is_under_a_thousandth_of_it_is_not_black()
+    {
+        // 255 × 255 zeros and 40 bright pixels: the 99.9th percentile is still 0, so min..max sets the range.
+        var values = new double[255 * 255];
+        for (int i = 0; i < 40; i++)
+        {
+            values[i * 997] = 1000 + i;
+        }
+
+        byte[] pixels = DicomWindow.ToGray8(values, 255, 255, inverted: false).Pixels.ToArray();
+        Assert.Equal(40, pixels.Count(p => p > 240));
+        Assert.Equal(255 * 255 - 40, pixels.Count(p => p == 0));
+        Assert.All(DicomWindow.ToGray8(new double[64], 8, 8, inverted: false).Pixels.ToArray(), p => Assert.Equal(0, p)); // flat: black
+    }
+
+    [Fact]
+    public void The_percentiles_are_exact_for_any_slope()
+    {
+        // The histogram's bins against a sort, on 16-bit values through a fractional slope and a large intercept.
+        var random = new Random(5);
+        double[] values = [.. Enumerable.Range(0, 300 * 300).Select(_ => (random.Next(0, 65_536) * 0.37) - 12_000)];
+        double[] sorted = [.. values.Order()];
+        double low = sorted[(int)Math.Floor(DicomWindow.LowPercentile * (values.Length - 1))];
+        double high = sorted[(int)Math.Ceiling(DicomWindow.HighPercentile * (values.Length - 1))];
+        byte[] expected = [.. values.Select(v => (byte)Math.Clamp(Math.Round((v - low) / (high - low) * 255, MidpointRounding.AwayFromZero), 0, 255))];
+
+        Assert.Equal(expected, DicomWindow.ToGray8(values, 300, 300, inverted: false).Pixels.ToArray());
     }
 
     [Theory]
@@ -163,7 +202,14 @@ public sealed class DicomCodecTests
         }
     }
 
-    private static byte[] File(string syntax, string photometric, (string Centre, string Width)? window = null)
+    private static byte[] Mapped(int slope)
+    {
+        double[] modality = [.. Stored.Select(s => (slope * (double)s) + 1000)];
+        double low = modality.Min(), high = modality.Max();
+        return [.. modality.Select(m => (byte)Math.Round((m - low) / (high - low) * 255, MidpointRounding.AwayFromZero))];
+    }
+
+    private static byte[] File(string syntax, string photometric, (string Centre, string Width)? window = null, string slope = "2")
     {
         var writer = new DicomWriter(syntax)
             .Text(0x0008_0060, "CS", "MR")
@@ -182,6 +228,6 @@ public sealed class DicomCodecTests
             writer.Text(0x0028_1050, "DS", w.Centre).Text(0x0028_1051, "DS", w.Width);
         }
 
-        return writer.Text(0x0028_1052, "DS", "1000").Text(0x0028_1053, "DS", "2").Pixels16(Stored).ToArray();
+        return writer.Text(0x0028_1052, "DS", "1000").Text(0x0028_1053, "DS", slope).Pixels16(Stored).ToArray();
     }
 }

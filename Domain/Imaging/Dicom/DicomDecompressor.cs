@@ -24,7 +24,8 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
     /// <summary>At most two decompressions at once per portal: each may take up to the memory limit.</summary>
     private static readonly SemaphoreSlim Slots = new(2, 2);
 
-    /// <summary>Folders left by a portal killed mid-decompression hold a whole DICOM header in the clear: swept once per process.</summary>
+    /// <summary>Folders left by a portal killed mid-decompression hold a whole DICOM header in the clear: swept at start-up
+    /// (<see cref="SweepStaleFolders"/>) and again before the first decompression.</summary>
     private static readonly Lazy<bool> Swept = new(SweepStaleFolders);
 
     /// <exception cref="ImageRejectedException">The tool refused the file (damaged or unsupported compressed data) or ran past the timeout.</exception>
@@ -139,7 +140,8 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
         }
     }
 
-    private static bool SweepStaleFolders()
+    /// <summary>Deletes this user's decompression folders older than 10 minutes; younger ones may be another portal process's, in use.</summary>
+    public static bool SweepStaleFolders()
     {
         foreach (string folder in Directory.EnumerateDirectories(Path.GetTempPath(), "medcrypt-dicom-*"))
         {
