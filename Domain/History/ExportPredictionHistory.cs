@@ -49,7 +49,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
 
     /// <summary>
     /// Writes the header and every study (a single image, or a series as one row) in the filter's model or the
-    /// ensemble's: its slices, how many read as tumor, and the slice with the highest P(tumor). A row's
+    /// ensemble's: its slices, how many read as tumor, the slice with the highest P(tumor) and the operating point it was decided at. A row's
     /// <c>study_id</c> is the per-prediction export's <c>study</c> filter for its slices.
     /// </summary>
     /// <inheritdoc cref="RunAsync" path="/exception"/>
@@ -59,7 +59,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
         IReadOnlyList<StudyRow> items = (await predictions.StudyPageAsync(filter, Classifier.EnsembleName, 1, MaxExportRows + 1, cancellationToken).ConfigureAwait(false)).Items;
         await RecordAsync(actor, filter, items.Count, "studies", cancellationToken).ConfigureAwait(false);
         CsvFormat.WriteRow(writer, "study_id", "series", "created_at_utc", "uploaded_by", "file_name", "scheme", "decrypted_for_inference",
-            "model", "slices", "tumor_slices", "tumor", "max_tumor_probability", "max_slice", "max_slice_study_id");
+            "model", "slices", "tumor_slices", "tumor", "max_tumor_probability", "max_slice", "max_slice_study_id", "tumor_threshold");
         foreach (StudyRow r in items)
         {
             CsvFormat.WriteRow(writer,
@@ -76,7 +76,8 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
                 Flag(r.Tumor),
                 CsvFormat.Field(r.TumorProbability, "0.######"),
                 r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "",
-                r.ShownStudyId.ToString("D"));
+                r.ShownStudyId.ToString("D"),
+                r.TumorThreshold is { } t ? CsvFormat.Field(t, "0.######") : "");
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);

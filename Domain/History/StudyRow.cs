@@ -8,6 +8,7 @@ namespace MedCrypt.Domain.History;
 /// <param name="Id">The single image's study id, or the series' id: the history's <see cref="HistoryFilter.Study"/> drills down to its predictions.</param>
 /// <param name="ShownStudyId">The slice that drove the verdict (the study page opens there).</param>
 /// <param name="SliceIndex">That slice's place in its series; null for a single image.</param>
+/// <param name="TumorThreshold">The operating point that slice was decided at; null for a prediction stored before it was recorded.</param>
 public sealed record StudyRow(
     Guid Id,
     bool IsSeries,
@@ -21,7 +22,8 @@ public sealed record StudyRow(
     int Slices,
     int TumorSlices,
     double TumorProbability,
-    int? SliceIndex)
+    int? SliceIndex,
+    double? TumorThreshold)
 {
     /// <summary>A study is a tumor if any of its slices is read as one.</summary>
     public bool Tumor => TumorSlices > 0;

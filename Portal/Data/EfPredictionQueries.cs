@@ -89,7 +89,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
         {
             List<Reading> readings = await Readings(db, model)
                 .Where(r => keys.Contains(r.Study.Id) || (r.Study.SeriesId != null && keys.Contains(r.Study.SeriesId.Value)))
-                .Select(r => new Reading(r.Prediction.Id, r.Prediction.TumorProbability, r.Study.Id, r.Study.SeriesId, r.Study.SliceIndex, r.Study.FileName, r.Study.CreatedAt))
+                .Select(r => new Reading(r.Prediction.Id, r.Prediction.TumorProbability, r.Study.Id, r.Study.SeriesId, r.Study.SliceIndex, r.Study.FileName, r.Study.CreatedAt, r.Prediction.TumorThreshold))
                 .ToListAsync(cancellationToken);
             foreach (IGrouping<Guid, Reading> study in readings.GroupBy(r => r.SeriesId ?? r.Study))
             {
@@ -101,7 +101,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
         {
             Reading r = shown[g.Key];
             return new StudyRow(g.Key, r.SeriesId is not null, r.Study, r.CreatedAt, g.UploadedBy, r.FileName, g.Scheme, g.DecryptedForInference, model,
-                g.Slices, g.TumorSlices, g.TumorProbability, r.SliceIndex);
+                g.Slices, g.TumorSlices, g.TumorProbability, r.SliceIndex, r.TumorThreshold);
         })];
     }
 
@@ -217,7 +217,7 @@ internal sealed class EfPredictionQueries(IServiceScopeFactory scopes) : IPredic
     }
 
     /// <summary>One slice's reading in the model, as <see cref="RowsAsync"/> needs it to find the one that drove its study.</summary>
-    private sealed record Reading(long Prediction, double TumorProbability, Guid Study, Guid? SeriesId, int? SliceIndex, string FileName, DateTimeOffset CreatedAt);
+    private sealed record Reading(long Prediction, double TumorProbability, Guid Study, Guid? SeriesId, int? SliceIndex, string FileName, DateTimeOffset CreatedAt, double? TumorThreshold);
 
     /// <summary>A prediction with its study, for filters that EF translates on both providers.</summary>
     private sealed class Pair

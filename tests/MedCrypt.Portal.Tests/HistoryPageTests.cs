@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using MedCrypt.Crypto.Schemes;
 using MedCrypt.Domain.Access;
@@ -41,6 +42,8 @@ public sealed class HistoryPageTests : BunitContext
         Assert.Equal(linked, page.Markup.Contains($"/studies/{study.Id:D}", StringComparison.Ordinal));
         Assert.Equal(!linked, page.Markup.Contains($"/audit?subject=study%2F{study.Id:D}", StringComparison.Ordinal)); // auditors follow its audit trail
         Assert.Contains("level=study", page.Find("[data-testid=export]").GetAttribute("href"));
+        double threshold = study.Verdict!.TumorThreshold!.Value;
+        Assert.Equal($"≥ {(threshold * 100).ToString("0.####", CultureInfo.InvariantCulture)} %", page.Find("[data-testid=flagged-at]").TextContent); // the point the verdict was decided at
 
         page.Find("[data-testid=drill]").Click();
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=history-grid] tbody tr.mud-table-row").Count));

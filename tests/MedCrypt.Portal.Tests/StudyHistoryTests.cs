@@ -99,10 +99,14 @@ public sealed class StudyHistoryTests
         Assert.Equal(series.Tumor, row.GetProperty("tumor").GetBoolean());
         JsonElement drilled = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/predictions?study={series.Id:D}", ct);
         Assert.Equal(6, drilled.GetProperty("total").GetInt32());
+        double threshold = drilled.GetProperty("items").EnumerateArray()
+            .Single(p => p.GetProperty("studyId").GetGuid() == series.Verdict.Id && p.GetProperty("model").GetString() == "ensemble").GetProperty("tumorThreshold").GetDouble();
+        Assert.Equal(threshold, row.GetProperty("tumorThreshold").GetDouble()); // the point the row's verdict was decided at
 
         List<string[]> csv = Rfc4180.Parse(await auditor.GetStringAsync("/api/v1/predictions.csv?level=study&order=asc", ct));
         Assert.Equal(["study_id", "series", "created_at_utc", "uploaded_by", "file_name", "scheme", "decrypted_for_inference", "model",
-            "slices", "tumor_slices", "tumor", "max_tumor_probability", "max_slice", "max_slice_study_id"], csv[0]);
+            "slices", "tumor_slices", "tumor", "max_tumor_probability", "max_slice", "max_slice_study_id", "tumor_threshold"], csv[0]);
+        Assert.Equal(threshold.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture), csv[1][14]);
         Assert.Equal([series.Id.ToString("D"), single.Id.ToString("D")], csv.Skip(1).Select(r => r[0]));
         Assert.Equal(("true", "2", series.Verdict.Series!.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), series.Verdict.Id.ToString("D")),
             (csv[1][1], csv[1][8], csv[1][12], csv[1][13]));
