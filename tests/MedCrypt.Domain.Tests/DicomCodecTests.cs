@@ -71,15 +71,27 @@ public sealed class DicomCodecTests
     [Fact]
     public void The_percentiles_are_exact_for_any_slope()
     {
-        // The histogram's bins against a sort, on 16-bit values through a fractional slope and a large intercept.
+        // The histogram's walk against a sort, on 16-bit values (both ends of the range drawn) through a fractional slope
+        // and a large intercept; of 90,000 values the percentiles are interior ranks (449 and 89,910).
         var random = new Random(5);
-        double[] values = [.. Enumerable.Range(0, 300 * 300).Select(_ => (random.Next(0, 65_536) * 0.37) - 12_000)];
+        double[] values = [.. Enumerable.Range(0, 300 * 300).Select(i => (i < 2 ? i * 65_535 : random.Next(0, 65_536)) * 0.37 - 12_000)];
         double[] sorted = [.. values.Order()];
         double low = sorted[(int)Math.Floor(DicomWindow.LowPercentile * (values.Length - 1))];
         double high = sorted[(int)Math.Ceiling(DicomWindow.HighPercentile * (values.Length - 1))];
         byte[] expected = [.. values.Select(v => (byte)Math.Clamp(Math.Round((v - low) / (high - low) * 255, MidpointRounding.AwayFromZero), 0, 255))];
 
         Assert.Equal(expected, DicomWindow.ToGray8(values, 300, 300, inverted: false).Pixels.ToArray());
+    }
+
+    [Fact]
+    public void A_rescale_slope_too_small_for_the_histogram_is_still_mapped()
+    {
+        // A crafted RescaleSlope of 1E-310: the range is too small to divide into bins, so a sort decides.
+        double[] values = [.. Enumerable.Range(0, 64).Select(i => i * 1e-310)];
+
+        byte[] pixels = DicomWindow.ToGray8(values, 8, 8, inverted: false).Pixels.ToArray();
+        Assert.Equal(0, pixels[0]);
+        Assert.Equal(255, pixels[^1]);
     }
 
     [Theory]

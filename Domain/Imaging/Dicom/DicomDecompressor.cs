@@ -24,15 +24,11 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
     /// <summary>At most two decompressions at once per portal: each may take up to the memory limit.</summary>
     private static readonly SemaphoreSlim Slots = new(2, 2);
 
-    /// <summary>Folders left by a portal killed mid-decompression hold a whole DICOM header in the clear: swept at start-up
-    /// (<see cref="SweepStaleFolders"/>) and again before the first decompression.</summary>
-    private static readonly Lazy<bool> Swept = new(SweepStaleFolders);
-
     /// <exception cref="ImageRejectedException">The tool refused the file (damaged or unsupported compressed data) or ran past the timeout.</exception>
     /// <exception cref="Failures.ServiceUnavailableException">The tool is not installed.</exception>
     public byte[] Decompress(ReadOnlySpan<byte> file, CancellationToken cancellationToken = default)
     {
-        _ = Swept.Value;
+        SweepStaleFolders(); // a killed portal's folders hold a whole DICOM header in the clear; also swept at start-up
         string executable = Locate(tool);
         Slots.Wait(cancellationToken);
         string folder;
@@ -140,8 +136,8 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
         }
     }
 
-    /// <summary>Deletes this user's decompression folders older than 10 minutes; younger ones may be another portal process's, in use.</summary>
-    public static bool SweepStaleFolders()
+    /// <summary>Deletes decompression folders older than 10 minutes (a decompression is stopped after 20 s, so none is in use); younger ones may be another portal process's.</summary>
+    public static void SweepStaleFolders()
     {
         foreach (string folder in Directory.EnumerateDirectories(Path.GetTempPath(), "medcrypt-dicom-*"))
         {
@@ -157,8 +153,6 @@ public sealed class DicomDecompressor(string tool = DicomDecompressor.DefaultToo
                 // Another user's or in use: left for the next start.
             }
         }
-
-        return true;
     }
 
     private static Process Run(ProcessStartInfo start)

@@ -60,17 +60,21 @@ public static class DicomWindow
     /// </summary>
     private static (double Low, double High) Ranks(double[] values, double min, double max, int lowRank, int highRank)
     {
+        // Bins / range, not (Bins - 1) / range: neighbouring values of a full 16-bit span then lie more than one bin apart.
+        double scale = Bins / (max - min);
+        if (!double.IsFinite(scale))
+        {
+            return Sorted(values, lowRank, highRank); // a range under 1e-304 (a crafted rescale slope)
+        }
+
         var counts = new int[Bins];
         var binValue = new double[Bins];
-        double scale = (Bins - 1) / (max - min);
         foreach (double v in values)
         {
-            int bin = (int)((v - min) * scale);
+            int bin = Math.Min((int)((v - min) * scale), Bins - 1);
             if (counts[bin]++ > 0 && binValue[bin] != v)
             {
-                double[] sorted = [.. values];
-                Array.Sort(sorted);
-                return (sorted[lowRank], sorted[highRank]);
+                return Sorted(values, lowRank, highRank);
             }
 
             binValue[bin] = v;
@@ -100,5 +104,12 @@ public static class DicomWindow
         }
 
         return (low, high);
+    }
+
+    private static (double Low, double High) Sorted(double[] values, int lowRank, int highRank)
+    {
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        return (sorted[lowRank], sorted[highRank]);
     }
 }
