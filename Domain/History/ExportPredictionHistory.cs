@@ -40,7 +40,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
                 CsvFormat.Field(r.Device),
                 r.SeriesId?.ToString("D") ?? "",
                 r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "",
-                r.TumorThreshold is { } t ? CsvFormat.Field(t, "0.######") : "");
+                Threshold(r.TumorThreshold));
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -49,8 +49,8 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
 
     /// <summary>
     /// Writes the header and every study (a single image, or a series as one row) in the filter's model or the
-    /// ensemble's: its slices, how many read as tumor, the slice with the highest P(tumor) and the operating point it was decided at. A row's
-    /// <c>study_id</c> is the per-prediction export's <c>study</c> filter for its slices.
+    /// ensemble's: its slices, how many read as tumor, the slice with the highest P(tumor) and the operating point it
+    /// was decided at. A row's <c>study_id</c> is the per-prediction export's <c>study</c> filter for its slices.
     /// </summary>
     /// <inheritdoc cref="RunAsync" path="/exception"/>
     public async Task<int> StudiesAsync(Actor actor, HistoryFilter filter, TextWriter writer, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
                 CsvFormat.Field(r.TumorProbability, "0.######"),
                 r.SliceIndex?.ToString(CultureInfo.InvariantCulture) ?? "",
                 r.ShownStudyId.ToString("D"),
-                r.TumorThreshold is { } t ? CsvFormat.Field(t, "0.######") : "");
+                Threshold(r.TumorThreshold));
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -116,4 +116,7 @@ public sealed class ExportPredictionHistory(IPredictionQueries predictions, Acce
     private static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Flag(bool value) => value ? "true" : "false";
+
+    /// <summary>Empty for a prediction stored before its operating point was recorded.</summary>
+    private static string Threshold(double? threshold) => threshold is { } t ? CsvFormat.Field(t, "0.######") : "";
 }

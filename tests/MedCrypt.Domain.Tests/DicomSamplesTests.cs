@@ -123,8 +123,9 @@ public sealed class DicomSamplesTests(ITestOutputHelper output)
         OverwriteValue(rewindowed, 0x0028_1051, width);
 
         Assert.NotEqual(file, rewindowed);
-        Assert.Equal(centre, DicomReader.Read(rewindowed).Text(0x0028_1050)); // the element the file's window is read from
-        Assert.Equal(width, DicomReader.Read(rewindowed).Text(0x0028_1051));
+        DicomDataset header = DicomReader.Read(rewindowed);
+        Assert.Equal(centre, header.Text(0x0028_1050)); // the element the file's window is read from
+        Assert.Equal(width, header.Text(0x0028_1051));
         byte[] pixels = [.. _codec.Decode(rewindowed, TestContext.Current.CancellationToken).Frames.SelectMany(f => f.Pixels.ToArray())];
         Assert.True(AllFrames(relative).AsSpan().SequenceEqual(pixels), $"{relative} decodes to other pixels under another window");
     }

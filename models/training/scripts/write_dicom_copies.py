@@ -4,7 +4,7 @@ are the 8-bit image times 16 (12 bits stored, as an MR scanner stores them); onl
 copies of one image. Written outside the project (data never goes into it):
   cd models/training && /usr/bin/python3 scripts/write_dicom_copies.py --data ../../../shared/datasets/lgg-flair \
       --files .work/splits/lgg-flair/validation.txt --window head-95 --out /tmp/lgg-dicom-head-95
-  dotnet run -c Release --project ../evaluation -- --data /tmp/lgg-dicom-head-95 \
+  dotnet run --project ../evaluation -- --data /tmp/lgg-dicom-head-95 \
       --files .work/splits/lgg-flair/validation.txt --manifest ../models.json
 --window none: no window tags; full: the whole stored range; head-<q>: from 0 to the q-th percentile of the slice's
 non-zero pixels (the head), so the brightest (100 - q) % of the head is clipped white, as a narrow saved window does."""
