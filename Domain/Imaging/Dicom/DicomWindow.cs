@@ -1,3 +1,4 @@
+using System.Buffers;
 using MedCrypt.Crypto.Images;
 
 namespace MedCrypt.Domain.Imaging.Dicom;
@@ -67,14 +68,32 @@ public static class DicomWindow
             return Sorted(values, lowRank, highRank); // a range under 1e-304 (a crafted rescale slope)
         }
 
-        var counts = new int[Bins];
-        var binValue = new double[Bins];
+        // 768 KB a frame, so rented: a series of hundreds of frames would otherwise churn the large-object heap.
+        int[] counts = ArrayPool<int>.Shared.Rent(Bins);
+        double[] binValue = ArrayPool<double>.Shared.Rent(Bins);
+        try
+        {
+            Array.Clear(counts, 0, Bins);
+            return Walk(values, (min, max), scale, (lowRank, highRank), counts, binValue) ?? Sorted(values, lowRank, highRank);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(counts);
+            ArrayPool<double>.Shared.Return(binValue);
+        }
+    }
+
+    /// <summary>The two ranks' values from the histogram, or null where two distinct values share a bin.</summary>
+    private static (double Low, double High)? Walk(double[] values, (double Min, double Max) span, double scale, (int Low, int High) ranks, int[] counts, double[] binValue)
+    {
+        (double min, double max) = span;
+        (int lowRank, int highRank) = ranks;
         foreach (double v in values)
         {
             int bin = Math.Min((int)((v - min) * scale), Bins - 1);
             if (counts[bin]++ > 0 && binValue[bin] != v)
             {
-                return Sorted(values, lowRank, highRank);
+                return null;
             }
 
             binValue[bin] = v;

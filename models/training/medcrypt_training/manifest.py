@@ -18,6 +18,7 @@ def sha256(path: str) -> str:
 def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[float], report: Optional[dict] = None) -> dict:
     sha = sha256(onnx_path)
     report = report or {}
+    hashes = report.get("dataset_sha256sums_hash")  # one collection's SHA256SUMS hash, or {collection: hash}
     return {
         "name": name,
         "file": os.path.basename(onnx_path),
@@ -32,21 +33,31 @@ def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[flo
         "blockSize": BLOCK_SIZE,
         "adaptationWeight": ADAPTATION_WEIGHT,
         "adaptationBias": ADAPTATION_BIAS,
-        "datasetSha256SumsHash": report.get("dataset_sha256sums_hash"),
+        "datasetSha256SumsHash": hashes if isinstance(hashes, str) else None,
         "validation": report.get("validation"),
+        **({"trainingData": hashes} if isinstance(hashes, dict) else {}),
+        **({"validationBySource": report["validation_by_source"]} if "validation_by_source" in report else {}),
     }
 
 
-def write(path: str, entries: List[dict]) -> None:
+def write(path: str, entries: List[dict], top: Optional[dict] = None) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"version": 1, "models": entries}, f, indent=2)
+        json.dump({"version": 1, **(top or {}), "models": entries}, f, indent=2)
         f.write("\n")
 
 
 def upsert(path: str, new_entry: dict) -> None:
-    """Adds the entry to models.json, replacing one of the same name; keeps the others."""
-    entries = []
+    """Adds the entry to models.json, in the place of one of the same name; keeps the others and the manifest's own
+    keys (the ensemble's operating point). The new entry has no temperature or threshold: calibration.py sets them."""
+    entries, top = [], {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
-            entries = [e for e in json.load(f)["models"] if e["name"] != new_entry["name"]]
-    write(path, entries + [new_entry])
+            saved = json.load(f)
+        entries = saved["models"]
+        top = {k: v for k, v in saved.items() if k not in ("version", "models")}
+    names = [e["name"] for e in entries]
+    if new_entry["name"] in names:
+        entries[names.index(new_entry["name"])] = new_entry
+    else:
+        entries.append(new_entry)
+    write(path, entries, top)

@@ -1,4 +1,6 @@
 """ONNX export with the adaptation stem's weight and bias as overridable initializers (graph inputs with defaults)."""
+import os
+
 import onnx
 import torch
 from onnx import helper
@@ -10,6 +12,7 @@ INPUT, OUTPUT = "pixels", "logits"
 
 def export(model: torch.nn.Module, size: int, path: str, opset: int = 13) -> str:
     model.eval()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)  # after a run of an hour, not a missing folder
     dummy = torch.zeros(1, 3, size, size)
     torch.onnx.export(model, dummy, path, input_names=[INPUT], output_names=[OUTPUT], opset_version=opset,
                       dynamic_axes={INPUT: {0: "batch"}, OUTPUT: {0: "batch"}}, do_constant_folding=True)
