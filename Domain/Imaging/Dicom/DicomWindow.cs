@@ -68,18 +68,19 @@ public static class DicomWindow
             return Sorted(values, lowRank, highRank); // a range under 1e-304 (a crafted rescale slope)
         }
 
-        // 768 KB a frame, so rented: a series of hundreds of frames would otherwise churn the large-object heap.
+        // 768 KB a frame, so rented: a series of hundreds of frames would otherwise churn the large-object heap. Returned
+        // cleared, so no patient's pixel values stay in the shared pool for the next renter.
         int[] counts = ArrayPool<int>.Shared.Rent(Bins);
         double[] binValue = ArrayPool<double>.Shared.Rent(Bins);
         try
         {
-            Array.Clear(counts, 0, Bins);
+            Array.Clear(counts, 0, Bins); // the shared pool may hand out an array another caller returned uncleared
             return Walk(values, (min, max), scale, (lowRank, highRank), counts, binValue) ?? Sorted(values, lowRank, highRank);
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(counts);
-            ArrayPool<double>.Shared.Return(binValue);
+            ArrayPool<int>.Shared.Return(counts, clearArray: true);
+            ArrayPool<double>.Shared.Return(binValue, clearArray: true);
         }
     }
 

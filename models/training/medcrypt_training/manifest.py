@@ -18,7 +18,8 @@ def sha256(path: str) -> str:
 def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[float], report: Optional[dict] = None) -> dict:
     sha = sha256(onnx_path)
     report = report or {}
-    hashes = report.get("dataset_sha256sums_hash")  # one collection's SHA256SUMS hash, or {collection: hash}
+    # The portal reads datasetSha256SumsHash as one collection's hash (a string); a model trained on several names them in trainingData.
+    hashes = report.get("dataset_sha256sums_hash")
     return {
         "name": name,
         "file": os.path.basename(onnx_path),
@@ -42,13 +43,14 @@ def entry(name: str, onnx_path: str, size: int, mean: List[float], std: List[flo
 
 def write(path: str, entries: List[dict], top: Optional[dict] = None) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"version": 1, **(top or {}), "models": entries}, f, indent=2)
+        json.dump({"version": 1, "models": entries, **(top or {})}, f, indent=2)
         f.write("\n")
 
 
 def upsert(path: str, new_entry: dict) -> None:
-    """Adds the entry to models.json, in the place of one of the same name; keeps the others and the manifest's own
-    keys (the ensemble's operating point). The new entry has no temperature or threshold: calibration.py sets them."""
+    """Adds the entry to models.json, in the place of one of the same name (keeping its `inEnsemble`), and keeps the
+    others. The new weights have no temperature or threshold until calibration.py sets them; the ensemble's operating
+    point is kept only where the new entry is outside the ensemble, since it was chosen for the weights it replaces."""
     entries, top = [], {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -57,7 +59,12 @@ def upsert(path: str, new_entry: dict) -> None:
         top = {k: v for k, v in saved.items() if k not in ("version", "models")}
     names = [e["name"] for e in entries]
     if new_entry["name"] in names:
+        replaced = entries[names.index(new_entry["name"])]
+        if "inEnsemble" in replaced:
+            new_entry = {**new_entry, "inEnsemble": replaced["inEnsemble"]}
         entries[names.index(new_entry["name"])] = new_entry
     else:
         entries.append(new_entry)
+    if new_entry.get("inEnsemble", True):
+        top = {k: v for k, v in top.items() if not k.startswith("ensemble")}
     write(path, entries, top)

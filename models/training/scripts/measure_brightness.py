@@ -1,10 +1,11 @@
 """How many screening verdicts change when the same slices come brighter, darker or as DICOM: the images of a split
 list are written as copies (PNG scaled linearly, min(round(value × gain), 255); and the PNG's values × 16 as MR DICOM
 without a window, as write_dicom_copies.py writes them), each set is read by the C# evaluation command through the
-portal's own path, and its verdicts at the manifest's operating point are compared with the unchanged PNGs'.
-Copies go to a temporary folder outside the project and are deleted. Needs a built solution (dotnet build).
+portal's own path, and its verdicts at the manifest's operating point are compared with the unchanged PNGs'. The
+copies are decoded by PIL and the originals by the portal, so the sources must be 8-bit gray PNGs (lgg-flair's), where
+the two agree; the ×1.0 copy is the control that shows it (no verdict may change). Copies go to a temporary folder outside the project and are deleted. Needs a built solution (dotnet build).
   cd models/training && /usr/bin/python3 scripts/measure_brightness.py --data ../../../shared/datasets/lgg-flair \
-      --files .work/splits/lgg-flair/validation.txt --manifest ../models.json --gains 0.8,1.2 --dicom"""
+      --files .work/splits/lgg-flair/validation.txt --manifest ../models.json --dicom"""
 import argparse
 import json
 import os
@@ -51,11 +52,12 @@ def main() -> None:
     p.add_argument("--files", required=True, help="a split list: class/file per line")
     p.add_argument("--manifest", required=True)
     p.add_argument("--model", default="resnet18")
-    p.add_argument("--gains", default="0.8,1.2")
+    p.add_argument("--gains", default="1.0,0.8,1.2", help="1.0: the control, a re-saved copy of each image")
     p.add_argument("--dicom", action="store_true", help="also the PNG's values × 16 as MR DICOM without a window")
     a = p.parse_args()
-    entry = next(m for m in json.load(open(a.manifest, encoding="utf-8"))["models"] if m["name"] == a.model)
-    with open(a.files) as f:
+    with open(a.manifest, encoding="utf-8") as f:
+        entry = next(m for m in json.load(f)["models"] if m["name"] == a.model)
+    with open(a.files, encoding="utf-8") as f:
         listed = [line.strip() for line in f if line.strip()]
     work = tempfile.mkdtemp(prefix="medcrypt-brightness-")
     try:
@@ -74,7 +76,10 @@ def main() -> None:
                 if gain is None:
                     write_dicom_copies.write(source, os.path.join(folder, stem + ".dcm"), "none")
                 else:
-                    values = np.asarray(Image.open(source).convert("L"))
+                    with Image.open(source) as image:
+                        if image.format != "PNG" or image.mode != "L":
+                            raise SystemExit(f"{relative} is {image.format} {image.mode}: the copies need 8-bit gray PNG sources")
+                        values = np.asarray(image)
                     Image.fromarray(scaled(values, gain)).save(os.path.join(folder, stem + ".png"))
             evaluate(folder, a.files, a.manifest, a.model, os.path.join(work, f"{name}.csv"))
             other = p_tumor(os.path.join(work, f"{name}.csv"), a.model, entry["temperature"])
