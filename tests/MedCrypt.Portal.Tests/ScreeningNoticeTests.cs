@@ -40,10 +40,7 @@ public sealed class ScreeningNoticeTests : BunitContext
         {
             ["lgg-flair"] = new JsonObject { ["tumors"] = 208, ["tumorsFound"] = 201, ["tumorFree"] = 325, ["tumorFreeCleared"] = 241 },
         };
-        await using Classifier classifier = Classifier.Load(TinyModels.Options with { Manifest = Write(json) });
-        Services.AddSingleton(ModelRuntime.Loaded(LoadedModels.Around(classifier, new ImageCodec(), new ScanPreparation(new ImageCodec()), new SchemeCatalog(), new AnalysisOptions())));
-
-        string text = Render<ScreeningNotice>().Find("[data-testid=screening-notice]").TextContent;
+        string text = await NoticeFor(json);
 
         Assert.Contains("Research use only, not a diagnosis", text);
         Assert.Contains("P(tumor) ≥ 3.4284 %", text);
@@ -51,6 +48,20 @@ public sealed class ScreeningNoticeTests : BunitContext
         Assert.Contains("cleared 74.2 % (241 of 325) of lgg-flair's tumor-free ones", text);
         Assert.Contains("figures per slice", text);
         Assert.Contains("not ruled out", text);
+    }
+
+    [Fact]
+    public async Task A_manifest_without_calibration_figures_is_named_uncalibrated_not_chosen_to_miss_few_tumors()
+    {
+        // What models.json holds after new weights are published and before calibration.py has run.
+        JsonNode json = JsonNode.Parse(File.ReadAllText(Path.Combine(TinyModels.Folder, "models.json")))!;
+        json.AsObject().Remove("ensembleTumorThreshold");
+        json.AsObject().Remove("ensembleScreeningValidation");
+        string text = await NoticeFor(json);
+
+        Assert.Contains("not calibrated", text);
+        Assert.DoesNotContain("chosen to miss few tumors", text);
+        Assert.DoesNotContain("On held-out validation slices", text);
     }
 
     [Fact]
@@ -62,6 +73,14 @@ public sealed class ScreeningNoticeTests : BunitContext
 
         Assert.Contains("Research use only", text);
         Assert.DoesNotContain("%", text);
+    }
+
+    /// <summary>The notice's text with the tiny models loaded from this manifest.</summary>
+    private async Task<string> NoticeFor(JsonNode json)
+    {
+        await using Classifier classifier = Classifier.Load(TinyModels.Options with { Manifest = Write(json) });
+        Services.AddSingleton(ModelRuntime.Loaded(LoadedModels.Around(classifier, new ImageCodec(), new ScanPreparation(new ImageCodec()), new SchemeCatalog(), new AnalysisOptions())));
+        return Render<ScreeningNotice>().Find("[data-testid=screening-notice]").TextContent;
     }
 
     private string Write(JsonNode json)

@@ -169,6 +169,19 @@ def write_manifest(path: str, report: dict) -> None:
         f.write("\n")
 
 
+def default_ensemble(manifest_path: Optional[str], models: List[str]) -> List[str]:
+    """The models the portal will average: the manifest's inEnsemble ones (true unless set) among those read, so the
+    threshold written is the ensemble's the portal runs, not one of every model in the logits."""
+    if not manifest_path:
+        return models
+    with open(manifest_path, encoding="utf-8") as f:
+        members = {e["name"] for e in json.load(f)["models"] if e.get("inEnsemble", True)}
+    chosen = [m for m in models if m in members]
+    if not chosen:
+        raise SystemExit(f"none of the models read ({', '.join(models)}) is in {manifest_path}'s ensemble")
+    return chosen
+
+
 def _pairs(values: Optional[List[str]]) -> List[Tuple[str, str]]:
     return [tuple(v.split("=", 1)) for v in values or []]  # type: ignore[misc]
 
@@ -177,13 +190,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holdout", action="append", required=True, help="source=logits.csv")
     parser.add_argument("--validation", action="append", required=True, help="source=logits.csv")
-    parser.add_argument("--ensemble", help="models averaged (default: all)")
+    parser.add_argument("--ensemble", help="models averaged (default: the --manifest's inEnsemble models, else all)")
     parser.add_argument("--sensitivity", type=float, default=0.98)
     parser.add_argument("--json")
     parser.add_argument("--manifest")
     args = parser.parse_args(argv)
     holdout, validation = read(_pairs(args.holdout)), read(_pairs(args.validation))
-    ensemble = args.ensemble.split(",") if args.ensemble else list(holdout.logits)
+    ensemble = args.ensemble.split(",") if args.ensemble else default_ensemble(args.manifest, list(holdout.logits))
     report = calibrate(holdout, validation, ensemble, args.sensitivity)
     text = json.dumps(report, indent=2)
     print(text)

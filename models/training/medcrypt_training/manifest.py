@@ -48,7 +48,8 @@ def write(path: str, entries: List[dict], top: Optional[dict] = None) -> None:
 
 
 def upsert(path: str, new_entry: dict) -> None:
-    """Adds the entry to models.json, in the place of one of the same name (keeping its `inEnsemble`), and keeps the
+    """Adds the entry to models.json, in the place of one of the same name (keeping its `inEnsemble` unless the new
+    entry sets one; a new name joins the ensemble, as the portal's default), and keeps the
     others. The new weights have no temperature or threshold until calibration.py sets them; the ensemble's operating
     point is kept only where the new entry is outside the ensemble, since it was chosen for the weights it replaces."""
     entries, top = [], {}
@@ -60,7 +61,7 @@ def upsert(path: str, new_entry: dict) -> None:
     names = [e["name"] for e in entries]
     if new_entry["name"] in names:
         replaced = entries[names.index(new_entry["name"])]
-        if "inEnsemble" in replaced:
+        if "inEnsemble" in replaced and "inEnsemble" not in new_entry:
             new_entry = {**new_entry, "inEnsemble": replaced["inEnsemble"]}
         entries[names.index(new_entry["name"])] = new_entry
     else:

@@ -3,7 +3,7 @@ list are written as copies (PNG scaled linearly, min(round(value × gain), 255);
 without a window, as write_dicom_copies.py writes them), each set is read by the C# evaluation command through the
 portal's own path, and its verdicts at the manifest's operating point are compared with the unchanged PNGs'. The
 copies are decoded by PIL and the originals by the portal, so the sources must be 8-bit gray PNGs (lgg-flair's), where
-the two agree; the ×1.0 copy is the control that shows it (no verdict may change). Copies go to a temporary folder outside the project and are deleted. Needs a built solution (dotnet build).
+the two agree; a ×1.0 copy is always made and read as the control, and the run stops if it changes any probability. Copies go to a temporary folder outside the project and are deleted. Needs a built solution (dotnet build).
   cd models/training && /usr/bin/python3 scripts/measure_brightness.py --data ../../../shared/datasets/lgg-flair \
       --files .work/splits/lgg-flair/validation.txt --manifest ../models.json --dicom"""
 import argparse
@@ -52,18 +52,22 @@ def main() -> None:
     p.add_argument("--files", required=True, help="a split list: class/file per line")
     p.add_argument("--manifest", required=True)
     p.add_argument("--model", default="resnet18")
-    p.add_argument("--gains", default="1.0,0.8,1.2", help="1.0: the control, a re-saved copy of each image")
+    p.add_argument("--gains", default="0.8,1.2", help="besides ×1.0, the control, which is always run")
     p.add_argument("--dicom", action="store_true", help="also the PNG's values × 16 as MR DICOM without a window")
     a = p.parse_args()
     with open(a.manifest, encoding="utf-8") as f:
         entry = next(m for m in json.load(f)["models"] if m["name"] == a.model)
     with open(a.files, encoding="utf-8") as f:
         listed = [line.strip() for line in f if line.strip()]
+    for relative in listed:
+        with Image.open(os.path.join(a.data, relative)) as image:
+            if image.format != "PNG" or image.mode != "L":
+                raise SystemExit(f"{relative} is {image.format} {image.mode}: the copies need 8-bit gray PNG sources")
     work = tempfile.mkdtemp(prefix="medcrypt-brightness-")
     try:
         evaluate(a.data, a.files, a.manifest, a.model, os.path.join(work, "reference.csv"))
         reference = p_tumor(os.path.join(work, "reference.csv"), a.model, entry["temperature"])
-        copies = {f"x{g}": float(g) for g in a.gains.split(",") if g}
+        copies = {"x1.0": 1.0, **{f"x{g}": float(g) for g in a.gains.split(",") if g and float(g) != 1.0}}
         if a.dicom:
             copies["dicom"] = None
         results = {}
@@ -77,15 +81,16 @@ def main() -> None:
                     write_dicom_copies.write(source, os.path.join(folder, stem + ".dcm"), "none")
                 else:
                     with Image.open(source) as image:
-                        if image.format != "PNG" or image.mode != "L":
-                            raise SystemExit(f"{relative} is {image.format} {image.mode}: the copies need 8-bit gray PNG sources")
                         values = np.asarray(image)
                     Image.fromarray(scaled(values, gain)).save(os.path.join(folder, stem + ".png"))
             evaluate(folder, a.files, a.manifest, a.model, os.path.join(work, f"{name}.csv"))
             other = p_tumor(os.path.join(work, f"{name}.csv"), a.model, entry["temperature"])
             keys = sorted(reference)
-            results[name] = flips(np.array([reference[k] for k in keys]), np.array([other[k] for k in keys]), entry["tumorThreshold"])
+            before, after = np.array([reference[k] for k in keys]), np.array([other[k] for k in keys])
+            results[name] = flips(before, after, entry["tumorThreshold"])
             print(name, results[name], flush=True)
+            if gain == 1.0 and not np.array_equal(before, after):
+                raise SystemExit("the ×1.0 control changed a probability: the copies are not read as the originals are")
         print(json.dumps({"model": a.model, "threshold": entry["tumorThreshold"], "copies": results}, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)

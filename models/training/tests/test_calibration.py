@@ -90,6 +90,15 @@ class CalibrationTest(unittest.TestCase):
                 self.assertEqual(fitted[source]["tumor_free_cleared"], counts["tumorFreeCleared"])
                 self.assertLessEqual(counts["tumorFreeCleared"], counts["tumorFree"])
 
+    def test_the_default_ensemble_is_the_manifests_not_every_model_read(self) -> None:
+        path = os.path.join(self.folder, "models.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "models": [{"name": "m"}, {"name": "x", "inEnsemble": False}, {"name": "d", "inEnsemble": False}]}, f)
+        self.assertEqual(["m"], calibration.default_ensemble(path, ["m", "x", "d"]))
+        self.assertEqual(["m", "x"], calibration.default_ensemble(None, ["m", "x"]))
+        with self.assertRaises(SystemExit):
+            calibration.default_ensemble(path, ["x"])
+
 
 if __name__ == "__main__":
     unittest.main()

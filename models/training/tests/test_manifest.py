@@ -60,6 +60,18 @@ class UpsertTest(unittest.TestCase):
         self.assertEqual(saved["ensembleTumorThreshold"], 0.03)
         self.assertEqual(list(saved)[-2:], ["ensembleTumorThreshold", "ensembleScreeningValidation"])  # after the models, as shipped
 
+    def test_a_new_entry_that_says_whether_it_is_in_the_ensemble_is_taken_at_its_word(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "models.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump({"version": 1, "models": [{"name": "c", "inEnsemble": False}], "ensembleTumorThreshold": 0.03}, f)
+            e = {**manifest.entry("c", _graph(folder, "c"), 128, [0.5] * 3, [0.5] * 3), "inEnsemble": True}
+            manifest.upsert(path, e)
+            with open(path, encoding="utf-8") as f:
+                saved = json.load(f)
+        self.assertIs(saved["models"][0]["inEnsemble"], True)
+        self.assertNotIn("ensembleTumorThreshold", saved)
+
 
 if __name__ == "__main__":
     unittest.main()
