@@ -48,10 +48,10 @@ def write(path: str, entries: List[dict], top: Optional[dict] = None) -> None:
 
 
 def upsert(path: str, new_entry: dict) -> None:
-    """Adds the entry to models.json, in the place of one of the same name (keeping its `inEnsemble` unless the new
-    entry sets one; a new name joins the ensemble, as the portal's default), and keeps the
-    others. The new weights have no temperature or threshold until calibration.py sets them; the ensemble's operating
-    point is kept only where the new entry is outside the ensemble, since it was chosen for the weights it replaces."""
+    """Adds the entry to models.json in the place of one of the same name, and keeps the others. A replaced entry's
+    `inEnsemble` is kept unless the new entry sets one; a new name joins the ensemble, as the portal's default.
+    The new weights have no temperature or threshold until calibration.py sets them, and the ensemble's operating point
+    is kept only where the new entry is outside the ensemble, since it was chosen for the weights it replaces."""
     entries, top = [], {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
