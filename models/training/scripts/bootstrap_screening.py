@@ -15,17 +15,12 @@ import os
 import sys
 
 import numpy as np
+import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # the package beside scripts/
 from medcrypt_training.calibration import (NOTUMOR, Readings, fit_temperature, read, screening_score, softmax,  # noqa: E402
                                            tumor_probability)
-
-
-def roc_auc(scores: np.ndarray, positives: np.ndarray) -> float:
-    """Mann–Whitney AUC, ties counted half."""
-    pos, neg = scores[positives], scores[~positives]
-    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(greater / (len(pos) * len(neg)))
+from medcrypt_training.metrics import roc_auc  # noqa: E402
 
 
 def figures(r: Readings, model: str, rows: np.ndarray) -> tuple[float, float]:
@@ -34,7 +29,7 @@ def figures(r: Readings, model: str, rows: np.ndarray) -> tuple[float, float]:
     drawn = Readings({model: z}, labels, sources)
     p = softmax(z, fit_temperature(z, labels))
     flair = sources == "lgg-flair"
-    return screening_score(p, drawn), roc_auc(tumor_probability(p)[flair], labels[flair] != NOTUMOR)
+    return screening_score(p, drawn), roc_auc(torch.from_numpy(tumor_probability(p)[flair]), torch.from_numpy(labels[flair] != NOTUMOR))
 
 
 def draws(patients: list[str], fixed: np.ndarray, by_patient: dict[str, np.ndarray], count: int, seed: int):
@@ -67,15 +62,13 @@ def main() -> None:
     stems = [os.path.splitext(f)[0] for f in ra.files]
     flair = ra.sources == "lgg-flair"
     fixed = np.flatnonzero(~flair)
-    by_patient: dict[str, list[int]] = {}
-    for i in np.flatnonzero(flair):
-        by_patient.setdefault(patient_of[stems[i]], []).append(i)
+    by_patient = {patient: np.array([i for i in np.flatnonzero(flair) if patient_of[stems[i]] == patient])
+                  for patient in {patient_of[stems[i]] for i in np.flatnonzero(flair)}}
     patients = sorted(by_patient)
-    rows_of = {k: np.array(v) for k, v in by_patient.items()}
     everything = np.arange(len(stems))
     observed = {k: figures(graphs[k][1], models[k], everything) for k in ("a", "b")}
     differences = []
-    for rows in draws(patients, fixed, rows_of, a.draws, a.seed):
+    for rows in draws(patients, fixed, by_patient, a.draws, a.seed):
         fa, fb = figures(ra, models["a"], rows), figures(rb, models["b"], rows)
         differences.append((fb[0] - fa[0], fb[1] - fa[1]))
     d = np.array(differences)

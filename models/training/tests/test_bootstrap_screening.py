@@ -1,9 +1,10 @@
-"""The patient bootstrap's pieces: its AUC and its draws."""
+"""The patient bootstrap's pieces: the AUC it reads (the training metrics') and its draws."""
 import os
 import sys
 import unittest
 
 import numpy as np
+import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 import bootstrap_screening  # noqa: E402
@@ -13,7 +14,7 @@ class BootstrapScreeningTest(unittest.TestCase):
     def test_auc_counts_ties_half(self):
         scores = np.array([0.9, 0.5, 0.5, 0.1])
         positives = np.array([True, True, False, False])
-        self.assertAlmostEqual(bootstrap_screening.roc_auc(scores, positives), (2 + 1 + 0.5) / 4)
+        self.assertAlmostEqual(bootstrap_screening.roc_auc(torch.tensor(scores), torch.tensor(positives)), (2 + 1 + 0.5) / 4)
 
     def test_a_draw_keeps_the_fixed_rows_and_takes_whole_patients(self):
         by_patient = {"p1": np.array([10, 11]), "p2": np.array([20]), "p3": np.array([30, 31, 32])}
